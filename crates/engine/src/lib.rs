@@ -1,0 +1,24 @@
+//! The pure core of xhs-roi.
+//!
+//! Everything that turns a marketer's files into numbers lives here: reading
+//! CSV exports ([`csv`], [`import`], [`value`]), the columnar data model
+//! ([`schema`], [`table`]), the headline KPIs and ROI ([`report`]), number
+//! formatting per language ([`format`]) and the seeded demo dataset
+//! ([`demo`]). No browser or UI crate may enter this crate's dependency tree
+//! (`scripts/check-engine-deps.sh` enforces it): the web app and the CLI are
+//! thin shells over the same functions, so they cannot disagree.
+
+pub mod csv;
+pub mod demo;
+pub mod format;
+pub mod import;
+pub mod report;
+pub mod schema;
+pub mod table;
+pub mod time;
+pub mod value;
+
+pub use import::{import, Import, ImportError, ImportOptions, Problem};
+pub use report::{Dataset, Kpis, ReportSettings};
+pub use schema::{CostCategory, Kind};
+pub use table::Table;

@@ -1,0 +1,251 @@
+//! Columnar tables: one typed column per canonical field, no per-row strings.
+//!
+//! Text is dictionary-encoded (a `u32` code per row), numbers are `f64` with
+//! NaN for "missing", times are `i64` seconds with [`MISSING_TIME`]. That keeps
+//! a touchpoint row near 30 bytes, which is what lets a browser tab hold
+//! millions of them.
+
+use std::collections::HashMap;
+
+use crate::schema::{FieldType, Kind};
+
+/// Code of a missing text cell.
+pub const MISSING_TEXT: u32 = u32::MAX;
+/// A missing time cell.
+pub const MISSING_TIME: i64 = i64::MIN;
+
+/// Dictionary-encoded text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextColumn {
+    values: Vec<Box<str>>,
+    lookup: HashMap<Box<str>, u32>,
+    codes: Vec<u32>,
+}
+
+impl TextColumn {
+    pub fn push(&mut self, text: Option<&str>) {
+        let code = match text {
+            None => MISSING_TEXT,
+            Some(t) => self.intern(t),
+        };
+        self.codes.push(code);
+    }
+
+    /// The code of `text`, adding it to the dictionary when new.
+    pub fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&code) = self.lookup.get(text) {
+            return code;
+        }
+        let code = self.values.len() as u32;
+        let boxed: Box<str> = text.into();
+        self.values.push(boxed.clone());
+        self.lookup.insert(boxed, code);
+        code
+    }
+
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    pub fn get(&self, row: usize) -> Option<&str> {
+        match self.codes[row] {
+            MISSING_TEXT => None,
+            code => Some(&self.values[code as usize]),
+        }
+    }
+
+    pub fn codes(&self) -> &[u32] {
+        &self.codes
+    }
+
+    /// Distinct values, indexed by code.
+    pub fn dictionary(&self) -> &[Box<str>] {
+        &self.values
+    }
+
+    fn append(&mut self, other: &TextColumn) {
+        for &code in &other.codes {
+            let mapped = match code {
+                MISSING_TEXT => MISSING_TEXT,
+                c => self.intern(&other.values[c as usize]),
+            };
+            self.codes.push(mapped);
+        }
+    }
+}
+
+/// One column's values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    /// The field is not in the file.
+    Absent,
+    Text(TextColumn),
+    /// NaN is a missing value.
+    Number(Vec<f64>),
+    /// Seconds since 1970-01-01 on the exporter's wall clock; [`MISSING_TIME`] is missing.
+    Time(Vec<i64>),
+}
+
+impl Column {
+    pub fn empty_for(ty: FieldType) -> Column {
+        match ty {
+            FieldType::Text | FieldType::CostCategory => Column::Text(TextColumn::default()),
+            FieldType::Number | FieldType::Flag => Column::Number(Vec::new()),
+            FieldType::Time => Column::Time(Vec::new()),
+        }
+    }
+
+    pub fn is_present(&self) -> bool {
+        !matches!(self, Column::Absent)
+    }
+}
+
+/// A table of one [`Kind`]: `columns[i]` holds field `kind.fields()[i]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub kind: Kind,
+    pub rows: usize,
+    pub columns: Vec<Column>,
+}
+
+impl Table {
+    /// An empty table with the given fields present and the rest absent.
+    pub fn new(kind: Kind, present: &[bool]) -> Table {
+        let columns = kind
+            .fields()
+            .iter()
+            .zip(present)
+            .map(|(f, &p)| if p { Column::empty_for(f.ty) } else { Column::Absent })
+            .collect();
+        Table {
+            kind,
+            rows: 0,
+            columns,
+        }
+    }
+
+    fn column(&self, field: &str) -> &Column {
+        let index = self
+            .kind
+            .field_index(field)
+            .unwrap_or_else(|| panic!("{} has no field {field}", self.kind.name()));
+        &self.columns[index]
+    }
+
+    /// The numbers of a field, or `None` when the file lacks it.
+    pub fn numbers(&self, field: &str) -> Option<&[f64]> {
+        match self.column(field) {
+            Column::Number(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn text(&self, field: &str) -> Option<&TextColumn> {
+        match self.column(field) {
+            Column::Text(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn times(&self, field: &str) -> Option<&[i64]> {
+        match self.column(field) {
+            Column::Time(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.column(field).is_present()
+    }
+
+    /// Sum of a numeric field over rows where it is present (0 when absent).
+    pub fn sum(&self, field: &str) -> f64 {
+        self.numbers(field)
+            .map(|v| v.iter().filter(|x| !x.is_nan()).sum())
+            .unwrap_or(0.0)
+    }
+
+    /// Appends another table of the same kind (monthly exports of one report).
+    /// A field present in only one of the two becomes present, missing in the other's rows.
+    pub fn append(&mut self, other: &Table) {
+        assert_eq!(self.kind, other.kind, "append needs tables of one kind");
+        let fields = self.kind.fields();
+        for (i, (mine, theirs)) in self.columns.iter_mut().zip(&other.columns).enumerate() {
+            if !mine.is_present() && theirs.is_present() {
+                *mine = Column::empty_for(fields[i].ty);
+                fill_missing(mine, self.rows);
+            }
+            match (mine, theirs) {
+                (Column::Text(a), Column::Text(b)) => a.append(b),
+                (Column::Number(a), Column::Number(b)) => a.extend_from_slice(b),
+                (Column::Time(a), Column::Time(b)) => a.extend_from_slice(b),
+                (mine, Column::Absent) if mine.is_present() => fill_missing(mine, other.rows),
+                _ => {}
+            }
+        }
+        self.rows += other.rows;
+    }
+}
+
+fn fill_missing(column: &mut Column, rows: usize) {
+    match column {
+        Column::Absent => {}
+        Column::Text(c) => (0..rows).for_each(|_| c.push(None)),
+        Column::Number(v) => v.resize(v.len() + rows, f64::NAN),
+        Column::Time(v) => v.resize(v.len() + rows, MISSING_TIME),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_interned_once_per_distinct_value() {
+        let mut c = TextColumn::default();
+        for t in ["a", "b", "a", "a"] {
+            c.push(Some(t));
+        }
+        c.push(None);
+        assert_eq!(c.dictionary().len(), 2);
+        assert_eq!(c.codes(), &[0, 1, 0, 0, MISSING_TEXT]);
+        assert_eq!(c.get(1), Some("b"));
+        assert_eq!(c.get(4), None);
+    }
+
+    #[test]
+    fn sum_skips_missing_values() {
+        let mut t = Table::new(Kind::Paths, &[false, true, false, false]);
+        t.columns[1] = Column::Number(vec![1.0, f64::NAN, 2.5]);
+        t.rows = 3;
+        assert_eq!(t.sum("conversions"), 3.5);
+        assert_eq!(t.sum("value"), 0.0);
+    }
+
+    #[test]
+    fn append_fills_fields_one_side_lacks() {
+        let mut a = Table::new(Kind::Paths, &[true, true, false, false]);
+        if let Column::Text(c) = &mut a.columns[0] {
+            c.push(Some("x"));
+        }
+        a.columns[1] = Column::Number(vec![1.0]);
+        a.rows = 1;
+        let mut b = Table::new(Kind::Paths, &[true, true, true, false]);
+        if let Column::Text(c) = &mut b.columns[0] {
+            c.push(Some("y"));
+        }
+        b.columns[1] = Column::Number(vec![2.0]);
+        b.columns[2] = Column::Number(vec![9.0]);
+        b.rows = 1;
+        a.append(&b);
+        assert_eq!(a.rows, 2);
+        assert_eq!(a.text("path").unwrap().get(1), Some("y"));
+        let values = a.numbers("value").unwrap();
+        assert!(values[0].is_nan());
+        assert_eq!(values[1], 9.0);
+    }
+}

@@ -1,0 +1,447 @@
+//! Reading one cell: numbers, times and flags as marketers' exports write them.
+//!
+//! Every parser returns `Ok(None)` for a missing value (empty, `-`, `N/A`...),
+//! never zero: a missing count must not drag an average down.
+
+use crate::time::{self, Day};
+
+/// Why a cell could not be read. Messages are short and lowercase; the caller
+/// adds the file, line and column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    #[error("not a number")]
+    NotANumber,
+    #[error("ambiguous thousands separator")]
+    AmbiguousSeparator,
+    #[error("not a date or time")]
+    NotATime,
+    #[error("no such date")]
+    NoSuchDate,
+    #[error("not yes or no")]
+    NotAFlag,
+    #[error("unknown cost category")]
+    UnknownCategory,
+}
+
+/// Folds full-width ASCII forms (`１２３`, `，`, `．`) to their ASCII twins and
+/// the ideographic space to a plain space.
+pub fn fold_width(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{3000}' => ' ',
+                '\u{FFE5}' => '¥',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// True for the spellings of "no value" found in exports.
+pub fn is_missing(text: &str) -> bool {
+    let t = text.trim();
+    t.is_empty()
+        || matches!(t, "-" | "--" | "—" | "——" | "－" | "/" | "null" | "NULL" | "Null")
+        || t.eq_ignore_ascii_case("n/a")
+        || t.eq_ignore_ascii_case("na")
+        || t.eq_ignore_ascii_case("none")
+        || t.eq_ignore_ascii_case("nan")
+        || t == "无"
+}
+
+/// A number: `1,234`, `1.2万`, `3亿`, `12.5%`, `¥1,234.00`, `(300)`, `2.5k`, `１２３`.
+pub fn parse_number(raw: &str) -> Result<Option<f64>, ValueError> {
+    if is_missing(raw) {
+        return Ok(None);
+    }
+    let folded = fold_width(raw);
+    let mut text = folded.trim();
+
+    let mut negative = false;
+    if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        negative = true;
+        text = inner.trim();
+    }
+    if let Some(rest) = text.strip_prefix('-') {
+        negative = !negative;
+        text = rest.trim_start();
+    } else if let Some(rest) = text.strip_prefix('+') {
+        text = rest.trim_start();
+    }
+    text = strip_currency(text);
+    // A sign may also follow the currency: `¥-12`.
+    if let Some(rest) = text.strip_prefix('-') {
+        negative = !negative;
+        text = rest.trim_start();
+    }
+
+    let mut scale = 1.0;
+    for (suffix, factor) in [
+        ("%", 0.01),
+        ("‰", 0.001),
+        ("亿", 1e8),
+        ("万", 1e4),
+        ("千", 1e3),
+        ("w", 1e4),
+        ("W", 1e4),
+        ("k", 1e3),
+        ("K", 1e3),
+    ] {
+        if let Some(rest) = text.strip_suffix(suffix) {
+            scale = factor;
+            text = strip_currency(rest.trim_end());
+            break;
+        }
+    }
+
+    let digits = strip_thousands(text)?;
+    if digits.is_empty()
+        || !digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        || !digits.as_bytes()[0].is_ascii_digit() && !digits.starts_with('.')
+    {
+        return Err(ValueError::NotANumber);
+    }
+    let value: f64 = digits.parse().map_err(|_| ValueError::NotANumber)?;
+    if !value.is_finite() {
+        return Err(ValueError::NotANumber);
+    }
+    let value = value * scale;
+    Ok(Some(if negative { -value } else { value }))
+}
+
+fn strip_currency(mut text: &str) -> &str {
+    for prefix in ["¥", "$", "RMB", "CNY", "USD", "rmb", "cny", "usd"] {
+        if let Some(rest) = text.strip_prefix(prefix) {
+            text = rest.trim_start();
+            break;
+        }
+    }
+    for suffix in ["元", "RMB", "CNY", "USD", "rmb", "cny", "usd"] {
+        if let Some(rest) = text.strip_suffix(suffix) {
+            text = rest.trim_end();
+            break;
+        }
+    }
+    text
+}
+
+/// Removes `,` thousands separators, but only where they group by three:
+/// `1,5` is a European decimal or a typo, and guessing would be wrong.
+fn strip_thousands(text: &str) -> Result<std::borrow::Cow<'_, str>, ValueError> {
+    if !text.contains(',') {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    }
+    let (whole, fraction) = match text.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (text, None),
+    };
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or("");
+    let well_grouped = (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+    if !well_grouped {
+        return Err(ValueError::AmbiguousSeparator);
+    }
+    let mut out: String = whole.chars().filter(|&c| c != ',').collect();
+    if let Some(f) = fraction {
+        out.push('.');
+        out.push_str(f);
+    }
+    Ok(std::borrow::Cow::Owned(out))
+}
+
+/// The order of day and month in `05/03/2026`. Year-first forms are never ambiguous.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DayOrder {
+    /// `03/05/2026` is March 5 (US exports).
+    MonthFirst,
+    /// `05/03/2026` is March 5 (most of the world).
+    #[default]
+    DayFirst,
+}
+
+/// Hours added to a Unix timestamp to reach China's wall clock (UTC+8), the
+/// clock every other time in a Xiaohongshu export is written in.
+pub const UNIX_TO_CHINA_SECONDS: i64 = 8 * 3600;
+
+/// A date or date-time as seconds since 1970-01-01 on the exporter's wall clock.
+///
+/// Accepts `2026-03-05`, `2026/3/5 12:30`, `2026.03.05`, `2026-03-05T12:30:00`,
+/// `2026年3月5日`, `2026年03月05日12时30分00秒`, `05/03/2026` (with `order`),
+/// Excel serial days (`46086.5`) and Unix timestamps in seconds or milliseconds.
+pub fn parse_time(raw: &str, order: DayOrder) -> Result<Option<i64>, ValueError> {
+    if is_missing(raw) {
+        return Ok(None);
+    }
+    let folded = fold_width(raw);
+    let text = folded.trim();
+    let dots = text.bytes().filter(|&b| b == b'.').count();
+    if dots <= 1 && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return parse_serial(text).map(Some);
+    }
+    let (date_part, time_part) = split_date_time(text);
+    let day = parse_date_part(date_part, order)?;
+    let seconds = match time_part {
+        Some(t) => parse_clock(t)?,
+        None => 0,
+    };
+    Ok(Some(day.timestamp() + seconds))
+}
+
+fn parse_serial(text: &str) -> Result<i64, ValueError> {
+    let value: f64 = text.parse().map_err(|_| ValueError::NotATime)?;
+    if (1.0..2_958_466.0).contains(&value) && value < 100_000.0 {
+        // Excel's day zero is 1899-12-30 (it counts the fictional 1900-02-29).
+        let base = Day::from_ymd(1899, 12, 30).expect("valid date").timestamp();
+        return Ok(base + (value * 86_400.0).round() as i64);
+    }
+    if (1e9..1e10).contains(&value) {
+        return Ok(value as i64 + UNIX_TO_CHINA_SECONDS);
+    }
+    if (1e12..1e13).contains(&value) {
+        return Ok((value / 1000.0) as i64 + UNIX_TO_CHINA_SECONDS);
+    }
+    if text.len() == 8 && !text.contains('.') {
+        // 20260305
+        let y: i32 = text[..4].parse().map_err(|_| ValueError::NotATime)?;
+        let m: u32 = text[4..6].parse().map_err(|_| ValueError::NotATime)?;
+        let d: u32 = text[6..].parse().map_err(|_| ValueError::NotATime)?;
+        return Day::from_ymd(y, m, d)
+            .map(Day::timestamp)
+            .ok_or(ValueError::NoSuchDate);
+    }
+    Err(ValueError::NotATime)
+}
+
+fn split_date_time(text: &str) -> (&str, Option<&str>) {
+    if let Some(pos) = text.find('日') {
+        let (date, rest) = text.split_at(pos + '日'.len_utf8());
+        let rest = rest.trim();
+        return (date, (!rest.is_empty()).then_some(rest));
+    }
+    match text.find([' ', 'T']) {
+        Some(pos) => {
+            let rest = text[pos + 1..].trim();
+            (&text[..pos], (!rest.is_empty()).then_some(rest))
+        }
+        None => (text, None),
+    }
+}
+
+fn parse_date_part(text: &str, order: DayOrder) -> Result<Day, ValueError> {
+    let parts: Vec<&str> = text
+        .split(['-', '/', '.', '年', '月', '日'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() != 3 || parts.iter().any(|p| !p.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(ValueError::NotATime);
+    }
+    let num = |s: &str| s.parse::<u32>().map_err(|_| ValueError::NotATime);
+    let (y, m, d) = if parts[0].len() == 4 {
+        (num(parts[0])?, num(parts[1])?, num(parts[2])?)
+    } else if parts[2].len() == 4 {
+        let (a, b) = (num(parts[0])?, num(parts[1])?);
+        match order {
+            DayOrder::DayFirst => (num(parts[2])?, b, a),
+            DayOrder::MonthFirst => (num(parts[2])?, a, b),
+        }
+    } else {
+        return Err(ValueError::NotATime);
+    };
+    Day::from_ymd(y as i32, m, d).ok_or(ValueError::NoSuchDate)
+}
+
+fn parse_clock(text: &str) -> Result<i64, ValueError> {
+    let parts: Vec<&str> = text
+        .trim_end_matches('秒')
+        .split([':', '时', '分', '点'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() || parts.len() > 3 {
+        return Err(ValueError::NotATime);
+    }
+    let mut values = [0u32; 3];
+    for (slot, part) in values.iter_mut().zip(&parts) {
+        // Seconds may carry a fraction: 12:30:05.250.
+        let whole = part.split('.').next().unwrap_or("");
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ValueError::NotATime);
+        }
+        *slot = whole.parse().map_err(|_| ValueError::NotATime)?;
+    }
+    let [h, m, s] = values;
+    if h > 23 || m > 59 || s > 60 {
+        return Err(ValueError::NotATime);
+    }
+    Ok(time::timestamp(Day(0), h, m, s))
+}
+
+/// `true`/`false` in the ways exports write them: `1`, `yes`, `是`, `新客`...
+pub fn parse_flag(raw: &str) -> Result<Option<bool>, ValueError> {
+    if is_missing(raw) {
+        return Ok(None);
+    }
+    let folded = fold_width(raw);
+    let t = folded.trim().to_lowercase();
+    match t.as_str() {
+        "1" | "true" | "yes" | "y" | "new" | "是" | "新" | "新客" | "新客户" | "首购" => {
+            Ok(Some(true))
+        }
+        "0" | "false" | "no" | "n" | "returning" | "否" | "老" | "老客" | "老客户" | "复购" => {
+            Ok(Some(false))
+        }
+        _ => Err(ValueError::NotAFlag),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(text: &str) -> Option<f64> {
+        parse_number(text).unwrap()
+    }
+
+    #[test]
+    fn plain_and_grouped_numbers() {
+        assert_eq!(num("1234"), Some(1234.0));
+        assert_eq!(num("1,234"), Some(1234.0));
+        assert_eq!(num("1,234,567.89"), Some(1_234_567.89));
+        assert_eq!(num(" 42 "), Some(42.0));
+        assert_eq!(num(".5"), Some(0.5));
+    }
+
+    #[test]
+    fn chinese_and_latin_multipliers() {
+        assert_eq!(num("1.2万"), Some(12_000.0));
+        assert_eq!(num("3亿"), Some(300_000_000.0));
+        assert_eq!(num("2.5k"), Some(2_500.0));
+        assert_eq!(num("1.5w"), Some(15_000.0));
+    }
+
+    #[test]
+    fn percentages_become_fractions() {
+        assert_eq!(num("12.5%"), Some(0.125));
+        assert_eq!(num("100%"), Some(1.0));
+    }
+
+    #[test]
+    fn currency_marks_are_ignored() {
+        assert_eq!(num("¥1,234.00"), Some(1234.0));
+        assert_eq!(num("￥88"), Some(88.0));
+        assert_eq!(num("$9.99"), Some(9.99));
+        assert_eq!(num("RMB 500"), Some(500.0));
+        assert_eq!(num("500元"), Some(500.0));
+        assert_eq!(num("CNY1.2万"), Some(12_000.0));
+    }
+
+    #[test]
+    fn negatives_in_parentheses_and_signs() {
+        assert_eq!(num("(300)"), Some(-300.0));
+        assert_eq!(num("-12.5"), Some(-12.5));
+        assert_eq!(num("¥-12"), Some(-12.0));
+        assert_eq!(num("(¥1,000)"), Some(-1000.0));
+    }
+
+    #[test]
+    fn full_width_digits_are_read() {
+        assert_eq!(num("１２３"), Some(123.0));
+        assert_eq!(num("１，２３４．５"), Some(1234.5));
+    }
+
+    #[test]
+    fn missing_spellings_are_none_never_zero() {
+        for text in ["", "  ", "-", "--", "—", "N/A", "null", "NaN", "无"] {
+            assert_eq!(parse_number(text), Ok(None), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn garbage_and_bad_grouping_are_errors() {
+        assert_eq!(parse_number("abc"), Err(ValueError::NotANumber));
+        assert_eq!(parse_number("12abc"), Err(ValueError::NotANumber));
+        assert_eq!(parse_number("1,5"), Err(ValueError::AmbiguousSeparator));
+        assert_eq!(parse_number("inf"), Err(ValueError::NotANumber));
+        assert_eq!(parse_number("1e999"), Err(ValueError::NotANumber));
+    }
+
+    fn at(y: i32, m: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<i64> {
+        Some(time::timestamp(Day::from_ymd(y, m, d).unwrap(), h, mi, s))
+    }
+
+    #[test]
+    fn iso_slash_dot_and_chinese_dates() {
+        let o = DayOrder::DayFirst;
+        assert_eq!(parse_time("2026-03-05", o), Ok(at(2026, 3, 5, 0, 0, 0)));
+        assert_eq!(parse_time("2026/3/5", o), Ok(at(2026, 3, 5, 0, 0, 0)));
+        assert_eq!(parse_time("2026.03.05", o), Ok(at(2026, 3, 5, 0, 0, 0)));
+        assert_eq!(parse_time("2026年3月5日", o), Ok(at(2026, 3, 5, 0, 0, 0)));
+        assert_eq!(
+            parse_time("2026年03月05日12时30分00秒", o),
+            Ok(at(2026, 3, 5, 12, 30, 0))
+        );
+        assert_eq!(
+            parse_time("2026-03-05T12:30:15", o),
+            Ok(at(2026, 3, 5, 12, 30, 15))
+        );
+        assert_eq!(
+            parse_time("2026/03/05 08:05", o),
+            Ok(at(2026, 3, 5, 8, 5, 0))
+        );
+    }
+
+    #[test]
+    fn day_order_decides_short_forms() {
+        assert_eq!(
+            parse_time("05/03/2026", DayOrder::DayFirst),
+            Ok(at(2026, 3, 5, 0, 0, 0))
+        );
+        assert_eq!(
+            parse_time("03/05/2026", DayOrder::MonthFirst),
+            Ok(at(2026, 3, 5, 0, 0, 0))
+        );
+    }
+
+    #[test]
+    fn excel_serials_and_unix_timestamps() {
+        // Excel serial 46086 is 2026-03-05; .5 is noon.
+        assert_eq!(
+            parse_time("46086.5", DayOrder::DayFirst),
+            Ok(at(2026, 3, 5, 12, 0, 0))
+        );
+        // 1772668800 is 2026-03-05 00:00 UTC, 08:00 in Beijing.
+        assert_eq!(
+            parse_time("1772668800", DayOrder::DayFirst),
+            Ok(at(2026, 3, 5, 8, 0, 0))
+        );
+        assert_eq!(
+            parse_time("1772668800000", DayOrder::DayFirst),
+            Ok(at(2026, 3, 5, 8, 0, 0))
+        );
+    }
+
+    #[test]
+    fn impossible_dates_and_garbage_times_are_errors() {
+        let o = DayOrder::DayFirst;
+        assert_eq!(parse_time("2026-02-30", o), Err(ValueError::NoSuchDate));
+        assert_eq!(parse_time("yesterday", o), Err(ValueError::NotATime));
+        assert_eq!(parse_time("2026-03-05 25:00", o), Err(ValueError::NotATime));
+        assert_eq!(parse_time("--", o), Ok(None));
+    }
+
+    #[test]
+    fn flags_in_english_and_chinese() {
+        assert_eq!(parse_flag("是"), Ok(Some(true)));
+        assert_eq!(parse_flag("新客"), Ok(Some(true)));
+        assert_eq!(parse_flag("No"), Ok(Some(false)));
+        assert_eq!(parse_flag(""), Ok(None));
+        assert_eq!(parse_flag("maybe"), Err(ValueError::NotAFlag));
+    }
+}
