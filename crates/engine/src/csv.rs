@@ -58,10 +58,16 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, [u8]>, Encoding), ReadError> {
         return check_utf8(rest).map(|t| (Cow::Borrowed(t), Encoding::Utf8Bom));
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        return Ok((Cow::Owned(decode_utf16(rest, u16::from_le_bytes)), Encoding::Utf16Le));
+        return Ok((
+            Cow::Owned(decode_utf16(rest, u16::from_le_bytes)),
+            Encoding::Utf16Le,
+        ));
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        return Ok((Cow::Owned(decode_utf16(rest, u16::from_be_bytes)), Encoding::Utf16Be));
+        return Ok((
+            Cow::Owned(decode_utf16(rest, u16::from_be_bytes)),
+            Encoding::Utf16Be,
+        ));
     }
     if bytes.starts_with(b"%PDF") {
         return Err(ReadError::Pdf);
@@ -108,7 +114,10 @@ pub fn sniff_delimiter(text: &[u8]) -> u8 {
         .collect();
     let mut best = (b',', 0usize, 0usize);
     for &delimiter in &DELIMITERS {
-        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, delimiter)).collect();
+        let counts: Vec<usize> = lines
+            .iter()
+            .map(|l| count_outside_quotes(l, delimiter))
+            .collect();
         let mut tally = std::collections::HashMap::new();
         for &c in counts.iter().filter(|&&c| c > 0) {
             *tally.entry(c).or_insert(0usize) += 1;
@@ -304,10 +313,22 @@ mod tests {
     #[test]
     fn encodings_are_detected_from_bom_and_content() {
         assert_eq!(decode(b"a,b").unwrap().1, Encoding::Utf8);
-        assert_eq!(decode(b"\xEF\xBB\xBFa,b").unwrap(), (Cow::Borrowed(&b"a,b"[..]), Encoding::Utf8Bom));
-        let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("曝光,1".encode_utf16().flat_map(u16::to_le_bytes)).collect();
-        assert_eq!(decode(&le).unwrap(), (Cow::Owned("曝光,1".as_bytes().to_vec()), Encoding::Utf16Le));
-        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("x,y".encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFa,b").unwrap(),
+            (Cow::Borrowed(&b"a,b"[..]), Encoding::Utf8Bom)
+        );
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("曝光,1".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(
+            decode(&le).unwrap(),
+            (Cow::Owned("曝光,1".as_bytes().to_vec()), Encoding::Utf16Le)
+        );
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("x,y".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
         assert_eq!(decode(&be).unwrap().1, Encoding::Utf16Be);
     }
 

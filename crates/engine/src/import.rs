@@ -93,7 +93,8 @@ pub fn import(file: &str, bytes: &[u8], options: &ImportOptions) -> Result<Impor
             None => break,
         }
     }
-    let (header_index, kind) = find_header(&sample, options.kind).ok_or_else(|| fail(ReadError::NoHeader))?;
+    let (header_index, kind) =
+        find_header(&sample, options.kind).ok_or_else(|| fail(ReadError::NoHeader))?;
     let (header_line, headers) = sample[header_index].clone();
 
     let fields = kind.fields();
@@ -228,7 +229,11 @@ impl Builder<'_> {
                 line,
                 "",
                 "",
-                format!("row has {} fields, the header has {}", record.len(), self.headers.len()),
+                format!(
+                    "row has {} fields, the header has {}",
+                    record.len(),
+                    self.headers.len()
+                ),
             );
         }
 
@@ -238,9 +243,7 @@ impl Builder<'_> {
             let spec = &fields[field];
             let raw = record.get(column).unwrap_or("");
             let parsed: Result<Cell<'_>, ValueError> = match spec.ty {
-                FieldType::Text => Ok(Cell::Text(
-                    (!value::is_missing(raw)).then(|| raw.trim()),
-                )),
+                FieldType::Text => Ok(Cell::Text((!value::is_missing(raw)).then(|| raw.trim()))),
                 FieldType::CostCategory => {
                     if value::is_missing(raw) {
                         Ok(Cell::Text(None))
@@ -273,7 +276,12 @@ impl Builder<'_> {
             };
             if spec.required && !rejected && is_missing_cell(&cell) {
                 let header = self.headers[column].clone();
-                self.problem(line, &header, raw, "required value missing; row rejected".into());
+                self.problem(
+                    line,
+                    &header,
+                    raw,
+                    "required value missing; row rejected".into(),
+                );
                 rejected = true;
             }
             cells.push((field, cell));
@@ -286,7 +294,12 @@ impl Builder<'_> {
         if let Some(key) = self.identity(&cells) {
             if let Some(&first) = self.seen.get(&key) {
                 self.rows_duplicate += 1;
-                self.problem(line, "", "", format!("duplicate of line {first}; counted once"));
+                self.problem(
+                    line,
+                    "",
+                    "",
+                    format!("duplicate of line {first}; counted once"),
+                );
                 return;
             }
             self.seen.insert(key, line);
@@ -417,13 +430,22 @@ mod tests {
         assert_eq!(i.kind, Kind::Costs);
         assert_eq!(i.rows_read, 1);
         assert_eq!(i.table.text("category").unwrap().get(0), Some("kol"));
-        assert_eq!(i.problems[0].message, "unknown cost category; required, row rejected");
+        assert_eq!(
+            i.problems[0].message,
+            "unknown cost category; required, row rejected"
+        );
     }
 
     #[test]
     fn unused_columns_are_listed_with_no_field() {
         let i = read("note_id,views,mood\nn1,1,happy\n");
-        assert_eq!(i.columns[2], ColumnMapping { header: "mood".into(), field: None });
+        assert_eq!(
+            i.columns[2],
+            ColumnMapping {
+                header: "mood".into(),
+                field: None
+            }
+        );
     }
 
     #[test]
@@ -444,7 +466,9 @@ mod tests {
         let i = import(
             "x.csv",
             b"path,total_conversions\na>b,3\n",
-            &ImportOptions { kind: Some(Kind::Paths) },
+            &ImportOptions {
+                kind: Some(Kind::Paths),
+            },
         )
         .unwrap();
         assert_eq!(i.kind, Kind::Paths);

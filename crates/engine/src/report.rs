@@ -200,7 +200,11 @@ impl Kpis {
             (sum("likes"), sum("saves"), sum("comments"), sum("shares"));
         let interactions = likes + saves + comments;
 
-        let cost_by_category = data.costs.as_ref().map(costs_by_category).unwrap_or_default();
+        let cost_by_category = data
+            .costs
+            .as_ref()
+            .map(costs_by_category)
+            .unwrap_or_default();
         let cost_total = cost_by_category.total();
 
         let (revenue, orders) = data
@@ -238,7 +242,8 @@ impl Kpis {
 /// Sums the ledger by category; rows without an amount count nothing.
 pub fn costs_by_category(costs: &Table) -> CostByCategory {
     let mut out = CostByCategory::default();
-    let (Some(categories), Some(amounts)) = (costs.text("category"), costs.numbers("amount")) else {
+    let (Some(categories), Some(amounts)) = (costs.text("category"), costs.numbers("amount"))
+    else {
         return out;
     };
     let parsed: Vec<Option<CostCategory>> = categories
@@ -289,15 +294,22 @@ pub fn weekly_engagement(notes: &Table) -> Vec<WeekPoint> {
         return Vec::new();
     };
     let column = |field: &str| notes.numbers(field);
-    let (impressions, likes, saves, comments) =
-        (column("impressions"), column("likes"), column("saves"), column("comments"));
-    let value = |c: Option<&[f64]>, row: usize| c.map_or(0.0, |v| if v[row].is_nan() { 0.0 } else { v[row] });
+    let (impressions, likes, saves, comments) = (
+        column("impressions"),
+        column("likes"),
+        column("saves"),
+        column("comments"),
+    );
+    let value = |c: Option<&[f64]>, row: usize| {
+        c.map_or(0.0, |v| if v[row].is_nan() { 0.0 } else { v[row] })
+    };
 
     let weeks: Vec<Option<Day>> = times
         .iter()
         .map(|&t| (t != crate::table::MISSING_TIME).then(|| Day::from_timestamp(t).week_start()))
         .collect();
-    let (Some(first), Some(last)) = (weeks.iter().flatten().min(), weeks.iter().flatten().max()) else {
+    let (Some(first), Some(last)) = (weeks.iter().flatten().min(), weeks.iter().flatten().max())
+    else {
         return Vec::new();
     };
     let count = ((last.0 - first.0) / 7 + 1) as usize;
@@ -398,7 +410,11 @@ mod tests {
         let json = serde_json::to_value(&k).unwrap();
         assert_eq!(json["impressions"], serde_json::json!(15000));
         assert_eq!(json["cost_by_category"]["paid"], serde_json::json!(300.0));
-        let empty = serde_json::to_value(Kpis::compute(&Dataset::default(), &ReportSettings::default())).unwrap();
+        let empty = serde_json::to_value(Kpis::compute(
+            &Dataset::default(),
+            &ReportSettings::default(),
+        ))
+        .unwrap();
         assert!(empty["cpe"].is_null());
     }
 
@@ -427,6 +443,9 @@ mod tests {
              o2,2026-03-03,100,,xhs-qr-07\n\
              o3,2026-03-03,100,https://shop.example/home,WX-1\n",
         );
-        assert_eq!(xiaohongshu_revenue(&orders, &SourceRules::default()), (200.0, 2));
+        assert_eq!(
+            xiaohongshu_revenue(&orders, &SourceRules::default()),
+            (200.0, 2)
+        );
     }
 }

@@ -110,96 +110,661 @@ use FieldType::{Flag, Number, Text, Time};
 const CATEGORY: FieldType = FieldType::CostCategory;
 
 pub static NOTES: &[FieldSpec] = &[
-    field("note_id", Text, true, &["note id", "笔记id", "笔记ID", "笔记编号", "id", "noteid"]),
-    field("title", Text, false, &["笔记标题", "标题", "note title", "笔记名称"]),
-    field("published_at", Time, false, &["首次发布时间", "发布时间", "发布日期", "publish time", "published", "post date", "publish date"]),
-    field("date", Time, false, &["日期", "数据日期", "统计日期", "day", "stat date"]),
-    field("format", Text, false, &["体裁", "笔记类型", "内容形式", "note type", "type"]),
-    field("account", Text, false, &["账号", "达人", "博主", "作者", "kol", "达人昵称", "博主昵称", "账号名称", "creator", "author"]),
-    field("campaign", Text, false, &["活动", "项目", "营销活动", "campaign name", "战役"]),
-    field("content_type", Text, false, &["内容类型", "内容类别", "content category", "category"]),
+    field(
+        "note_id",
+        Text,
+        true,
+        &["note id", "笔记id", "笔记ID", "笔记编号", "id", "noteid"],
+    ),
+    field(
+        "title",
+        Text,
+        false,
+        &["笔记标题", "标题", "note title", "笔记名称"],
+    ),
+    field(
+        "published_at",
+        Time,
+        false,
+        &[
+            "首次发布时间",
+            "发布时间",
+            "发布日期",
+            "publish time",
+            "published",
+            "post date",
+            "publish date",
+        ],
+    ),
+    field(
+        "date",
+        Time,
+        false,
+        &["日期", "数据日期", "统计日期", "day", "stat date"],
+    ),
+    field(
+        "format",
+        Text,
+        false,
+        &["体裁", "笔记类型", "内容形式", "note type", "type"],
+    ),
+    field(
+        "account",
+        Text,
+        false,
+        &[
+            "账号",
+            "达人",
+            "博主",
+            "作者",
+            "kol",
+            "达人昵称",
+            "博主昵称",
+            "账号名称",
+            "creator",
+            "author",
+        ],
+    ),
+    field(
+        "campaign",
+        Text,
+        false,
+        &["活动", "项目", "营销活动", "campaign name", "战役"],
+    ),
+    field(
+        "content_type",
+        Text,
+        false,
+        &["内容类型", "内容类别", "content category", "category"],
+    ),
     field("tags", Text, false, &["标签", "话题", "tag", "topics"]),
-    field("impressions", Number, false, &["曝光", "曝光量", "曝光数", "展现量", "impression", "exposure"]),
-    field("views", Number, false, &["观看量", "阅读量", "浏览量", "阅读", "观看", "浏览", "阅读数", "观看数", "view", "reads", "plays", "播放量"]),
-    field("likes", Number, false, &["点赞", "点赞量", "点赞数", "like"]),
-    field("saves", Number, false, &["收藏", "收藏量", "收藏数", "save", "collects", "collections"]),
-    field("comments", Number, false, &["评论", "评论量", "评论数", "comment"]),
-    field("shares", Number, false, &["分享", "分享量", "分享数", "share", "转发"]),
-    field("new_followers", Number, false, &["涨粉", "涨粉数", "新增粉丝", "粉丝增量", "new follows", "follower growth", "follows"]),
-    field("product_clicks", Number, false, &["商品点击", "商品点击量", "商品点击数", "进店", "product click", "clicks"]),
-    field("cover_ctr", Number, false, &["封面点击率", "点击率", "ctr", "cover click rate"]),
-    field("avg_watch_seconds", Number, false, &["人均观看时长", "平均观看时长", "avg watch time", "average watch time", "watch time"]),
-    field("search_views", Number, false, &["搜索流量", "搜索", "search traffic", "search"]),
-    field("discovery_views", Number, false, &["发现流量", "发现页流量", "discovery traffic", "discovery", "feed traffic"]),
+    field(
+        "impressions",
+        Number,
+        false,
+        &[
+            "曝光",
+            "曝光量",
+            "曝光数",
+            "展现量",
+            "impression",
+            "exposure",
+        ],
+    ),
+    field(
+        "views",
+        Number,
+        false,
+        &[
+            "观看量",
+            "阅读量",
+            "浏览量",
+            "阅读",
+            "观看",
+            "浏览",
+            "阅读数",
+            "观看数",
+            "view",
+            "reads",
+            "plays",
+            "播放量",
+        ],
+    ),
+    field(
+        "likes",
+        Number,
+        false,
+        &["点赞", "点赞量", "点赞数", "like"],
+    ),
+    field(
+        "saves",
+        Number,
+        false,
+        &[
+            "收藏",
+            "收藏量",
+            "收藏数",
+            "save",
+            "collects",
+            "collections",
+        ],
+    ),
+    field(
+        "comments",
+        Number,
+        false,
+        &["评论", "评论量", "评论数", "comment"],
+    ),
+    field(
+        "shares",
+        Number,
+        false,
+        &["分享", "分享量", "分享数", "share", "转发"],
+    ),
+    field(
+        "new_followers",
+        Number,
+        false,
+        &[
+            "涨粉",
+            "涨粉数",
+            "新增粉丝",
+            "粉丝增量",
+            "new follows",
+            "follower growth",
+            "follows",
+        ],
+    ),
+    field(
+        "product_clicks",
+        Number,
+        false,
+        &[
+            "商品点击",
+            "商品点击量",
+            "商品点击数",
+            "进店",
+            "product click",
+            "clicks",
+        ],
+    ),
+    field(
+        "cover_ctr",
+        Number,
+        false,
+        &["封面点击率", "点击率", "ctr", "cover click rate"],
+    ),
+    field(
+        "avg_watch_seconds",
+        Number,
+        false,
+        &[
+            "人均观看时长",
+            "平均观看时长",
+            "avg watch time",
+            "average watch time",
+            "watch time",
+        ],
+    ),
+    field(
+        "search_views",
+        Number,
+        false,
+        &["搜索流量", "搜索", "search traffic", "search"],
+    ),
+    field(
+        "discovery_views",
+        Number,
+        false,
+        &[
+            "发现流量",
+            "发现页流量",
+            "discovery traffic",
+            "discovery",
+            "feed traffic",
+        ],
+    ),
 ];
 
 pub static COSTS: &[FieldSpec] = &[
-    field("date", Time, false, &["日期", "时间", "费用日期", "支付日期", "day", "spend date"]),
-    field("category", CATEGORY, true, &["类别", "费用类别", "费用类型", "成本类别", "类型", "cost category", "cost type", "type"]),
-    field("amount", Number, true, &["金额", "消耗", "花费", "费用", "成本", "支出", "cost", "spend", "fee", "amount cny"]),
+    field(
+        "date",
+        Time,
+        false,
+        &["日期", "时间", "费用日期", "支付日期", "day", "spend date"],
+    ),
+    field(
+        "category",
+        CATEGORY,
+        true,
+        &[
+            "类别",
+            "费用类别",
+            "费用类型",
+            "成本类别",
+            "类型",
+            "cost category",
+            "cost type",
+            "type",
+        ],
+    ),
+    field(
+        "amount",
+        Number,
+        true,
+        &[
+            "金额",
+            "消耗",
+            "花费",
+            "费用",
+            "成本",
+            "支出",
+            "cost",
+            "spend",
+            "fee",
+            "amount cny",
+        ],
+    ),
     field("currency", Text, false, &["币种", "货币", "ccy"]),
-    field("campaign", Text, false, &["活动", "项目", "营销活动", "campaign name"]),
-    field("note_id", Text, false, &["笔记id", "笔记ID", "笔记编号", "note"]),
-    field("account", Text, false, &["账号", "达人", "博主", "kol", "达人昵称", "creator"]),
-    field("pay_kind", Text, false, &["付费方式", "合作方式", "结算方式", "payment type", "pay type"]),
-    field("description", Text, false, &["说明", "备注", "描述", "摘要", "note text", "memo", "remark"]),
+    field(
+        "campaign",
+        Text,
+        false,
+        &["活动", "项目", "营销活动", "campaign name"],
+    ),
+    field(
+        "note_id",
+        Text,
+        false,
+        &["笔记id", "笔记ID", "笔记编号", "note"],
+    ),
+    field(
+        "account",
+        Text,
+        false,
+        &["账号", "达人", "博主", "kol", "达人昵称", "creator"],
+    ),
+    field(
+        "pay_kind",
+        Text,
+        false,
+        &[
+            "付费方式",
+            "合作方式",
+            "结算方式",
+            "payment type",
+            "pay type",
+        ],
+    ),
+    field(
+        "description",
+        Text,
+        false,
+        &[
+            "说明",
+            "备注",
+            "描述",
+            "摘要",
+            "note text",
+            "memo",
+            "remark",
+        ],
+    ),
 ];
 
 pub static ORDERS: &[FieldSpec] = &[
-    field("order_id", Text, true, &["订单号", "订单编号", "订单id", "主订单编号", "子订单编号", "order no", "order number", "id"]),
-    field("time", Time, true, &["下单时间", "支付时间", "付款时间", "订单创建时间", "创建时间", "时间", "order time", "paid at", "created at", "date"]),
-    field("revenue", Number, true, &["实付金额", "支付金额", "实收金额", "订单金额", "买家实付金额", "金额", "销售额", "gmv", "amount", "total", "order value", "value"]),
-    field("cogs", Number, false, &["成本", "商品成本", "销售成本", "cost of goods", "cost of goods sold"]),
-    field("customer_id", Text, false, &["客户id", "买家id", "用户id", "会员id", "买家昵称", "customer", "buyer id", "user id"]),
-    field("is_new_customer", Flag, false, &["是否新客", "新客", "新老客", "new customer", "first order", "is new"]),
-    field("utm_source", Text, false, &["来源", "渠道来源", "流量来源", "source", "utmsource"]),
+    field(
+        "order_id",
+        Text,
+        true,
+        &[
+            "订单号",
+            "订单编号",
+            "订单id",
+            "主订单编号",
+            "子订单编号",
+            "order no",
+            "order number",
+            "id",
+        ],
+    ),
+    field(
+        "time",
+        Time,
+        true,
+        &[
+            "下单时间",
+            "支付时间",
+            "付款时间",
+            "订单创建时间",
+            "创建时间",
+            "时间",
+            "order time",
+            "paid at",
+            "created at",
+            "date",
+        ],
+    ),
+    field(
+        "revenue",
+        Number,
+        true,
+        &[
+            "实付金额",
+            "支付金额",
+            "实收金额",
+            "订单金额",
+            "买家实付金额",
+            "金额",
+            "销售额",
+            "gmv",
+            "amount",
+            "total",
+            "order value",
+            "value",
+        ],
+    ),
+    field(
+        "cogs",
+        Number,
+        false,
+        &[
+            "成本",
+            "商品成本",
+            "销售成本",
+            "cost of goods",
+            "cost of goods sold",
+        ],
+    ),
+    field(
+        "customer_id",
+        Text,
+        false,
+        &[
+            "客户id",
+            "买家id",
+            "用户id",
+            "会员id",
+            "买家昵称",
+            "customer",
+            "buyer id",
+            "user id",
+        ],
+    ),
+    field(
+        "is_new_customer",
+        Flag,
+        false,
+        &[
+            "是否新客",
+            "新客",
+            "新老客",
+            "new customer",
+            "first order",
+            "is new",
+        ],
+    ),
+    field(
+        "utm_source",
+        Text,
+        false,
+        &["来源", "渠道来源", "流量来源", "source", "utmsource"],
+    ),
     field("utm_medium", Text, false, &["媒介", "medium", "utmmedium"]),
-    field("utm_campaign", Text, false, &["活动", "utmcampaign", "campaign"]),
-    field("promo_code", Text, false, &["优惠码", "券码", "优惠券", "promo", "coupon", "coupon code", "discount code"]),
-    field("landing_page", Text, false, &["落地页", "着陆页", "landing", "landing url", "page"]),
-    field("qr_code", Text, false, &["二维码", "二维码id", "qr", "qr id", "qrcode"]),
-    field("store", Text, false, &["门店", "店铺", "店铺名称", "shop", "store name"]),
-    field("survey_answer", Text, false, &["问卷", "调查回答", "从哪里知道", "您从哪里了解到我们", "how did you hear", "survey"]),
+    field(
+        "utm_campaign",
+        Text,
+        false,
+        &["活动", "utmcampaign", "campaign"],
+    ),
+    field(
+        "promo_code",
+        Text,
+        false,
+        &[
+            "优惠码",
+            "券码",
+            "优惠券",
+            "promo",
+            "coupon",
+            "coupon code",
+            "discount code",
+        ],
+    ),
+    field(
+        "landing_page",
+        Text,
+        false,
+        &["落地页", "着陆页", "landing", "landing url", "page"],
+    ),
+    field(
+        "qr_code",
+        Text,
+        false,
+        &["二维码", "二维码id", "qr", "qr id", "qrcode"],
+    ),
+    field(
+        "store",
+        Text,
+        false,
+        &["门店", "店铺", "店铺名称", "shop", "store name"],
+    ),
+    field(
+        "survey_answer",
+        Text,
+        false,
+        &[
+            "问卷",
+            "调查回答",
+            "从哪里知道",
+            "您从哪里了解到我们",
+            "how did you hear",
+            "survey",
+        ],
+    ),
 ];
 
 pub static TOUCHPOINTS: &[FieldSpec] = &[
-    field("person_id", Text, true, &["用户id", "用户", "访客id", "客户id", "user id", "user", "visitor id", "customer id", "cookie id"]),
-    field("time", Time, true, &["时间", "发生时间", "事件时间", "timestamp", "event time", "date"]),
-    field("channel", Text, true, &["渠道", "来源渠道", "source", "medium", "touchpoint"]),
+    field(
+        "person_id",
+        Text,
+        true,
+        &[
+            "用户id",
+            "用户",
+            "访客id",
+            "客户id",
+            "user id",
+            "user",
+            "visitor id",
+            "customer id",
+            "cookie id",
+        ],
+    ),
+    field(
+        "time",
+        Time,
+        true,
+        &[
+            "时间",
+            "发生时间",
+            "事件时间",
+            "timestamp",
+            "event time",
+            "date",
+        ],
+    ),
+    field(
+        "channel",
+        Text,
+        true,
+        &["渠道", "来源渠道", "source", "medium", "touchpoint"],
+    ),
     field("campaign", Text, false, &["活动", "campaign name"]),
     field("note_id", Text, false, &["笔记id", "笔记ID", "note"]),
-    field("event", Text, false, &["事件", "事件类型", "行为", "event type", "action"]),
-    field("value", Number, false, &["金额", "转化价值", "conversion value", "revenue", "amount"]),
+    field(
+        "event",
+        Text,
+        false,
+        &["事件", "事件类型", "行为", "event type", "action"],
+    ),
+    field(
+        "value",
+        Number,
+        false,
+        &["金额", "转化价值", "conversion value", "revenue", "amount"],
+    ),
 ];
 
 pub static PATHS: &[FieldSpec] = &[
-    field("path", Text, true, &["路径", "转化路径", "journey", "channel path"]),
-    field("conversions", Number, true, &["total conversions", "totalconversions", "转化数", "转化次数", "conversion"]),
-    field("value", Number, false, &["total conversion value", "totalconversionvalue", "转化价值", "conversion value", "revenue"]),
-    field("nulls", Number, false, &["total null", "totalnull", "未转化", "未转化数", "non conversions", "null"]),
+    field(
+        "path",
+        Text,
+        true,
+        &["路径", "转化路径", "journey", "channel path"],
+    ),
+    field(
+        "conversions",
+        Number,
+        true,
+        &[
+            "total conversions",
+            "totalconversions",
+            "转化数",
+            "转化次数",
+            "conversion",
+        ],
+    ),
+    field(
+        "value",
+        Number,
+        false,
+        &[
+            "total conversion value",
+            "totalconversionvalue",
+            "转化价值",
+            "conversion value",
+            "revenue",
+        ],
+    ),
+    field(
+        "nulls",
+        Number,
+        false,
+        &[
+            "total null",
+            "totalnull",
+            "未转化",
+            "未转化数",
+            "non conversions",
+            "null",
+        ],
+    ),
 ];
 
 pub static KOLS: &[FieldSpec] = &[
-    field("account", Text, true, &["账号", "达人", "博主", "达人昵称", "博主昵称", "kol", "name", "creator", "nickname", "昵称"]),
-    field("kol_id", Text, false, &["达人id", "博主id", "小红书号", "id", "account id"]),
-    field("followers", Number, false, &["粉丝数", "粉丝", "粉丝量", "follower", "fans"]),
-    field("tier", Text, false, &["层级", "达人层级", "级别", "等级", "level"]),
-    field("fee", Number, false, &["报价", "合作报价", "费用", "图文报价", "视频报价", "price", "rate", "quote"]),
+    field(
+        "account",
+        Text,
+        true,
+        &[
+            "账号",
+            "达人",
+            "博主",
+            "达人昵称",
+            "博主昵称",
+            "kol",
+            "name",
+            "creator",
+            "nickname",
+            "昵称",
+        ],
+    ),
+    field(
+        "kol_id",
+        Text,
+        false,
+        &["达人id", "博主id", "小红书号", "id", "account id"],
+    ),
+    field(
+        "followers",
+        Number,
+        false,
+        &["粉丝数", "粉丝", "粉丝量", "follower", "fans"],
+    ),
+    field(
+        "tier",
+        Text,
+        false,
+        &["层级", "达人层级", "级别", "等级", "level"],
+    ),
+    field(
+        "fee",
+        Number,
+        false,
+        &[
+            "报价",
+            "合作报价",
+            "费用",
+            "图文报价",
+            "视频报价",
+            "price",
+            "rate",
+            "quote",
+        ],
+    ),
     field("city", Text, false, &["城市", "所在城市", "location"]),
-    field("category", Text, false, &["领域", "内容领域", "类目", "niche", "vertical"]),
+    field(
+        "category",
+        Text,
+        false,
+        &["领域", "内容领域", "类目", "niche", "vertical"],
+    ),
 ];
 
 pub static SURVEYS: &[FieldSpec] = &[
-    field("respondent_id", Text, false, &["订单号", "客户id", "用户id", "order id", "customer id", "respondent", "id"]),
-    field("time", Time, false, &["时间", "提交时间", "填写时间", "submitted at", "date"]),
-    field("answer", Text, true, &["回答", "答案", "您从哪里了解到我们", "从哪里知道", "how did you hear about us", "how did you hear", "source", "response"]),
+    field(
+        "respondent_id",
+        Text,
+        false,
+        &[
+            "订单号",
+            "客户id",
+            "用户id",
+            "order id",
+            "customer id",
+            "respondent",
+            "id",
+        ],
+    ),
+    field(
+        "time",
+        Time,
+        false,
+        &["时间", "提交时间", "填写时间", "submitted at", "date"],
+    ),
+    field(
+        "answer",
+        Text,
+        true,
+        &[
+            "回答",
+            "答案",
+            "您从哪里了解到我们",
+            "从哪里知道",
+            "how did you hear about us",
+            "how did you hear",
+            "source",
+            "response",
+        ],
+    ),
 ];
 
 pub static COMMENTS: &[FieldSpec] = &[
-    field("note_id", Text, true, &["笔记id", "笔记ID", "笔记编号", "note"]),
-    field("text", Text, true, &["评论内容", "评论", "内容", "comment", "content", "body"]),
-    field("time", Time, false, &["评论时间", "时间", "发布时间", "date", "created at"]),
-    field("author", Text, false, &["评论人", "用户昵称", "用户", "user", "nickname"]),
+    field(
+        "note_id",
+        Text,
+        true,
+        &["笔记id", "笔记ID", "笔记编号", "note"],
+    ),
+    field(
+        "text",
+        Text,
+        true,
+        &["评论内容", "评论", "内容", "comment", "content", "body"],
+    ),
+    field(
+        "time",
+        Time,
+        false,
+        &["评论时间", "时间", "发布时间", "date", "created at"],
+    ),
+    field(
+        "author",
+        Text,
+        false,
+        &["评论人", "用户昵称", "用户", "user", "nickname"],
+    ),
     field("likes", Number, false, &["点赞", "点赞数", "like"]),
 ];
 
@@ -278,23 +843,90 @@ impl CostCategory {
         let table: [(CostCategory, &[&str]); 5] = [
             (
                 CostCategory::Content,
-                &["content", "contentcreation", "production", "creative", "内容", "内容制作", "内容创作", "制作", "拍摄", "设计", "文案"],
+                &[
+                    "content",
+                    "contentcreation",
+                    "production",
+                    "creative",
+                    "内容",
+                    "内容制作",
+                    "内容创作",
+                    "制作",
+                    "拍摄",
+                    "设计",
+                    "文案",
+                ],
             ),
             (
                 CostCategory::Kol,
-                &["kol", "koc", "kolfee", "kolkoc", "kolkocfees", "influencer", "creatorfee", "达人", "达人合作", "达人费用", "博主", "博主合作", "kol合作", "koc合作", "蒲公英", "达人佣金"],
+                &[
+                    "kol",
+                    "koc",
+                    "kolfee",
+                    "kolkoc",
+                    "kolkocfees",
+                    "influencer",
+                    "creatorfee",
+                    "达人",
+                    "达人合作",
+                    "达人费用",
+                    "博主",
+                    "博主合作",
+                    "kol合作",
+                    "koc合作",
+                    "蒲公英",
+                    "达人佣金",
+                ],
             ),
             (
                 CostCategory::Paid,
-                &["paid", "paidpromotion", "ads", "advertising", "promotion", "media", "投放", "广告", "付费推广", "推广", "聚光", "薯条", "信息流"],
+                &[
+                    "paid",
+                    "paidpromotion",
+                    "ads",
+                    "advertising",
+                    "promotion",
+                    "media",
+                    "投放",
+                    "广告",
+                    "付费推广",
+                    "推广",
+                    "聚光",
+                    "薯条",
+                    "信息流",
+                ],
             ),
             (
                 CostCategory::Agency,
-                &["agency", "staff", "agencystaff", "people", "retainer", "代理", "代理费", "代运营", "人员", "人力", "服务费", "agency费用"],
+                &[
+                    "agency",
+                    "staff",
+                    "agencystaff",
+                    "people",
+                    "retainer",
+                    "代理",
+                    "代理费",
+                    "代运营",
+                    "人员",
+                    "人力",
+                    "服务费",
+                    "agency费用",
+                ],
             ),
             (
                 CostCategory::Technology,
-                &["technology", "tech", "tools", "software", "saas", "技术", "工具", "软件", "系统", "数据工具"],
+                &[
+                    "technology",
+                    "tech",
+                    "tools",
+                    "software",
+                    "saas",
+                    "技术",
+                    "工具",
+                    "软件",
+                    "系统",
+                    "数据工具",
+                ],
             ),
         ];
         table
@@ -312,19 +944,37 @@ mod tests {
     fn headers_match_ignoring_case_space_punctuation_and_width() {
         assert_eq!(match_header(Kind::Paths, "total_conversions"), Some(1));
         assert_eq!(match_header(Kind::Paths, "Total Conversions"), Some(1));
-        assert_eq!(match_header(Kind::Paths, "ＴＯＴＡＬ　ＣＯＮＶＥＲＳＩＯＮＳ"), Some(1));
-        assert_eq!(match_header(Kind::Notes, "曝光量"), Kind::Notes.field_index("impressions"));
-        assert_eq!(match_header(Kind::Notes, "阅读量"), Kind::Notes.field_index("views"));
-        assert_eq!(match_header(Kind::Notes, "首次发布时间"), Kind::Notes.field_index("published_at"));
+        assert_eq!(
+            match_header(Kind::Paths, "ＴＯＴＡＬ　ＣＯＮＶＥＲＳＩＯＮＳ"),
+            Some(1)
+        );
+        assert_eq!(
+            match_header(Kind::Notes, "曝光量"),
+            Kind::Notes.field_index("impressions")
+        );
+        assert_eq!(
+            match_header(Kind::Notes, "阅读量"),
+            Kind::Notes.field_index("views")
+        );
+        assert_eq!(
+            match_header(Kind::Notes, "首次发布时间"),
+            Kind::Notes.field_index("published_at")
+        );
         assert_eq!(match_header(Kind::Orders, "实付金额(元)"), None);
-        assert_eq!(match_header(Kind::Orders, "实付金额"), Kind::Orders.field_index("revenue"));
+        assert_eq!(
+            match_header(Kind::Orders, "实付金额"),
+            Kind::Orders.field_index("revenue")
+        );
     }
 
     #[test]
     fn canonical_names_win_over_aliases() {
         // "id" is an alias of note_id, but "note_id" itself is exact.
         assert_eq!(match_header(Kind::Notes, "note_id"), Some(0));
-        assert_eq!(match_header(Kind::Costs, "category"), Kind::Costs.field_index("category"));
+        assert_eq!(
+            match_header(Kind::Costs, "category"),
+            Kind::Costs.field_index("category")
+        );
     }
 
     #[test]
@@ -337,8 +987,10 @@ mod tests {
                     if let Some(other) = seen.insert(key.clone(), field.name) {
                         // An alias equal to another field's canonical name is shadowed
                         // by the canonical match, which is fine; anything else is a bug.
-                        let canonical_clash =
-                            kind.fields().iter().any(|f| normalize_header(f.name) == key);
+                        let canonical_clash = kind
+                            .fields()
+                            .iter()
+                            .any(|f| normalize_header(f.name) == key);
                         assert!(
                             canonical_clash || other == field.name,
                             "{}: {key:?} claimed by {other} and {}",
@@ -360,7 +1012,10 @@ mod tests {
         assert_eq!(CostCategory::parse("代理"), Some(CostCategory::Agency));
         assert_eq!(CostCategory::parse("技术"), Some(CostCategory::Technology));
         assert_eq!(CostCategory::parse("KOL/KOC fees"), Some(CostCategory::Kol));
-        assert_eq!(CostCategory::parse("Content creation"), Some(CostCategory::Content));
+        assert_eq!(
+            CostCategory::parse("Content creation"),
+            Some(CostCategory::Content)
+        );
         assert_eq!(CostCategory::parse("lunch"), None);
     }
 }

@@ -119,7 +119,13 @@ impl Table {
             .fields()
             .iter()
             .zip(present)
-            .map(|(f, &p)| if p { Column::empty_for(f.ty) } else { Column::Absent })
+            .map(|(f, &p)| {
+                if p {
+                    Column::empty_for(f.ty)
+                } else {
+                    Column::Absent
+                }
+            })
             .collect();
         Table {
             kind,

@@ -45,7 +45,10 @@ pub fn fold_width(text: &str) -> std::borrow::Cow<'_, str> {
 pub fn is_missing(text: &str) -> bool {
     let t = text.trim();
     t.is_empty()
-        || matches!(t, "-" | "--" | "—" | "——" | "－" | "/" | "null" | "NULL" | "Null")
+        || matches!(
+            t,
+            "-" | "--" | "—" | "——" | "－" | "/" | "null" | "NULL" | "Null"
+        )
         || t.eq_ignore_ascii_case("n/a")
         || t.eq_ignore_ascii_case("na")
         || t.eq_ignore_ascii_case("none")

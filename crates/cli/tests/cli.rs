@@ -1,0 +1,180 @@
+//! The `xhs-roi` binary as a user runs it.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn demo(file: &str) -> String {
+    repo().join("public/demo").join(file).display().to_string()
+}
+
+fn xhs_roi(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xhs-roi"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn report_json_has_exactly_the_documented_keys() {
+    let out = xhs_roi(&[
+        "report",
+        "--notes",
+        &demo("notes.csv"),
+        "--costs",
+        &demo("costs.csv"),
+        "--orders",
+        &demo("orders.csv"),
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    let mut expected = vec![
+        "impressions",
+        "views",
+        "likes",
+        "saves",
+        "comments",
+        "shares",
+        "interactions",
+        "engagement_rate",
+        "save_rate",
+        "cpe",
+        "cpv",
+        "cpm",
+        "cost_total",
+        "cost_by_category",
+        "revenue",
+        "orders",
+        "aov",
+        "roas",
+        "net_profit",
+        "roi",
+    ];
+    expected.sort_unstable();
+    assert_eq!(keys, expected);
+    let categories: Vec<&str> = json["cost_by_category"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(categories.len(), 5);
+    for c in ["content", "kol", "paid", "agency", "technology"] {
+        assert!(categories.contains(&c), "{c}");
+    }
+    // Rates are fractions, not percentages.
+    let er = json["engagement_rate"].as_f64().unwrap();
+    assert!(er > 0.0 && er < 1.0);
+    assert!(json["impressions"].is_u64());
+}
+
+#[test]
+fn margin_changes_net_profit_by_revenue_times_the_difference() {
+    let run = |margin: &str| -> serde_json::Value {
+        let out = xhs_roi(&[
+            "report",
+            "--costs",
+            &demo("costs.csv"),
+            "--orders",
+            &demo("orders.csv"),
+            "--margin",
+            margin,
+            "--json",
+        ]);
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (a, b) = (run("0.6"), run("0.5"));
+    let revenue = a["revenue"].as_f64().unwrap();
+    let delta = a["net_profit"].as_f64().unwrap() - b["net_profit"].as_f64().unwrap();
+    assert!((delta - revenue * 0.1).abs() < 1e-6 * revenue);
+}
+
+#[test]
+fn a_missing_file_fails_with_one_line_naming_it() {
+    let out = xhs_roi(&["report", "--notes", "no/such/file.csv", "--json"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no/such/file.csv"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_file_of_the_wrong_kind_is_refused() {
+    let out = xhs_roi(&["report", "--notes", &demo("orders.csv"), "--json"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("expected a notes table"), "{stderr}");
+}
+
+#[test]
+fn a_margin_outside_zero_to_one_is_refused() {
+    let out = xhs_roi(&[
+        "report",
+        "--orders",
+        &demo("orders.csv"),
+        "--margin",
+        "60",
+        "--json",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8(out.stderr).unwrap().contains("--margin"));
+}
+
+#[test]
+fn a_pdf_renamed_csv_gets_one_clear_sentence() {
+    let dir = std::env::temp_dir().join(format!("xhs-roi-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pdf = dir.join("report.csv");
+    std::fs::write(&pdf, b"%PDF-1.7\n...").unwrap();
+    let out = xhs_roi(&["report", "--notes", pdf.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("report.csv: this is a PDF document, not a table"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn published_demo_files_match_the_seeded_generator() {
+    let files = xhs_roi_engine::demo::generate(xhs_roi_engine::demo::DEMO_SEED);
+    for (name, text) in files.files() {
+        let published = std::fs::read_to_string(demo(name)).unwrap();
+        assert!(
+            published == text,
+            "public/demo/{name} is out of date: run `cargo run -p xhs-roi-cli -- demo`"
+        );
+    }
+}
+
+#[test]
+fn table_output_is_formatted_for_people() {
+    let out = xhs_roi(&[
+        "report",
+        "--notes",
+        &demo("notes.csv"),
+        "--costs",
+        &demo("costs.csv"),
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("impressions"));
+    assert!(text.contains("8,378,804"), "{text}");
+    let zh = xhs_roi(&["report", "--notes", &demo("notes.csv"), "--lang", "zh"]);
+    assert!(String::from_utf8(zh.stdout).unwrap().contains("837.88万"));
+}

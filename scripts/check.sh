@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Every check, in the order that fails fastest: formatting, the engine's
+# dependency boundary, clippy (native and wasm32, warnings denied), native
+# tests (engine, CLI, chart drawing), browser-side tests in headless Chromium,
+# the release build, and the end-to-end suite against it.
+# Installs what is missing first (scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+
+step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
+
+step "format"
+cargo fmt --all --check
+
+step "engine dependency boundary"
+scripts/check-engine-deps.sh
+
+step "clippy, native"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "clippy, wasm32"
+cargo clippy -p xhs-roi-web -p xhs-roi-engine --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+
+step "native tests: engine, CLI, chart drawing"
+cargo test --workspace --locked
+
+step "browser-side tests (wasm-bindgen-test in headless Chromium)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test -p xhs-roi-web --target wasm32-unknown-unknown --locked
+
+step "release build: CLI and web app"
+cargo build --release --locked -p xhs-roi-cli
+trunk build --release --locked
+
+step "end-to-end tests (Playwright driving Chromium against dist/)"
+npm run --silent e2e
+
+printf '\n\033[1;32mall checks passed\033[0m\n'

@@ -1,0 +1,142 @@
+//! Chart drawing: one backend-generic `draw` function per chart.
+//!
+//! The functions know nothing of the browser: the app hands them a canvas
+//! backend, tests hand them an SVG string and read it back. `scale` is the
+//! device pixel ratio, so text and strokes keep their size on a sharp canvas.
+
+pub mod canvas;
+pub mod cost;
+pub mod weekly;
+
+use plotters::style::RGBColor;
+
+/// Font stack for chart text; the canvas resolves it like CSS.
+pub const FONT: &str =
+    "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif";
+
+/// Xiaohongshu red, the brand colour marketers recognise.
+pub const RED: RGBColor = RGBColor(255, 36, 66);
+pub const RED_SOFT: RGBColor = RGBColor(255, 196, 204);
+pub const INK: RGBColor = RGBColor(31, 41, 55);
+pub const MUTED: RGBColor = RGBColor(107, 114, 128);
+pub const GRID: RGBColor = RGBColor(237, 239, 242);
+pub const AXIS: RGBColor = RGBColor(209, 213, 219);
+
+/// Pixel sizes at scale 1; multiplied by the device pixel ratio when drawn.
+pub struct Metrics {
+    pub scale: f64,
+}
+
+impl Metrics {
+    pub fn px(&self, logical: f64) -> u32 {
+        (logical * self.scale).round().max(1.0) as u32
+    }
+
+    pub fn font(&self, logical: f64) -> f64 {
+        logical * self.scale
+    }
+}
+
+/// How a legend entry is marked.
+pub enum LegendMark {
+    Bar(RGBColor),
+    Line(RGBColor),
+}
+
+/// A one-row legend starting at `origin` (backend pixels).
+///
+/// Drawn by hand rather than with plotters' series labels: those measure text
+/// through a DOM element with an inline style, which the CSP refuses. Widths
+/// here come from the backend (`measureText` on a canvas).
+pub fn legend<DB: plotters::prelude::DrawingBackend>(
+    area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+    items: &[(&str, LegendMark)],
+    origin: (i32, i32),
+    m: &Metrics,
+) -> DrawResult<DB> {
+    use plotters::prelude::*;
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let font = (FONT, m.font(12.0))
+        .into_font()
+        .color(&INK)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    let (mut x, y) = origin;
+    let swatch = m.px(14.0) as i32;
+    for (label, mark) in items {
+        let centre = y + m.px(8.0) as i32;
+        match mark {
+            LegendMark::Bar(colour) => {
+                let half = m.px(5.0) as i32;
+                area.draw(&Rectangle::new(
+                    [(x, centre - half), (x + swatch, centre + half)],
+                    colour.filled(),
+                ))?;
+            }
+            LegendMark::Line(colour) => {
+                area.draw(&PathElement::new(
+                    vec![(x, centre), (x + swatch, centre)],
+                    colour.stroke_width(m.px(2.0)),
+                ))?;
+            }
+        }
+        x += swatch + m.px(6.0) as i32;
+        area.draw(&Text::new(label.to_string(), (x, centre), font.clone()))?;
+        let (width, _) = area.estimate_text_size(label, &font)?;
+        x += width as i32 + m.px(18.0) as i32;
+    }
+    Ok(())
+}
+
+/// The error plotters returns for a backend.
+pub type DrawResult<DB> = Result<
+    (),
+    plotters::drawing::DrawingAreaErrorKind<<DB as plotters::prelude::DrawingBackend>::ErrorType>,
+>;
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use plotters::prelude::*;
+
+    /// Draws with `f` into an SVG of the given size and returns the markup.
+    pub fn svg(
+        width: u32,
+        height: u32,
+        f: impl FnOnce(&DrawingArea<SVGBackend<'_>, plotters::coord::Shift>),
+    ) -> String {
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+            f(&area);
+            area.present().expect("svg presents");
+        }
+        out
+    }
+
+    pub fn count(haystack: &str, needle: &str) -> usize {
+        haystack.matches(needle).count()
+    }
+
+    /// The text of every `<text>` element, trimmed, with XML entities undone.
+    pub fn texts(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|part| {
+                let body = part.split_once('>')?.1.split("</text>").next()?;
+                Some(
+                    body.trim()
+                        .replace("&amp;", "&")
+                        .replace("&lt;", "<")
+                        .replace("&gt;", ">"),
+                )
+            })
+            .collect()
+    }
+
+    /// The `font-size` of every `<text>` element.
+    pub fn font_sizes(svg: &str) -> Vec<f64> {
+        svg.split("font-size=\"")
+            .skip(1)
+            .filter_map(|part| part.split('"').next()?.parse().ok())
+            .collect()
+    }
+}

@@ -1,0 +1,105 @@
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+
+use crate::loader;
+use crate::state::{AppState, Source};
+
+/// Where files come in: drag and drop anywhere on the zone, or the file
+/// picker (keyboard reachable). Also the margin setting and the way back to
+/// the demo.
+#[component]
+pub fn DropZone() -> impl IntoView {
+    let state = AppState::expect();
+    let input_ref = NodeRef::<html::Input>::new();
+    let dragging = RwSignal::new(false);
+
+    let take_files = move |list: Option<web_sys::FileList>| {
+        let files: Vec<web_sys::File> = list
+            .map(|l| (0..l.length()).filter_map(|i| l.item(i)).collect())
+            .unwrap_or_default();
+        loader::load_files(state, files);
+    };
+    let on_change = move |_| {
+        if let Some(input) = input_ref.get() {
+            take_files(input.files());
+            // Choosing the same file again must fire `change` again.
+            input.set_value("");
+        }
+    };
+    let on_drop = move |event: ev::DragEvent| {
+        event.prevent_default();
+        dragging.set(false);
+        take_files(event.data_transfer().and_then(|d| d.files()));
+    };
+    let on_drag_over = move |event: ev::DragEvent| {
+        event.prevent_default();
+        dragging.set(true);
+    };
+
+    let margin_percent = move || format!("{:.0}", state.margin.get() * 100.0);
+    let on_margin = move |event: ev::Event| {
+        if let Ok(value) = event_target_value(&event).trim().parse::<f64>() {
+            if (0.0..=100.0).contains(&value) {
+                state.margin.set(value / 100.0);
+            }
+        }
+    };
+    let showing_files = move || {
+        state
+            .loaded
+            .with(|l| l.as_ref().map(|l| l.source) == Some(Source::Files))
+    };
+
+    view! {
+        <section
+            class="drop-zone"
+            class:dragging=move || dragging.get()
+            class:busy=move || state.busy.get()
+            data-testid="drop-zone"
+            on:dragenter=on_drag_over
+            on:dragover=on_drag_over
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
+            <div class="drop-icon" aria-hidden="true">"⇪"</div>
+            <div class="drop-text">
+                <p class="drop-title">{move || state.texts().drop_title}</p>
+                <p class="drop-hint">{move || state.texts().drop_hint}</p>
+            </div>
+            <div class="drop-actions">
+                <label class="button button-primary">
+                    {move || state.texts().choose_files}
+                    <input
+                        type="file"
+                        class="visually-hidden"
+                        data-testid="file-input"
+                        accept=".csv,.tsv,.txt,text/csv"
+                        multiple
+                        node_ref=input_ref
+                        on:change=on_change
+                    />
+                </label>
+                <Show when=showing_files>
+                    <button type="button" class="button" on:click=move |_| loader::load_demo(state)>
+                        {move || state.texts().back_to_demo}
+                    </button>
+                </Show>
+                <a class="link" href="demo/notes.csv" download>{move || state.texts().download_demo}</a>
+            </div>
+            <label class="margin-setting" title=move || state.texts().margin_help>
+                <span>{move || state.texts().margin_label}</span>
+                <input
+                    type="number"
+                    min="0"
+                    max="100"
+                    step="1"
+                    data-testid="margin-input"
+                    prop:value=margin_percent
+                    on:change=on_margin
+                />
+                <span aria-hidden="true">"%"</span>
+            </label>
+        </section>
+    }
+}

@@ -1,0 +1,52 @@
+use leptos::prelude::*;
+
+use crate::state::AppState;
+
+/// Files that failed (one sentence each) and, per file read, rows read,
+/// rejected and problems, with the first problems listed.
+#[component]
+pub fn ImportReport() -> impl IntoView {
+    let state = AppState::expect();
+    let errors = move || state.import_errors.get();
+    let files = move || {
+        state
+            .loaded
+            .with(|l| l.as_ref().map(|l| l.files.clone()).unwrap_or_default())
+    };
+    let texts = move || state.texts();
+
+    view! {
+        <Show when=move || !errors().is_empty()>
+            <div class="notice notice-error" role="alert" data-testid="import-error">
+                <ul>
+                    {move || errors().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                </ul>
+                <button type="button" class="button button-small" on:click=move |_| state.import_errors.set(Vec::new())>
+                    {move || texts().dismiss}
+                </button>
+            </div>
+        </Show>
+        <details class="import-report" data-testid="import-report">
+            <summary>{move || texts().import_title}</summary>
+            <ul class="import-files">
+                {move || files().into_iter().map(|f| {
+                    let texts = texts();
+                    let used = matches!(f.kind, xhs_roi_engine::Kind::Notes | xhs_roi_engine::Kind::Costs | xhs_roi_engine::Kind::Orders);
+                    view! {
+                        <li>
+                            <span class="import-file">{f.file.clone()}</span>
+                            " · "
+                            {(texts.import_row)(texts.kind_name(f.kind), f.rows_read, f.rows_rejected, f.problem_count)}
+                            {(!used).then(|| view! { <span class="muted">" · " {texts.unused_kind}</span> })}
+                            <ul class="import-problems">
+                                {f.first_problems.iter().map(|p| view! {
+                                    <li>{format!("line {} · {} · “{}” · {}", p.line, p.column, p.value, p.message)}</li>
+                                }).collect_view()}
+                            </ul>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </details>
+    }
+}

@@ -1,0 +1,8 @@
+//! Widgets of the dashboard. Each reads the narrowest state it needs from
+//! [`AppState`](crate::state::AppState) in context.
+
+pub mod drop_zone;
+pub mod import_report;
+pub mod kpi_card;
+pub mod language_switch;
+pub mod top_bar;

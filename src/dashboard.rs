@@ -1,0 +1,252 @@
+//! The first screen: KPI cards by theme, the weekly trend and the cost ledger.
+
+use leptos::prelude::*;
+use xhs_roi_engine::{format, CostCategory, Kpis};
+
+use crate::charts;
+use crate::charts::canvas::{ChartCanvas, MeasuredCanvas};
+use crate::components::drop_zone::DropZone;
+use crate::components::import_report::ImportReport;
+use crate::components::kpi_card::{KpiCard, Style};
+use crate::i18n::Texts;
+use crate::state::AppState;
+
+/// A card's value, read from the KPI memo.
+fn kpi(state: AppState, read: fn(&Kpis) -> Option<f64>) -> Signal<Option<f64>> {
+    Signal::derive(move || state.kpis.with(|k| k.as_ref().and_then(read)))
+}
+
+fn text(state: AppState, read: fn(&Texts) -> &'static str) -> Signal<&'static str> {
+    Signal::derive(move || read(state.texts()))
+}
+
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    let state = AppState::expect();
+    view! {
+        <DropZone/>
+        <ImportReport/>
+        <Show
+            when=move || state.kpis.with(Option::is_some)
+            fallback=move || view! { <p class="loading" aria-live="polite">{move || state.texts().loading}</p> }
+        >
+            <KpiSections/>
+            <div class="chart-row">
+                <WeeklyChart/>
+                <CostChart/>
+            </div>
+        </Show>
+    }
+}
+
+/// The KPI cards, grouped by what they measure.
+#[component]
+fn KpiSections() -> impl IntoView {
+    let state = AppState::expect();
+    let card = move |key: &'static str,
+                     label: fn(&Texts) -> &'static str,
+                     help: fn(&Texts) -> &'static str,
+                     read: fn(&Kpis) -> Option<f64>,
+                     style: Style,
+                     accent: bool| {
+        view! {
+            <KpiCard
+                key=key
+                label=text(state, label)
+                help=text(state, help)
+                value=kpi(state, read)
+                style=style
+                accent=accent
+            />
+        }
+    };
+    let section = move |title: fn(&Texts) -> &'static str,
+                        class: &'static str,
+                        cards: AnyView,
+                        footer: Option<AnyView>| {
+        view! {
+            <section class=format!("kpi-group {class}")>
+                <h2 class="group-title">{move || title(state.texts())}</h2>
+                <div class="kpi-grid">{cards}</div>
+                {footer}
+            </section>
+        }
+    };
+
+    let reach = view! {
+        {card("impressions", |t| t.impressions, |t| t.impressions_help, |k| Some(k.impressions), Style::Count, false)}
+        {card("views", |t| t.views, |t| t.views_help, |k| Some(k.views), Style::Count, false)}
+    }
+    .into_any();
+    let engagement = view! {
+        {card("interactions", |t| t.interactions, |t| t.interactions_help, |k| Some(k.interactions), Style::Count, false)}
+        {card("engagement_rate", |t| t.engagement_rate, |t| t.engagement_rate_help, |k| k.engagement_rate, Style::Percent, false)}
+        {card("save_rate", |t| t.save_rate, |t| t.save_rate_help, |k| k.save_rate, Style::Percent, false)}
+    }
+    .into_any();
+    let efficiency = view! {
+        {card("cpe", |t| t.cpe, |t| t.cpe_help, |k| k.cpe, Style::Money, false)}
+        {card("cpv", |t| t.cpv, |t| t.cpv_help, |k| k.cpv, Style::Money, false)}
+        {card("cpm", |t| t.cpm, |t| t.cpm_help, |k| k.cpm, Style::Money, false)}
+    }
+    .into_any();
+    let returns = view! {
+        {card("cost_total", |t| t.cost_total, |t| t.cost_total_help, |k| Some(k.cost_total), Style::Money, false)}
+        {card("revenue", |t| t.revenue, |t| t.revenue_help, |k| Some(k.revenue), Style::Money, false)}
+        {card("roas", |t| t.roas, |t| t.roas_help, |k| k.roas, Style::Multiple, true)}
+        {card("roi", |t| t.roi, |t| t.roi_help, |k| k.roi, Style::Percent, true)}
+    }
+    .into_any();
+
+    // Two rows of six cards: money first, because that is the question
+    // a marketer brings; then what the platform itself reports.
+    view! {
+        <div class="kpi-row kpi-row-money">
+            {section(|t| t.section_return, "group-return", returns, Some(view! { <ProfitLine/> }.into_any()))}
+            {section(|t| t.section_reach, "group-reach", reach, None)}
+        </div>
+        <div class="kpi-row">
+            {section(|t| t.section_engagement, "group-engagement", engagement, None)}
+            {section(|t| t.section_efficiency, "group-efficiency", efficiency, None)}
+        </div>
+    }
+}
+
+/// Net profit, orders and AOV under the headline return cards.
+#[component]
+fn ProfitLine() -> impl IntoView {
+    let state = AppState::expect();
+    let line = move || {
+        let locale = state.locale.get();
+        state.kpis.with(|k| {
+            k.as_ref().map(|k| {
+                let texts = state.texts();
+                let profit = format::money(k.net_profit, locale, "¥");
+                let margin = format::percent(state.margin.get());
+                (
+                    k.net_profit,
+                    profit,
+                    (texts.at_margin)(&margin),
+                    format!(
+                        "{} {}",
+                        texts.orders,
+                        format::count(k.orders as f64, locale)
+                    ),
+                    format!(
+                        "{} {}",
+                        texts.aov,
+                        format::or_missing(k.aov, |v| format::money(v, locale, "¥"))
+                    ),
+                )
+            })
+        })
+    };
+    view! {
+        {move || line().map(|(profit, profit_text, margin_text, orders, aov)| view! {
+            <p class="profit-line">
+                <span data-kpi="net_profit" data-value=profit.to_string()>
+                    <span class="kpi-label">{state.texts().net_profit}</span>
+                    " "
+                    <span class=if profit < 0.0 { "kpi-value negative" } else { "kpi-value positive" }>{profit_text}</span>
+                </span>
+                <span class="muted">" " {margin_text} " · " {orders} " · " {aov}</span>
+            </p>
+        })}
+    }
+}
+
+#[component]
+fn WeeklyChart() -> impl IntoView {
+    let state = AppState::expect();
+    let paint =
+        move |area: &plotters::drawing::DrawingArea<MeasuredCanvas, plotters::coord::Shift>,
+              scale: f64| {
+            let locale = state.locale.get();
+            let texts = state.texts();
+            let labels = charts::weekly::Labels {
+                impressions: texts.impressions,
+                interactions: texts.interactions,
+                week_label: texts.week_label,
+                locale,
+            };
+            state.weekly.with(|weeks| {
+                let _ = charts::weekly::draw(area, weeks, &labels, scale);
+            });
+        };
+    view! {
+        <figure class="panel chart-panel chart-wide">
+            <figcaption>
+                <h2 class="panel-title">{move || state.texts().weekly_title}</h2>
+                <p class="panel-caption">{move || state.texts().weekly_caption}</p>
+            </figcaption>
+            <Show
+                when=move || state.weekly.with(|w| !w.is_empty())
+                fallback=move || view! { <p class="empty">{move || state.texts().no_dated_rows}</p> }
+            >
+                <ChartCanvas name="weekly" label=Signal::derive(move || state.texts().weekly_title.to_string()) paint=paint/>
+            </Show>
+        </figure>
+    }
+}
+
+#[component]
+fn CostChart() -> impl IntoView {
+    let state = AppState::expect();
+    let has_costs = move || {
+        state
+            .kpis
+            .with(|k| k.as_ref().is_some_and(|k| k.cost_total > 0.0))
+    };
+    let paint =
+        move |area: &plotters::drawing::DrawingArea<MeasuredCanvas, plotters::coord::Shift>,
+              scale: f64| {
+            let locale = state.locale.get();
+            let texts = state.texts();
+            let name = |c| texts.cost_category(c);
+            let labels = charts::cost::Labels {
+                category: &name,
+                locale,
+                currency: "¥",
+            };
+            state.kpis.with(|k| {
+                if let Some(k) = k {
+                    let _ = charts::cost::draw(area, &k.cost_by_category, &labels, scale);
+                }
+            });
+        };
+    let ledger = move || {
+        let locale = state.locale.get();
+        let texts = state.texts();
+        state.kpis.with(|k| {
+            let costs = k.as_ref().map(|k| k.cost_by_category).unwrap_or_default();
+            CostCategory::ALL
+                .iter()
+                .map(|&c| {
+                    let amount = costs.get(c);
+                    view! {
+                        <li data-kpi=format!("cost_{}", c.name()) data-value=amount.to_string()>
+                            <span class=format!("swatch swatch-{}", c.name())></span>
+                            <span class="kpi-label">{texts.cost_category(c)}</span>
+                            <span class="kpi-value">{format::money(amount, locale, "¥")}</span>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <figure class="panel chart-panel">
+            <figcaption>
+                <h2 class="panel-title">{move || state.texts().cost_title}</h2>
+                <p class="panel-caption">{move || state.texts().cost_caption}</p>
+            </figcaption>
+            <Show
+                when=has_costs
+                fallback=move || view! { <p class="empty">{move || state.texts().no_costs}</p> }
+            >
+                <ChartCanvas name="cost" label=Signal::derive(move || state.texts().cost_title.to_string()) paint=paint/>
+            </Show>
+            <ul class="cost-ledger">{ledger}</ul>
+        </figure>
+    }
+}

@@ -1,0 +1,277 @@
+//! Every string the interface shows, in English and Simplified Chinese.
+//!
+//! One struct with a field per string: a language that misses a string does
+//! not compile. Strings with values in them are plain `fn` pointers.
+
+use xhs_roi_engine::format::Locale;
+use xhs_roi_engine::CostCategory;
+
+pub struct Texts {
+    pub app_name: &'static str,
+    pub tagline: &'static str,
+    pub document_title: &'static str,
+    pub language: &'static str,
+    pub demo_badge: &'static str,
+    pub files_badge: &'static str,
+    pub loading: &'static str,
+    pub drop_title: &'static str,
+    pub drop_hint: &'static str,
+    pub choose_files: &'static str,
+    pub back_to_demo: &'static str,
+    pub download_demo: &'static str,
+    pub margin_label: &'static str,
+    pub margin_help: &'static str,
+    pub section_reach: &'static str,
+    pub section_engagement: &'static str,
+    pub section_efficiency: &'static str,
+    pub section_return: &'static str,
+    pub impressions: &'static str,
+    pub impressions_help: &'static str,
+    pub views: &'static str,
+    pub views_help: &'static str,
+    pub interactions: &'static str,
+    pub interactions_help: &'static str,
+    pub engagement_rate: &'static str,
+    pub engagement_rate_help: &'static str,
+    pub save_rate: &'static str,
+    pub save_rate_help: &'static str,
+    pub cpe: &'static str,
+    pub cpe_help: &'static str,
+    pub cpv: &'static str,
+    pub cpv_help: &'static str,
+    pub cpm: &'static str,
+    pub cpm_help: &'static str,
+    pub cost_total: &'static str,
+    pub cost_total_help: &'static str,
+    pub revenue: &'static str,
+    pub revenue_help: &'static str,
+    pub roas: &'static str,
+    pub roas_help: &'static str,
+    pub roi: &'static str,
+    pub roi_help: &'static str,
+    pub orders: &'static str,
+    pub aov: &'static str,
+    pub cost_content: &'static str,
+    pub cost_kol: &'static str,
+    pub cost_paid: &'static str,
+    pub cost_agency: &'static str,
+    pub cost_technology: &'static str,
+    pub weekly_title: &'static str,
+    pub weekly_caption: &'static str,
+    pub cost_title: &'static str,
+    pub cost_caption: &'static str,
+    pub no_dated_rows: &'static str,
+    pub no_costs: &'static str,
+    pub week_label: fn(u32, u32) -> String,
+    pub privacy_note: &'static str,
+    pub import_title: &'static str,
+    pub import_row: fn(&str, usize, usize, usize) -> String,
+    pub kind_names: [&'static str; 8],
+    pub unused_kind: &'static str,
+    pub dismiss: &'static str,
+    pub fatal_title: &'static str,
+    pub fatal_body: &'static str,
+    pub reload: &'static str,
+    pub net_profit: &'static str,
+    pub at_margin: fn(&str) -> String,
+}
+
+pub static EN: Texts = Texts {
+    app_name: "xhs-roi",
+    tagline: "Xiaohongshu ROI, computed privately in your browser",
+    document_title: "xhs-roi · Xiaohongshu marketing ROI",
+    language: "Language",
+    demo_badge: "Demo data · Lumière Lab serum launch, Mar–Aug 2026",
+    files_badge: "Your files",
+    loading: "Loading the demo dataset…",
+    drop_title: "Drop your CSV exports here",
+    drop_hint: "Notes, cost ledger and orders: read on this device, never uploaded.",
+    choose_files: "Choose files",
+    back_to_demo: "Back to demo data",
+    download_demo: "Demo CSVs as templates",
+    margin_label: "Gross margin",
+    margin_help: "Share of revenue left after the cost of goods.",
+    section_reach: "Reach",
+    section_engagement: "Engagement",
+    section_efficiency: "Cost efficiency",
+    section_return: "Return",
+    impressions: "Impressions",
+    impressions_help: "Times notes were shown (曝光)",
+    views: "Views",
+    views_help: "Times notes were opened (阅读)",
+    interactions: "Interactions",
+    interactions_help: "Likes + saves + comments",
+    engagement_rate: "Engagement rate",
+    engagement_rate_help: "Interactions ÷ views",
+    save_rate: "Save rate",
+    save_rate_help: "Saves ÷ views: purchase intent",
+    cpe: "CPE",
+    cpe_help: "Total cost ÷ interactions",
+    cpv: "CPV",
+    cpv_help: "Total cost ÷ views",
+    cpm: "CPM",
+    cpm_help: "Total cost per 1,000 impressions",
+    cost_total: "Total cost",
+    cost_total_help: "All five cost categories",
+    revenue: "Revenue",
+    revenue_help: "Orders traced to Xiaohongshu",
+    roas: "ROAS",
+    roas_help: "Revenue ÷ total cost",
+    roi: "ROI",
+    roi_help: "Net profit ÷ total cost",
+    orders: "Orders",
+    aov: "Average order",
+    cost_content: "Content creation",
+    cost_kol: "KOL / KOC fees",
+    cost_paid: "Paid promotion",
+    cost_agency: "Agency & staff",
+    cost_technology: "Technology",
+    weekly_title: "Weekly impressions and interactions",
+    weekly_caption: "Bars: impressions (left axis) · Line: interactions (right axis)",
+    cost_title: "Cost by category",
+    cost_caption: "The full ledger, not just creator fees",
+    no_dated_rows: "No dated note rows to chart.",
+    no_costs: "No cost ledger loaded.",
+    week_label: |month, day| {
+        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        format!("{} {day}", MONTHS[(month as usize + 11) % 12])
+    },
+    privacy_note: "Everything is computed in this browser tab. No data leaves your device.",
+    import_title: "Import report",
+    import_row: |kind, rows, rejected, problems| {
+        format!("{kind}: {rows} rows read, {rejected} rejected, {problems} problems")
+    },
+    kind_names: ["Notes", "Costs", "Orders", "Touchpoints", "Paths", "KOLs", "Surveys", "Comments"],
+    unused_kind: "kept for attribution (coming next)",
+    dismiss: "Dismiss",
+    fatal_title: "Something went wrong",
+    fatal_body: "The app hit an internal error and stopped. Your files never left this device. Reload to start again.",
+    reload: "Reload",
+    net_profit: "Net profit",
+    at_margin: |margin| format!("at {margin} gross margin"),
+};
+
+pub static ZH: Texts = Texts {
+    app_name: "xhs-roi",
+    tagline: "小红书投放回报，在浏览器里私密计算",
+    document_title: "xhs-roi · 小红书营销 ROI",
+    language: "语言",
+    demo_badge: "示例数据 · 悦光实验室精华上市，2026年3月至8月",
+    files_badge: "您的文件",
+    loading: "正在加载示例数据…",
+    drop_title: "将 CSV 导出文件拖到这里",
+    drop_hint: "笔记、成本台账和订单：只在本机读取，绝不上传。",
+    choose_files: "选择文件",
+    back_to_demo: "返回示例数据",
+    download_demo: "下载示例 CSV 模板",
+    margin_label: "毛利率",
+    margin_help: "扣除商品成本后留下的收入比例。",
+    section_reach: "曝光触达",
+    section_engagement: "互动",
+    section_efficiency: "成本效率",
+    section_return: "回报",
+    impressions: "曝光",
+    impressions_help: "笔记被展示的次数",
+    views: "阅读",
+    views_help: "笔记被打开的次数",
+    interactions: "互动量",
+    interactions_help: "点赞 + 收藏 + 评论",
+    engagement_rate: "互动率",
+    engagement_rate_help: "互动量 ÷ 阅读",
+    save_rate: "收藏率",
+    save_rate_help: "收藏 ÷ 阅读：购买意向",
+    cpe: "互动单价 CPE",
+    cpe_help: "总成本 ÷ 互动量",
+    cpv: "阅读单价 CPV",
+    cpv_help: "总成本 ÷ 阅读",
+    cpm: "千次曝光成本 CPM",
+    cpm_help: "每千次曝光的总成本",
+    cost_total: "总成本",
+    cost_total_help: "五类成本合计",
+    revenue: "收入",
+    revenue_help: "可追溯到小红书的订单",
+    roas: "广告支出回报 ROAS",
+    roas_help: "收入 ÷ 总成本",
+    roi: "投资回报率 ROI",
+    roi_help: "净利润 ÷ 总成本",
+    orders: "订单数",
+    aov: "客单价",
+    cost_content: "内容制作",
+    cost_kol: "达人合作",
+    cost_paid: "付费推广",
+    cost_agency: "代理与人员",
+    cost_technology: "技术工具",
+    weekly_title: "每周曝光与互动",
+    weekly_caption: "柱：曝光（左轴）· 线：互动量（右轴）",
+    cost_title: "各类成本",
+    cost_caption: "完整成本台账，而不只是达人费用",
+    no_dated_rows: "没有带日期的笔记数据可绘制。",
+    no_costs: "尚未加载成本台账。",
+    week_label: |month, day| format!("{month}/{day}"),
+    privacy_note: "所有计算都在本浏览器标签页内完成，数据不会离开您的设备。",
+    import_title: "导入报告",
+    import_row: |kind, rows, rejected, problems| {
+        format!("{kind}：读取 {rows} 行，拒绝 {rejected} 行，问题 {problems} 个")
+    },
+    kind_names: [
+        "笔记", "成本", "订单", "触点", "路径", "达人", "问卷", "评论",
+    ],
+    unused_kind: "已保留，用于归因分析（即将推出）",
+    dismiss: "关闭",
+    fatal_title: "出错了",
+    fatal_body: "应用遇到内部错误已停止。您的文件从未离开本设备。请重新加载。",
+    reload: "重新加载",
+    net_profit: "净利润",
+    at_margin: |margin| format!("（毛利率 {margin}）"),
+};
+
+/// The strings of a language.
+pub fn texts(locale: Locale) -> &'static Texts {
+    match locale {
+        Locale::En => &EN,
+        Locale::Zh => &ZH,
+    }
+}
+
+impl Texts {
+    pub fn cost_category(&self, category: CostCategory) -> &'static str {
+        match category {
+            CostCategory::Content => self.cost_content,
+            CostCategory::Kol => self.cost_kol,
+            CostCategory::Paid => self.cost_paid,
+            CostCategory::Agency => self.cost_agency,
+            CostCategory::Technology => self.cost_technology,
+        }
+    }
+
+    pub fn kind_name(&self, kind: xhs_roi_engine::Kind) -> &'static str {
+        let index = xhs_roi_engine::Kind::ALL
+            .iter()
+            .position(|&k| k == kind)
+            .unwrap_or(0);
+        self.kind_names[index]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_week_labels_are_month_slash_day() {
+        assert_eq!((ZH.week_label)(3, 2), "3/2");
+        assert_eq!((EN.week_label)(3, 2), "Mar 2");
+        assert_eq!((EN.week_label)(12, 28), "Dec 28");
+    }
+
+    #[test]
+    fn no_chinese_string_is_left_in_english() {
+        // Brand names and KPI acronyms may repeat; whole sentences may not.
+        assert_ne!(EN.tagline, ZH.tagline);
+        assert_ne!(EN.privacy_note, ZH.privacy_note);
+        assert_ne!(EN.fatal_body, ZH.fatal_body);
+        for (en, zh) in EN.kind_names.iter().zip(ZH.kind_names) {
+            assert_ne!(*en, zh);
+        }
+    }
+}

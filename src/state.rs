@@ -1,0 +1,103 @@
+//! Shared application state: a small `Copy` struct of signals in context.
+//!
+//! The model types (datasets, KPIs) are the engine's plain structs; the
+//! signals here only hold them. Derived figures are memos, so every card and
+//! chart recomputes from one place when the data or a setting changes.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use xhs_roi_engine::format::Locale;
+use xhs_roi_engine::report::{weekly_engagement, WeekPoint};
+use xhs_roi_engine::{Dataset, Kind, Kpis, Problem, ReportSettings};
+
+/// Where the dashboard's data came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Demo,
+    Files,
+}
+
+impl Source {
+    /// The value of `#app[data-source]`, read by the end-to-end tests.
+    pub fn attribute(self) -> &'static str {
+        match self {
+            Source::Demo => "demo",
+            Source::Files => "files",
+        }
+    }
+}
+
+/// What one file contributed, for the import report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileSummary {
+    pub file: String,
+    pub kind: Kind,
+    pub rows_read: usize,
+    pub rows_rejected: usize,
+    pub problem_count: usize,
+    /// The first few problems, to show without scrolling a list of thousands.
+    pub first_problems: Vec<Problem>,
+}
+
+/// The data behind the dashboard.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub dataset: Arc<Dataset>,
+    pub source: Source,
+    pub files: Vec<FileSummary>,
+}
+
+/// Application-wide signals. Cheap to copy into closures.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub locale: RwSignal<Locale>,
+    pub loaded: RwSignal<Option<Loaded>, LocalStorage>,
+    /// Gross margin as a fraction.
+    pub margin: RwSignal<f64>,
+    /// A file that could not be read, as one sentence naming it.
+    pub import_errors: RwSignal<Vec<String>>,
+    /// True while files are being read.
+    pub busy: RwSignal<bool>,
+    pub kpis: Memo<Option<Kpis>>,
+    pub weekly: Memo<Vec<WeekPoint>>,
+}
+
+impl AppState {
+    pub fn new(locale: Locale) -> AppState {
+        let loaded: RwSignal<Option<Loaded>, LocalStorage> = RwSignal::new_local(None);
+        let margin = RwSignal::new(xhs_roi_engine::report::DEFAULT_MARGIN);
+        let kpis = Memo::new(move |_| {
+            let settings = ReportSettings {
+                margin: margin.get(),
+                ..ReportSettings::default()
+            };
+            loaded.with(|l| l.as_ref().map(|l| Kpis::compute(&l.dataset, &settings)))
+        });
+        let weekly = Memo::new(move |_| {
+            loaded.with(|l| {
+                l.as_ref()
+                    .and_then(|l| l.dataset.notes.as_ref().map(weekly_engagement))
+                    .unwrap_or_default()
+            })
+        });
+        AppState {
+            locale: RwSignal::new(locale),
+            loaded,
+            margin,
+            import_errors: RwSignal::new(Vec::new()),
+            busy: RwSignal::new(false),
+            kpis,
+            weekly,
+        }
+    }
+
+    pub fn expect() -> AppState {
+        expect_context::<AppState>()
+    }
+
+    /// The interface strings in the current language.
+    pub fn texts(&self) -> &'static crate::i18n::Texts {
+        crate::i18n::texts(self.locale.get())
+    }
+}
