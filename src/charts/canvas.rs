@@ -246,7 +246,7 @@ mod browser_tests {
         let document = web_sys::window().unwrap().document().unwrap();
         let backend = MeasuredCanvas::new(canvas(200, 100)).unwrap();
         let before = document.body().unwrap().child_element_count();
-        let font = (FONT, 12.0).into_font();
+        let font = TextStyle::from((FONT, 12.0).into_font());
         let short = backend.estimate_text_size("Mar", &font).unwrap().0;
         let long = backend
             .estimate_text_size("Mar Mar Mar Mar Mar Mar", &font)

@@ -385,7 +385,7 @@ fn make_accounts(rng: &mut Rng) -> Vec<Account> {
                 tier,
                 followers: followers.round() as u64,
                 fee: (fee / 100.0).round() * 100.0,
-                city: *rng.pick(&CITIES),
+                city: CITIES[rng.below(CITIES.len())],
                 promo_code: format!("XHS{:03}", index),
                 on_commission: tier == Tier::Micro && rng.chance(0.25),
             });
