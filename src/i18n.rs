@@ -3,8 +3,10 @@
 //! One struct with a field per string: a language that misses a string does
 //! not compile. Strings with values in them are plain `fn` pointers.
 
+use xhs_roi_engine::csv::ReadError;
 use xhs_roi_engine::format::Locale;
-use xhs_roi_engine::CostCategory;
+use xhs_roi_engine::value::ValueError;
+use xhs_roi_engine::{CostCategory, ProblemReason};
 
 pub struct Texts {
     pub app_name: &'static str,
@@ -69,6 +71,12 @@ pub struct Texts {
     pub kind_names: [&'static str; 8],
     pub unused_kind: &'static str,
     pub dismiss: &'static str,
+    pub read_error: fn(&ReadError) -> &'static str,
+    pub value_error: fn(ValueError) -> &'static str,
+    pub problem_reason: fn(&ProblemReason) -> String,
+    pub problem_line: fn(u64, &str, &str, &str) -> String,
+    pub fetch_failed: &'static str,
+    pub browser_unreadable: &'static str,
     pub fatal_title: &'static str,
     pub fatal_body: &'static str,
     pub reload: &'static str,
@@ -144,6 +152,32 @@ pub static EN: Texts = Texts {
     kind_names: ["Notes", "Costs", "Orders", "Touchpoints", "Paths", "KOLs", "Surveys", "Comments"],
     unused_kind: "kept for attribution (coming next)",
     dismiss: "Dismiss",
+    read_error: |e| match e {
+        ReadError::Empty => "the file is empty",
+        ReadError::Pdf => "this is a PDF document, not a table: export the report as CSV or Excel instead",
+        ReadError::Binary => "this looks like a binary file, not a table of text",
+        ReadError::Zip => "this is a zip archive or Excel workbook; save it as CSV first",
+        ReadError::UnknownEncoding => "the text encoding is not recognised (expected UTF-8, UTF-16 or GB18030)",
+        ReadError::NoHeader => "no header row was found: the first lines name no columns this app knows",
+    },
+    value_error: |e| match e {
+        ValueError::NotANumber => "not a number",
+        ValueError::AmbiguousSeparator => "ambiguous thousands separator",
+        ValueError::NotATime => "not a date or time",
+        ValueError::NoSuchDate => "no such date",
+        ValueError::NotAFlag => "not yes or no",
+        ValueError::UnknownCategory => "unknown cost category",
+    },
+    problem_reason: |r| match r {
+        ProblemReason::Unreadable(e) => (EN.value_error)(*e).to_string(),
+        ProblemReason::RequiredUnreadable(e) => format!("{}; required, row rejected", (EN.value_error)(*e)),
+        ProblemReason::RequiredMissing => "required value missing; row rejected".into(),
+        ProblemReason::FieldCount { found, expected } => format!("row has {found} fields, the header has {expected}"),
+        ProblemReason::Duplicate { first_line } => format!("duplicate of line {first_line}; counted once"),
+    },
+    problem_line: |line, column, value, reason| format!("line {line} · {column} · “{value}” · {reason}"),
+    fetch_failed: "the demo file could not be loaded from this site",
+    browser_unreadable: "the browser could not read this file",
     fatal_title: "Something went wrong",
     fatal_body: "The app hit an internal error and stopped. Your files never left this device. Reload to start again.",
     reload: "Reload",
@@ -218,6 +252,38 @@ pub static ZH: Texts = Texts {
     ],
     unused_kind: "已保留，用于归因分析（即将推出）",
     dismiss: "关闭",
+    read_error: |e| match e {
+        ReadError::Empty => "文件是空的",
+        ReadError::Pdf => "这是 PDF 文档，不是表格：请将报表导出为 CSV 或 Excel",
+        ReadError::Binary => "这似乎是二进制文件，而不是文本表格",
+        ReadError::Zip => "这是压缩包或 Excel 工作簿，请先另存为 CSV",
+        ReadError::UnknownEncoding => "无法识别文本编码（支持 UTF-8、UTF-16 和 GB18030）",
+        ReadError::NoHeader => "找不到表头行：前几行没有本应用认识的列名",
+    },
+    value_error: |e| match e {
+        ValueError::NotANumber => "不是数字",
+        ValueError::AmbiguousSeparator => "千位分隔符有歧义",
+        ValueError::NotATime => "不是日期或时间",
+        ValueError::NoSuchDate => "日期不存在",
+        ValueError::NotAFlag => "不是“是/否”",
+        ValueError::UnknownCategory => "未知的成本类别",
+    },
+    problem_reason: |r| match r {
+        ProblemReason::Unreadable(e) => (ZH.value_error)(*e).to_string(),
+        ProblemReason::RequiredUnreadable(e) => {
+            format!("{}；必填项，整行未导入", (ZH.value_error)(*e))
+        }
+        ProblemReason::RequiredMissing => "缺少必填值；整行未导入".into(),
+        ProblemReason::FieldCount { found, expected } => {
+            format!("该行有 {found} 个字段，表头有 {expected} 个")
+        }
+        ProblemReason::Duplicate { first_line } => format!("与第 {first_line} 行重复；只计一次"),
+    },
+    problem_line: |line, column, value, reason| {
+        format!("第 {line} 行 · {column} · “{value}” · {reason}")
+    },
+    fetch_failed: "无法从本站加载示例文件",
+    browser_unreadable: "浏览器无法读取此文件",
     fatal_title: "出错了",
     fatal_body: "应用遇到内部错误已停止。您的文件从未离开本设备。请重新加载。",
     reload: "重新加载",
@@ -262,6 +328,30 @@ mod tests {
         assert_eq!((ZH.week_label)(3, 2), "3/2");
         assert_eq!((EN.week_label)(3, 2), "Mar 2");
         assert_eq!((EN.week_label)(12, 28), "Dec 28");
+    }
+
+    #[test]
+    fn english_problem_reasons_match_the_engine_messages() {
+        // The CLI prints the engine's English; the app must say the same.
+        use xhs_roi_engine::value::ValueError::*;
+        let reasons = [
+            ProblemReason::Unreadable(NotANumber),
+            ProblemReason::RequiredUnreadable(NotATime),
+            ProblemReason::Unreadable(AmbiguousSeparator),
+            ProblemReason::Unreadable(NoSuchDate),
+            ProblemReason::Unreadable(NotAFlag),
+            ProblemReason::RequiredUnreadable(UnknownCategory),
+            ProblemReason::RequiredMissing,
+            ProblemReason::FieldCount {
+                found: 2,
+                expected: 3,
+            },
+            ProblemReason::Duplicate { first_line: 7 },
+        ];
+        for reason in reasons {
+            assert_eq!((EN.problem_reason)(&reason), reason.to_string());
+            assert_ne!((ZH.problem_reason)(&reason), reason.to_string());
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use xhs_roi_engine::{import, Dataset, Import, ImportOptions, Kind};
 
-use crate::state::{AppState, FileSummary, Loaded, Source};
+use crate::state::{AppState, FileSummary, LoadError, Loaded, Source};
 
 /// The demo files, relative to the page so the app works from any sub-folder.
 const DEMO_FILES: [(&str, Kind); 3] = [
@@ -36,28 +36,28 @@ fn summary(imported: &Import) -> FileSummary {
     }
 }
 
-async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let window = web_sys::window().ok_or("no window")?;
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, LoadError> {
+    let failed = || LoadError::Fetch {
+        url: url.to_string(),
+    };
+    let window = web_sys::window().ok_or_else(failed)?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
         .await
-        .map_err(|_| format!("{url}: could not be fetched"))?
+        .map_err(|_| failed())?
         .unchecked_into();
     if !response.ok() {
-        return Err(format!("{url}: HTTP {}", response.status()));
+        return Err(failed());
     }
-    let buffer = response
-        .array_buffer()
-        .map_err(|_| format!("{url}: unreadable response"))?;
-    let buffer = JsFuture::from(buffer)
+    let buffer = JsFuture::from(response.array_buffer().map_err(|_| failed())?)
         .await
-        .map_err(|_| format!("{url}: unreadable response"))?;
+        .map_err(|_| failed())?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, LoadError> {
     let buffer = JsFuture::from(file.array_buffer())
         .await
-        .map_err(|_| format!("{}: the browser could not read this file", file.name()))?;
+        .map_err(|_| LoadError::Unreadable { file: file.name() })?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
@@ -70,7 +70,15 @@ pub fn load_demo(state: AppState) {
         let mut errors = Vec::new();
         for (url, kind) in DEMO_FILES {
             let result = fetch_bytes(url).await.and_then(|bytes| {
-                import(url, &bytes, &ImportOptions { kind: Some(kind) }).map_err(|e| e.to_string())
+                import(
+                    url,
+                    &bytes,
+                    &ImportOptions {
+                        kind: Some(kind),
+                        ..ImportOptions::default()
+                    },
+                )
+                .map_err(LoadError::Import)
             });
             match result {
                 Ok(imported) => {
@@ -104,7 +112,7 @@ pub fn load_files(state: AppState, chosen: Vec<web_sys::File>) {
         for file in &chosen {
             let name = file.name();
             let result = file_bytes(file).await.and_then(|bytes| {
-                import(&name, &bytes, &ImportOptions::default()).map_err(|e| e.to_string())
+                import(&name, &bytes, &ImportOptions::default()).map_err(LoadError::Import)
             });
             match result {
                 Ok(imported) => imports.push(imported),

@@ -28,6 +28,28 @@ impl Source {
     }
 }
 
+/// A file that could not be read at all. Shown as one sentence that names
+/// it, in the interface language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadError {
+    /// A demo file did not arrive from the app's own site.
+    Fetch { url: String },
+    /// The browser refused to read a chosen file.
+    Unreadable { file: String },
+    /// The engine could not read it as a table.
+    Import(xhs_roi_engine::ImportError),
+}
+
+impl LoadError {
+    pub fn describe(&self, texts: &crate::i18n::Texts) -> String {
+        match self {
+            LoadError::Fetch { url } => format!("{url}: {}", texts.fetch_failed),
+            LoadError::Unreadable { file } => format!("{file}: {}", texts.browser_unreadable),
+            LoadError::Import(e) => format!("{}: {}", e.file, (texts.read_error)(&e.reason)),
+        }
+    }
+}
+
 /// What one file contributed, for the import report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileSummary {
@@ -55,8 +77,8 @@ pub struct AppState {
     pub loaded: RwSignal<Option<Loaded>, LocalStorage>,
     /// Gross margin as a fraction.
     pub margin: RwSignal<f64>,
-    /// A file that could not be read, as one sentence naming it.
-    pub import_errors: RwSignal<Vec<String>>,
+    /// Files that could not be read at all.
+    pub import_errors: RwSignal<Vec<LoadError>>,
     /// True while files are being read.
     pub busy: RwSignal<bool>,
     pub kpis: Memo<Option<Kpis>>,

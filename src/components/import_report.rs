@@ -19,7 +19,7 @@ pub fn ImportReport() -> impl IntoView {
         <Show when=move || !errors().is_empty()>
             <div class="notice notice-error" role="alert" data-testid="import-error">
                 <ul>
-                    {move || errors().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                    {move || errors().into_iter().map(|e| view! { <li>{e.describe(texts())}</li> }).collect_view()}
                 </ul>
                 <button type="button" class="button button-small" on:click=move |_| state.import_errors.set(Vec::new())>
                     {move || texts().dismiss}
@@ -40,7 +40,7 @@ pub fn ImportReport() -> impl IntoView {
                             {(!used).then(|| view! { <span class="muted">" · " {texts.unused_kind}</span> })}
                             <ul class="import-problems">
                                 {f.first_problems.iter().map(|p| view! {
-                                    <li>{format!("line {} · {} · “{}” · {}", p.line, p.column, p.value, p.message)}</li>
+                                    <li>{(texts.problem_line)(p.line, &p.column, &p.value, &(texts.problem_reason)(&p.reason))}</li>
                                 }).collect_view()}
                             </ul>
                         </li>

@@ -36,7 +36,42 @@ pub struct Problem {
     pub column: String,
     /// The raw text of the cell.
     pub value: String,
+    /// The reason in English (the CLI and CSV exports print it).
     pub message: String,
+    /// The reason as data, for interfaces that say it in another language.
+    #[serde(skip)]
+    pub reason: ProblemReason,
+}
+
+/// Why a cell or row was not read as it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemReason {
+    /// An optional cell could not be read; the row is kept with it missing.
+    Unreadable(ValueError),
+    /// A required cell could not be read; the row is rejected.
+    RequiredUnreadable(ValueError),
+    /// A required cell is empty; the row is rejected.
+    RequiredMissing,
+    /// The row has a different number of fields from the header.
+    FieldCount { found: usize, expected: usize },
+    /// The row repeats an earlier one (same order id, or same note and date).
+    Duplicate { first_line: u64 },
+}
+
+impl std::fmt::Display for ProblemReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProblemReason::Unreadable(e) => write!(f, "{e}"),
+            ProblemReason::RequiredUnreadable(e) => write!(f, "{e}; required, row rejected"),
+            ProblemReason::RequiredMissing => f.write_str("required value missing; row rejected"),
+            ProblemReason::FieldCount { found, expected } => {
+                write!(f, "row has {found} fields, the header has {expected}")
+            }
+            ProblemReason::Duplicate { first_line } => {
+                write!(f, "duplicate of line {first_line}; counted once")
+            }
+        }
+    }
 }
 
 /// Which file column became which canonical field.
@@ -207,14 +242,15 @@ struct Builder<'h> {
 }
 
 impl Builder<'_> {
-    fn problem(&mut self, line: u64, column: &str, value: &str, message: String) {
+    fn problem(&mut self, line: u64, column: &str, value: &str, reason: ProblemReason) {
         self.problem_count += 1;
         if self.problems.len() < MAX_LISTED_PROBLEMS {
             self.problems.push(Problem {
                 line,
                 column: column.to_string(),
                 value: value.to_string(),
-                message,
+                message: reason.to_string(),
+                reason,
             });
         }
     }
@@ -229,11 +265,10 @@ impl Builder<'_> {
                 line,
                 "",
                 "",
-                format!(
-                    "row has {} fields, the header has {}",
-                    record.len(),
-                    self.headers.len()
-                ),
+                ProblemReason::FieldCount {
+                    found: record.len(),
+                    expected: self.headers.len(),
+                },
             );
         }
 
@@ -265,23 +300,19 @@ impl Builder<'_> {
                 Ok(cell) => cell,
                 Err(error) => {
                     let header = self.headers[column].clone();
-                    let mut message = error.to_string();
-                    if spec.required {
-                        message.push_str("; required, row rejected");
+                    let reason = if spec.required {
                         rejected = true;
-                    }
-                    self.problem(line, &header, raw, message);
+                        ProblemReason::RequiredUnreadable(error)
+                    } else {
+                        ProblemReason::Unreadable(error)
+                    };
+                    self.problem(line, &header, raw, reason);
                     missing_cell(spec.ty)
                 }
             };
             if spec.required && !rejected && is_missing_cell(&cell) {
                 let header = self.headers[column].clone();
-                self.problem(
-                    line,
-                    &header,
-                    raw,
-                    "required value missing; row rejected".into(),
-                );
+                self.problem(line, &header, raw, ProblemReason::RequiredMissing);
                 rejected = true;
             }
             cells.push((field, cell));
@@ -294,12 +325,7 @@ impl Builder<'_> {
         if let Some(key) = self.identity(&cells) {
             if let Some(&first) = self.seen.get(&key) {
                 self.rows_duplicate += 1;
-                self.problem(
-                    line,
-                    "",
-                    "",
-                    format!("duplicate of line {first}; counted once"),
-                );
+                self.problem(line, "", "", ProblemReason::Duplicate { first_line: first });
                 return;
             }
             self.seen.insert(key, line);
@@ -396,7 +422,8 @@ mod tests {
                 line: 2,
                 column: "views".into(),
                 value: "lots".into(),
-                message: "not a number".into()
+                message: "not a number".into(),
+                reason: ProblemReason::Unreadable(ValueError::NotANumber),
             }]
         );
         assert_eq!(i.table.sum("views"), 10.0);

@@ -8,6 +8,7 @@
 //! (`scripts/check-engine-deps.sh` enforces it): the web app and the CLI are
 //! thin shells over the same functions, so they cannot disagree.
 
+pub mod attribution;
 pub mod csv;
 pub mod demo;
 pub mod format;
@@ -18,7 +19,7 @@ pub mod table;
 pub mod time;
 pub mod value;
 
-pub use import::{import, Import, ImportError, ImportOptions, Problem};
+pub use import::{import, Import, ImportError, ImportOptions, Problem, ProblemReason};
 pub use report::{Dataset, Kpis, ReportSettings};
 pub use schema::{CostCategory, Kind};
 pub use table::Table;

@@ -7,7 +7,7 @@ use crate::time::{self, Day};
 
 /// Why a cell could not be read. Messages are short and lowercase; the caller
 /// adds the file, line and column.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ValueError {
     #[error("not a number")]
     NotANumber,

@@ -1,0 +1,1 @@
+//! Multi-touch attribution (issue 5). Being built.
