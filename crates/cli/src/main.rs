@@ -1,6 +1,8 @@
 //! `xhs-roi`: the engine on the command line, for batch work, files too big
 //! for a browser tab, and checking the app's numbers.
 
+mod import_cmd;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -25,6 +27,8 @@ struct Cli {
 enum Command {
     /// Headline KPIs, cost by category and direct ROI.
     Report(ReportArgs),
+    /// Reads one file as the app would: kind, encoding, columns, problems and totals.
+    Import(import_cmd::ImportArgs),
     /// Writes the seeded demo dataset (the files in public/demo/).
     Demo {
         /// Folder to write notes.csv, costs.csv, orders.csv, touchpoints.csv and kols.csv into.
@@ -78,6 +82,8 @@ enum CliError {
     Margin(f64),
     #[error("nothing to report: give at least one of --notes, --costs, --orders")]
     NoInput,
+    #[error("{0}")]
+    Message(String),
 }
 
 fn main() -> ExitCode {
@@ -93,6 +99,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Report(args) => report(&args),
+        Command::Import(args) => import_cmd::run(&args).map_err(CliError::Message),
         Command::Demo { out, seed } => write_demo(&out, seed),
     }
 }

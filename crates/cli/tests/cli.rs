@@ -178,3 +178,66 @@ fn table_output_is_formatted_for_people() {
     let zh = xhs_roi(&["report", "--notes", &demo("notes.csv"), "--lang", "zh"]);
     assert!(String::from_utf8(zh.stdout).unwrap().contains("837.88万"));
 }
+
+#[test]
+fn import_json_reports_kind_columns_problems_and_totals() {
+    let dir = std::env::temp_dir().join(format!("xhs-roi-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("notes.csv");
+    std::fs::write(
+        &file,
+        "导出于 2026-03-31\n笔记ID,曝光量,阅读量,心情\nn1,1.2万,100,ok\nn2,abc,50,\n",
+    )
+    .unwrap();
+    let out = xhs_roi(&["import", file.to_str().unwrap(), "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["kind"], "notes");
+    assert_eq!(json["encoding"], "UTF-8");
+    assert_eq!(json["delimiter"], ",");
+    assert_eq!(json["header_line"], 2);
+    assert_eq!(json["rows_read"], 2);
+    assert_eq!(json["rows_rejected"], 0);
+    assert_eq!(
+        json["columns"][1],
+        serde_json::json!({"header": "曝光量", "field": "impressions"})
+    );
+    assert_eq!(
+        json["columns"][3],
+        serde_json::json!({"header": "心情", "field": null})
+    );
+    assert_eq!(
+        json["problems"][0],
+        serde_json::json!({"line": 4, "column": "曝光量", "value": "abc", "message": "not a number"})
+    );
+    assert_eq!(json["totals"]["impressions"], serde_json::json!(12000.0));
+    assert_eq!(json["totals"]["views"], serde_json::json!(150.0));
+}
+
+#[test]
+fn import_of_a_file_that_is_not_a_table_fails_with_one_line() {
+    let out = xhs_roi(&[
+        "import",
+        &demo("../favicon.svg"),
+        "--kind",
+        "notes",
+        "--json",
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no header row"), "{stderr}");
+}
+
+#[test]
+fn import_reads_the_demo_touchpoints_without_a_problem() {
+    let out = xhs_roi(&["import", &demo("touchpoints.csv"), "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["kind"], "touchpoints");
+    assert_eq!(json["problem_count"], 0);
+    assert!(json["rows_read"].as_u64().unwrap() > 10_000);
+}

@@ -1,7 +1,10 @@
 //! Turning a file's bytes into records: encoding, delimiter, quoting, lines.
 //!
-//! Built on `csv-core` (no allocation per field). Fields are handed out as
-//! `&str` slices into one reused buffer.
+//! Everything here streams: bytes arrive in chunks of any size (a browser
+//! reads a 1 GB file in slices), a [`Decoder`] turns them into UTF-8 and a
+//! [`RecordReader`] (on `csv-core`, no allocation per field) hands out
+//! complete records with the line each starts on. Fields are `&str` slices
+//! into one reused buffer.
 
 use std::borrow::Cow;
 
@@ -9,7 +12,7 @@ use serde::Serialize;
 
 /// Why a file could not be read as a table at all. Each is one sentence for
 /// the user; the caller names the file.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
     #[error("the file is empty")]
     Empty,
@@ -26,7 +29,7 @@ pub enum ReadError {
 }
 
 /// The text encodings the reader detects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Encoding {
     #[serde(rename = "UTF-8")]
     Utf8,
@@ -36,68 +39,294 @@ pub enum Encoding {
     Utf16Le,
     #[serde(rename = "UTF-16BE")]
     Utf16Be,
+    /// Excel on Chinese Windows; GBK is a subset.
+    #[serde(rename = "GB18030")]
+    Gb18030,
 }
 
 impl Encoding {
+    pub const ALL: [Encoding; 5] = [
+        Encoding::Utf8,
+        Encoding::Utf8Bom,
+        Encoding::Utf16Le,
+        Encoding::Utf16Be,
+        Encoding::Gb18030,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Encoding::Utf8 => "UTF-8",
             Encoding::Utf8Bom => "UTF-8 with BOM",
             Encoding::Utf16Le => "UTF-16LE",
             Encoding::Utf16Be => "UTF-16BE",
+            Encoding::Gb18030 => "GB18030",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Encoding> {
+        let key = name.to_ascii_lowercase().replace(['-', '_', ' '], "");
+        match key.as_str() {
+            "utf8" => Some(Encoding::Utf8),
+            "utf8withbom" | "utf8bom" => Some(Encoding::Utf8Bom),
+            "utf16le" | "utf16" => Some(Encoding::Utf16Le),
+            "utf16be" => Some(Encoding::Utf16Be),
+            "gb18030" | "gbk" | "gb2312" => Some(Encoding::Gb18030),
+            _ => None,
+        }
+    }
+
+    /// Length of the byte-order mark this encoding's files start with.
+    pub fn bom_len(self) -> usize {
+        match self {
+            Encoding::Utf8Bom => 3,
+            Encoding::Utf16Le | Encoding::Utf16Be => 2,
+            Encoding::Utf8 | Encoding::Gb18030 => 0,
         }
     }
 }
 
-/// The file as UTF-8 bytes, borrowed when it already was UTF-8.
-pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, [u8]>, Encoding), ReadError> {
-    if bytes.is_empty() {
+/// Detects the encoding from the first bytes of a file (any length; 64 KiB
+/// is plenty), or says why this is not a text table.
+pub fn detect_encoding(head: &[u8]) -> Result<Encoding, ReadError> {
+    if head.is_empty() {
         return Err(ReadError::Empty);
     }
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return check_utf8(rest).map(|t| (Cow::Borrowed(t), Encoding::Utf8Bom));
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        return non_blank(&head[3..]).map(|_| Encoding::Utf8Bom);
     }
-    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        return Ok((
-            Cow::Owned(decode_utf16(rest, u16::from_le_bytes)),
-            Encoding::Utf16Le,
-        ));
+    if head.starts_with(b"\xFF\xFE") {
+        return Ok(Encoding::Utf16Le);
     }
-    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        return Ok((
-            Cow::Owned(decode_utf16(rest, u16::from_be_bytes)),
-            Encoding::Utf16Be,
-        ));
+    if head.starts_with(b"\xFE\xFF") {
+        return Ok(Encoding::Utf16Be);
     }
-    if bytes.starts_with(b"%PDF") {
+    if head.starts_with(b"%PDF") {
         return Err(ReadError::Pdf);
     }
-    if bytes.starts_with(b"PK\x03\x04") {
+    if head.starts_with(b"PK\x03\x04") {
         return Err(ReadError::Zip);
     }
-    let head = &bytes[..bytes.len().min(4096)];
-    if head.contains(&0) {
+    if head[..head.len().min(4096)].contains(&0) {
         return Err(ReadError::Binary);
     }
-    check_utf8(bytes).map(|t| (Cow::Borrowed(t), Encoding::Utf8))
-}
-
-fn check_utf8(bytes: &[u8]) -> Result<&[u8], ReadError> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ReadError::Empty);
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(_) => Ok(bytes),
+    non_blank(head)?;
+    match std::str::from_utf8(head) {
+        Ok(_) => Ok(Encoding::Utf8),
+        // A multi-byte character cut by the end of the sample is still UTF-8.
+        Err(e) if e.error_len().is_none() => Ok(Encoding::Utf8),
+        Err(_) if is_gb18030(head) => Ok(Encoding::Gb18030),
         Err(_) => Err(ReadError::UnknownEncoding),
     }
 }
 
-fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Vec<u8> {
-    let units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]]));
-    char::decode_utf16(units)
-        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect::<String>()
-        .into_bytes()
+fn non_blank(bytes: &[u8]) -> Result<(), ReadError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        Err(ReadError::Empty)
+    } else {
+        Ok(())
+    }
+}
+
+/// True when every byte sequence is well formed GB18030 (structure only: one
+/// byte ASCII; two bytes 81–FE then 40–7E or 80–FE; four bytes 81–FE, 30–39,
+/// 81–FE, 30–39). A sequence cut by the end of the sample is allowed.
+pub fn is_gb18030(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        if !(0x81..=0xFE).contains(&b) {
+            return false;
+        }
+        let Some(&second) = bytes.get(i + 1) else {
+            return true;
+        };
+        if (0x40..=0x7E).contains(&second) || (0x80..=0xFE).contains(&second) {
+            i += 2;
+        } else if (0x30..=0x39).contains(&second) {
+            match (bytes.get(i + 2), bytes.get(i + 3)) {
+                (Some(third), Some(fourth)) => {
+                    if !(0x81..=0xFE).contains(third) || !(0x30..=0x39).contains(fourth) {
+                        return false;
+                    }
+                    i += 4;
+                }
+                _ => return true,
+            }
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// Turns a stream of bytes in one encoding into UTF-8, chunk by chunk. A
+/// character split across two chunks is carried over, never broken.
+pub struct Decoder {
+    encoding: Encoding,
+    /// Bytes of the byte-order mark still to skip.
+    bom_left: usize,
+    carry: Vec<u8>,
+    #[cfg(feature = "gb18030")]
+    gb18030: Option<encoding_rs::Decoder>,
+}
+
+impl Decoder {
+    pub fn new(encoding: Encoding) -> Decoder {
+        Decoder {
+            encoding,
+            bom_left: encoding.bom_len(),
+            carry: Vec::new(),
+            #[cfg(feature = "gb18030")]
+            gb18030: (encoding == Encoding::Gb18030)
+                .then(|| encoding_rs::GB18030.new_decoder_without_bom_handling()),
+        }
+    }
+
+    /// True when this build can decode the encoding itself. Without the
+    /// `gb18030` feature (the web build, which uses the browser's
+    /// `TextDecoder` instead of shipping the tables) GB18030 cannot.
+    pub fn supported(encoding: Encoding) -> bool {
+        encoding != Encoding::Gb18030 || cfg!(feature = "gb18030")
+    }
+
+    /// True when nothing is carried over from the previous chunk.
+    pub fn is_idle(&self) -> bool {
+        self.carry.is_empty() && self.bom_left == 0
+    }
+
+    /// Appends the UTF-8 text of `bytes` to `out`. `last` flushes what is
+    /// carried; malformed sequences become U+FFFD.
+    pub fn decode(&mut self, mut bytes: &[u8], last: bool, out: &mut Vec<u8>) {
+        if self.bom_left > 0 {
+            let skip = self.bom_left.min(bytes.len());
+            self.bom_left -= skip;
+            bytes = &bytes[skip..];
+        }
+        match self.encoding {
+            Encoding::Utf8 | Encoding::Utf8Bom => self.decode_utf8(bytes, last, out),
+            Encoding::Utf16Le => self.decode_utf16(bytes, last, out, u16::from_le_bytes),
+            Encoding::Utf16Be => self.decode_utf16(bytes, last, out, u16::from_be_bytes),
+            Encoding::Gb18030 => self.decode_gb18030(bytes, last, out),
+        }
+    }
+
+    fn decode_utf8(&mut self, bytes: &[u8], last: bool, out: &mut Vec<u8>) {
+        let joined;
+        let input: &[u8] = if self.carry.is_empty() {
+            bytes
+        } else {
+            self.carry.extend_from_slice(bytes);
+            joined = std::mem::take(&mut self.carry);
+            &joined
+        };
+        let mut rest = input;
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(_) => {
+                    out.extend_from_slice(rest);
+                    return;
+                }
+                Err(e) => {
+                    let (good, bad) = rest.split_at(e.valid_up_to());
+                    out.extend_from_slice(good);
+                    match e.error_len() {
+                        Some(n) => {
+                            out.extend_from_slice("\u{FFFD}".as_bytes());
+                            rest = &bad[n..];
+                        }
+                        None if last => {
+                            out.extend_from_slice("\u{FFFD}".as_bytes());
+                            return;
+                        }
+                        None => {
+                            self.carry.extend_from_slice(bad);
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn decode_utf16(
+        &mut self,
+        bytes: &[u8],
+        last: bool,
+        out: &mut Vec<u8>,
+        unit: fn([u8; 2]) -> u16,
+    ) {
+        self.carry.extend_from_slice(bytes);
+        let whole = self.carry.len() / 2 * 2;
+        let mut units: Vec<u16> = self.carry[..whole]
+            .chunks_exact(2)
+            .map(|p| unit([p[0], p[1]]))
+            .collect();
+        // Keep a lone high surrogate at the end for the next chunk.
+        let mut keep = self.carry[whole..].to_vec();
+        if !last {
+            if let Some(&u) = units.last() {
+                if (0xD800..0xDC00).contains(&u) {
+                    units.pop();
+                    let mut tail = unit_bytes(u, unit);
+                    tail.extend_from_slice(&keep);
+                    keep = tail;
+                }
+            }
+        }
+        let mut buffer = [0u8; 4];
+        for c in char::decode_utf16(units) {
+            let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+            out.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
+        }
+        if last && !keep.is_empty() {
+            out.extend_from_slice("\u{FFFD}".as_bytes());
+            keep.clear();
+        }
+        self.carry = keep;
+    }
+
+    #[cfg(feature = "gb18030")]
+    fn decode_gb18030(&mut self, bytes: &[u8], last: bool, out: &mut Vec<u8>) {
+        let decoder = self.gb18030.as_mut().expect("a GB18030 decoder");
+        let start = out.len();
+        out.resize(
+            start
+                + decoder
+                    .max_utf8_buffer_length(bytes.len())
+                    .unwrap_or(bytes.len() * 3 + 16),
+            0,
+        );
+        let (_, _, written, _) = decoder.decode_to_utf8(bytes, &mut out[start..], last);
+        out.truncate(start + written);
+    }
+
+    #[cfg(not(feature = "gb18030"))]
+    fn decode_gb18030(&mut self, _bytes: &[u8], _last: bool, _out: &mut Vec<u8>) {
+        panic!("this build cannot decode GB18030; decode it before feeding (Decoder::supported)");
+    }
+}
+
+fn unit_bytes(u: u16, unit: fn([u8; 2]) -> u16) -> Vec<u8> {
+    // Re-encode in the same byte order the unit was read with.
+    if unit([0x12, 0x34]) == 0x3412 {
+        u.to_le_bytes().to_vec()
+    } else {
+        u.to_be_bytes().to_vec()
+    }
+}
+
+/// Decodes a whole buffer (tests, small files).
+pub fn decode_all(bytes: &[u8], encoding: Encoding) -> Cow<'_, [u8]> {
+    if encoding == Encoding::Utf8 && std::str::from_utf8(bytes).is_ok() {
+        return Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    Decoder::new(encoding).decode(bytes, true, &mut out);
+    Cow::Owned(out)
 }
 
 /// The delimiters the reader tries.
@@ -114,13 +343,13 @@ pub fn sniff_delimiter(text: &[u8]) -> u8 {
         .collect();
     let mut best = (b',', 0usize, 0usize);
     for &delimiter in &DELIMITERS {
-        let counts: Vec<usize> = lines
+        let mut tally = std::collections::HashMap::new();
+        for count in lines
             .iter()
             .map(|l| count_outside_quotes(l, delimiter))
-            .collect();
-        let mut tally = std::collections::HashMap::new();
-        for &c in counts.iter().filter(|&&c| c > 0) {
-            *tally.entry(c).or_insert(0usize) += 1;
+            .filter(|&c| c > 0)
+        {
+            *tally.entry(count).or_insert(0usize) += 1;
         }
         if let Some((&mode, &agree)) = tally.iter().max_by_key(|(&c, &n)| (n, c)) {
             if (agree, mode) > (best.1, best.2) {
@@ -144,90 +373,134 @@ fn count_outside_quotes(line: &[u8], delimiter: u8) -> usize {
     count
 }
 
-/// Reads records one at a time from UTF-8 text.
-pub struct Records<'a> {
+/// The line terminator to count lines by: `\n` unless the text has only `\r`.
+pub fn newline_of(sample: &[u8]) -> u8 {
+    if sample.contains(&b'\n') || !sample.contains(&b'\r') {
+        b'\n'
+    } else {
+        b'\r'
+    }
+}
+
+/// Splits UTF-8 text arriving in chunks into records.
+pub struct RecordReader {
     reader: csv_core::Reader,
-    input: &'a [u8],
-    pos: usize,
     newline: u8,
+    /// 1 + newlines consumed so far.
     line: u64,
+    /// Line of the record being read.
+    record_line: u64,
+    /// True between records (where blank lines are skipped).
+    between: bool,
     output: Vec<u8>,
+    out_len: usize,
     ends: Vec<usize>,
+    ends_len: usize,
     done: bool,
 }
 
-impl<'a> Records<'a> {
-    pub fn new(text: &'a [u8], delimiter: u8) -> Records<'a> {
-        let newline = if text.contains(&b'\n') { b'\n' } else { b'\r' };
-        Records {
+impl RecordReader {
+    pub fn new(delimiter: u8, newline: u8) -> RecordReader {
+        RecordReader {
             reader: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
-            input: text,
-            pos: 0,
             newline,
             line: 1,
+            record_line: 1,
+            between: true,
             output: vec![0; 4096],
+            out_len: 0,
             ends: vec![0; 64],
+            ends_len: 0,
             done: false,
         }
     }
 
-    /// How far through the text the reader is, in bytes.
-    pub fn position(&self) -> usize {
-        self.pos
-    }
-
-    /// The next record and the 1-based line it starts on, or `None` at the end.
-    pub fn next_record(&mut self) -> Option<Record<'_>> {
+    /// Reads every record completed by `input`, calling `on_record` for each.
+    /// A record cut at the end of `input` is finished by the next call.
+    pub fn feed(&mut self, mut input: &[u8], on_record: &mut dyn FnMut(&Record<'_>)) {
         use csv_core::ReadRecordResult as R;
-        if self.done {
-            return None;
-        }
-        let start_line = self.line_at_record_start();
-        let (mut out_len, mut ends_len) = (0, 0);
-        loop {
-            let input = &self.input[self.pos..];
+        while !input.is_empty() {
+            if self.between {
+                // Blank lines between records: skip them, but count them.
+                let skip = input
+                    .iter()
+                    .position(|&b| b != b'\n' && b != b'\r')
+                    .unwrap_or(input.len());
+                self.line += count_byte(&input[..skip], self.newline);
+                input = &input[skip..];
+                if input.is_empty() {
+                    return;
+                }
+                self.between = false;
+                self.record_line = self.line;
+            }
             let (result, read, written, ended) = self.reader.read_record(
                 input,
-                &mut self.output[out_len..],
-                &mut self.ends[ends_len..],
+                &mut self.output[self.out_len..],
+                &mut self.ends[self.ends_len..],
             );
-            self.line += bytecount(&input[..read], self.newline);
-            self.pos += read;
-            out_len += written;
-            ends_len += ended;
+            self.line += count_byte(&input[..read], self.newline);
+            input = &input[read..];
+            self.out_len += written;
+            self.ends_len += ended;
             match result {
-                R::InputEmpty => continue,
+                R::InputEmpty => {}
                 R::OutputFull => self.output.resize(self.output.len() * 2, 0),
                 R::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
-                R::Record => {
-                    return Some(Record {
-                        line: start_line,
-                        buffer: &self.output[..out_len],
-                        ends: &self.ends[..ends_len],
-                    })
-                }
-                R::End => {
-                    self.done = true;
-                    return None;
-                }
+                R::Record => self.emit(on_record),
+                R::End => return,
             }
         }
     }
 
-    fn line_at_record_start(&mut self) -> u64 {
-        // Blank lines are skipped by csv-core; count them so the line is true.
-        while self.pos < self.input.len() && matches!(self.input[self.pos], b'\n' | b'\r') {
-            if self.input[self.pos] == self.newline {
-                self.line += 1;
+    /// Ends the input: emits a last record that had no line terminator.
+    pub fn finish(&mut self, on_record: &mut dyn FnMut(&Record<'_>)) {
+        use csv_core::ReadRecordResult as R;
+        while !self.done {
+            let (result, _, written, ended) = self.reader.read_record(
+                &[],
+                &mut self.output[self.out_len..],
+                &mut self.ends[self.ends_len..],
+            );
+            self.out_len += written;
+            self.ends_len += ended;
+            match result {
+                R::Record => self.emit(on_record),
+                R::OutputFull => self.output.resize(self.output.len() * 2, 0),
+                R::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                R::End | R::InputEmpty => self.done = true,
             }
-            self.pos += 1;
         }
-        self.line
+    }
+
+    fn emit(&mut self, on_record: &mut dyn FnMut(&Record<'_>)) {
+        on_record(&Record {
+            line: self.record_line,
+            buffer: &self.output[..self.out_len],
+            ends: &self.ends[..self.ends_len],
+        });
+        self.out_len = 0;
+        self.ends_len = 0;
+        self.between = true;
     }
 }
 
-fn bytecount(bytes: &[u8], needle: u8) -> u64 {
+fn count_byte(bytes: &[u8], needle: u8) -> u64 {
     bytes.iter().filter(|&&b| b == needle).count() as u64
+}
+
+/// Reads all records of a UTF-8 text at once as owned strings (samples, tests).
+pub fn read_records(text: &[u8], delimiter: u8, limit: usize) -> Vec<(u64, Vec<String>)> {
+    let mut reader = RecordReader::new(delimiter, newline_of(text));
+    let mut out = Vec::new();
+    let mut take = |r: &Record<'_>| {
+        if out.len() < limit {
+            out.push((r.line, r.iter().map(|f| f.into_owned()).collect()));
+        }
+    };
+    reader.feed(text, &mut take);
+    reader.finish(&mut take);
+    out
 }
 
 /// One record: its fields and the line it starts on.
@@ -246,21 +519,23 @@ impl<'r> Record<'r> {
         self.ends.is_empty()
     }
 
-    /// Field `i` as text. Fields are cut at ASCII bytes of valid UTF-8, so they
-    /// are valid UTF-8 themselves.
-    pub fn get(&self, i: usize) -> Option<&'r str> {
+    /// Field `i` as text. Fields are cut at ASCII bytes of decoded UTF-8, so
+    /// they are UTF-8 themselves; anything else is replaced, not dropped.
+    pub fn get(&self, i: usize) -> Option<Cow<'r, str>> {
         let end = *self.ends.get(i)?;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        std::str::from_utf8(&self.buffer[start..end]).ok()
+        Some(String::from_utf8_lossy(&self.buffer[start..end]))
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &'r str> + '_ {
-        (0..self.len()).map(|i| self.get(i).unwrap_or(""))
+    pub fn iter(&self) -> impl Iterator<Item = Cow<'r, str>> + '_ {
+        (0..self.len()).map(|i| self.get(i).unwrap_or_default())
     }
 
     /// True when every field is blank (a spacer line from a spreadsheet).
     pub fn is_blank(&self) -> bool {
-        self.iter().all(|f| f.trim().is_empty())
+        self.buffer[..self.ends.last().copied().unwrap_or(0)]
+            .iter()
+            .all(|b| b.is_ascii_whitespace())
     }
 }
 
@@ -269,11 +544,19 @@ mod tests {
     use super::*;
 
     fn read_all(text: &str, delimiter: u8) -> Vec<(u64, Vec<String>)> {
-        let mut records = Records::new(text.as_bytes(), delimiter);
+        read_records(text.as_bytes(), delimiter, usize::MAX)
+    }
+
+    /// Feeds `text` in chunks of `size` bytes.
+    fn read_chunked(text: &[u8], delimiter: u8, size: usize) -> Vec<(u64, Vec<String>)> {
+        let mut reader = RecordReader::new(delimiter, newline_of(text));
         let mut out = Vec::new();
-        while let Some(r) = records.next_record() {
-            out.push((r.line, r.iter().map(String::from).collect()));
+        let mut take =
+            |r: &Record<'_>| out.push((r.line, r.iter().map(|f| f.into_owned()).collect()));
+        for chunk in text.chunks(size) {
+            reader.feed(chunk, &mut take);
         }
+        reader.finish(&mut take);
         out
     }
 
@@ -299,6 +582,21 @@ mod tests {
     fn blank_lines_still_count_toward_line_numbers() {
         let rows = read_all("a,b\n\n\n1,2\n", b',');
         assert_eq!(rows[1].0, 4);
+        let rows = read_all("a,b\r\n\r\n1,2\r\n", b',');
+        assert_eq!(rows[1].0, 3);
+    }
+
+    #[test]
+    fn chunk_boundaries_anywhere_give_the_same_records() {
+        let text = "note,views\r\n\"a, \"\"quoted\"\"\nvalue\",1\r\n\r\nb,2\r\nc,3";
+        let whole = read_all(text, b',');
+        for size in 1..text.len() {
+            assert_eq!(
+                read_chunked(text.as_bytes(), b',', size),
+                whole,
+                "chunk size {size}"
+            );
+        }
     }
 
     #[test]
@@ -310,34 +608,115 @@ mod tests {
         assert_eq!(sniff_delimiter(b"a,b\n\"1,5\",2\n"), b',');
     }
 
+    fn utf16(text: &str, le: bool) -> Vec<u8> {
+        let bom: [u8; 2] = if le { [0xFF, 0xFE] } else { [0xFE, 0xFF] };
+        bom.into_iter()
+            .chain(
+                text.encode_utf16()
+                    .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() }),
+            )
+            .collect()
+    }
+
     #[test]
     fn encodings_are_detected_from_bom_and_content() {
-        assert_eq!(decode(b"a,b").unwrap().1, Encoding::Utf8);
+        assert_eq!(detect_encoding(b"a,b"), Ok(Encoding::Utf8));
+        assert_eq!(detect_encoding(b"\xEF\xBB\xBFa,b"), Ok(Encoding::Utf8Bom));
         assert_eq!(
-            decode(b"\xEF\xBB\xBFa,b").unwrap(),
-            (Cow::Borrowed(&b"a,b"[..]), Encoding::Utf8Bom)
+            detect_encoding(&utf16("曝光,1", true)),
+            Ok(Encoding::Utf16Le)
         );
-        let le: Vec<u8> = [0xFF, 0xFE]
-            .into_iter()
-            .chain("曝光,1".encode_utf16().flat_map(u16::to_le_bytes))
-            .collect();
+        assert_eq!(detect_encoding(&utf16("x,y", false)), Ok(Encoding::Utf16Be));
+        // 曝光 in GBK: C6 D8 B9 E2.
         assert_eq!(
-            decode(&le).unwrap(),
-            (Cow::Owned("曝光,1".as_bytes().to_vec()), Encoding::Utf16Le)
+            detect_encoding(b"\xC6\xD8\xB9\xE2,1\n"),
+            Ok(Encoding::Gb18030)
         );
-        let be: Vec<u8> = [0xFE, 0xFF]
-            .into_iter()
-            .chain("x,y".encode_utf16().flat_map(u16::to_be_bytes))
-            .collect();
-        assert_eq!(decode(&be).unwrap().1, Encoding::Utf16Be);
+        // A UTF-8 character cut by the end of a sample is still UTF-8.
+        assert_eq!(detect_encoding(&"a,曝".as_bytes()[..4]), Ok(Encoding::Utf8));
+    }
+
+    #[test]
+    fn bytes_that_are_neither_utf8_nor_gb18030_are_refused() {
+        assert_eq!(
+            detect_encoding(b"a,\xFF\xFF\n"),
+            Err(ReadError::UnknownEncoding)
+        );
+    }
+
+    #[test]
+    fn utf16_decodes_across_any_chunk_boundary() {
+        let text = "笔记,曝光\n😀 note,1\n";
+        for le in [true, false] {
+            let bytes = utf16(text, le);
+            for size in 1..bytes.len() {
+                let mut decoder = Decoder::new(if le {
+                    Encoding::Utf16Le
+                } else {
+                    Encoding::Utf16Be
+                });
+                let mut out = Vec::new();
+                for chunk in bytes.chunks(size) {
+                    decoder.decode(chunk, false, &mut out);
+                }
+                decoder.decode(&[], true, &mut out);
+                assert_eq!(String::from_utf8(out).unwrap(), text, "le={le} size={size}");
+            }
+        }
+    }
+
+    #[test]
+    fn utf8_with_bom_decodes_across_any_chunk_boundary() {
+        let text = "\u{FEFF}笔记,曝光\n";
+        let bytes = text.as_bytes();
+        for size in 1..bytes.len() {
+            let mut decoder = Decoder::new(Encoding::Utf8Bom);
+            let mut out = Vec::new();
+            for chunk in bytes.chunks(size) {
+                decoder.decode(chunk, false, &mut out);
+            }
+            decoder.decode(&[], true, &mut out);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                "笔记,曝光\n",
+                "size={size}"
+            );
+        }
+    }
+
+    #[cfg(feature = "gb18030")]
+    #[test]
+    fn gb18030_decodes_across_any_chunk_boundary() {
+        let bytes = b"\xB1\xCA\xBC\xC7,\xC6\xD8\xB9\xE2\n";
+        for size in 1..bytes.len() {
+            let mut decoder = Decoder::new(Encoding::Gb18030);
+            let mut out = Vec::new();
+            for chunk in bytes.chunks(size) {
+                decoder.decode(chunk, false, &mut out);
+            }
+            decoder.decode(&[], true, &mut out);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                "笔记,曝光\n",
+                "size={size}"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_not_dropped() {
+        assert_eq!(
+            &*decode_all(b"a\xFFb", Encoding::Utf8),
+            "a\u{FFFD}b".as_bytes()
+        );
     }
 
     #[test]
     fn non_tables_get_one_clear_reason() {
-        assert_eq!(decode(b""), Err(ReadError::Empty));
-        assert_eq!(decode(b"  \n\n"), Err(ReadError::Empty));
-        assert_eq!(decode(b"%PDF-1.7 ..."), Err(ReadError::Pdf));
-        assert_eq!(decode(b"PK\x03\x04...."), Err(ReadError::Zip));
-        assert_eq!(decode(b"\x7fELF\x00\x00"), Err(ReadError::Binary));
+        assert_eq!(detect_encoding(b""), Err(ReadError::Empty));
+        assert_eq!(detect_encoding(b"  \n\n"), Err(ReadError::Empty));
+        assert_eq!(detect_encoding(b"%PDF-1.7 ..."), Err(ReadError::Pdf));
+        assert_eq!(detect_encoding(b"PK\x03\x04...."), Err(ReadError::Zip));
+        assert_eq!(detect_encoding(b"\x7fELF\x00\x00"), Err(ReadError::Binary));
     }
 }

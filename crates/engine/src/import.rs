@@ -1,5 +1,12 @@
 //! From a file's bytes to a typed [`Table`], with every problem reported.
 //!
+//! Two steps. [`sniff`] looks at the first bytes and decides a [`Plan`]:
+//! encoding, delimiter, header row, table kind, which column is which field,
+//! and the day/month order of each date column. The user may change any of
+//! it (the mapping screen, `ImportOptions`). Then an [`Importer`] reads the
+//! whole file in chunks of any size, so a 1 GB export never has to sit in
+//! memory as one string. [`import`] does both for a buffer.
+//!
 //! Nothing is dropped silently: a cell that cannot be read becomes a
 //! [`Problem`] naming its line, column and raw text; a row is rejected (and
 //! listed) only when a required field is missing or unreadable.
@@ -8,7 +15,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::csv::{self, Encoding, ReadError, Records};
+use crate::csv::{self, Decoder, Encoding, ReadError, Record, RecordReader};
 use crate::schema::{match_header, CostCategory, FieldType, Kind};
 use crate::table::{Column, Table, MISSING_TIME};
 use crate::value::{self, DayOrder, ValueError};
@@ -16,8 +23,14 @@ use crate::value::{self, DayOrder, ValueError};
 /// At most this many problems are listed; all are counted.
 pub const MAX_LISTED_PROBLEMS: usize = 10_000;
 
+/// How much of the file [`sniff`] reads.
+pub const SNIFF_BYTES: usize = 64 * 1024;
+
 /// How far down the file the header row is looked for.
 const HEADER_SEARCH_RECORDS: usize = 30;
+
+/// Rows of the sample shown in a preview and used to decide date order.
+const SAMPLE_RECORDS: usize = 2_000;
 
 /// A file that could not be read at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -82,10 +95,101 @@ pub struct ColumnMapping {
     pub field: Option<&'static str>,
 }
 
-/// What the caller may force instead of detecting.
-#[derive(Debug, Clone, Default)]
+/// What the caller decides instead of the detection. Every field left
+/// `None` is detected.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportOptions {
     pub kind: Option<Kind>,
+    pub encoding: Option<Encoding>,
+    pub delimiter: Option<u8>,
+    /// 1-based line of the header row.
+    pub header_line: Option<u64>,
+    /// The canonical field of each column, by position (`None`: unused).
+    pub fields: Option<Vec<Option<String>>>,
+    /// Day/month order for every date column.
+    pub day_order: Option<DayOrder>,
+}
+
+/// How the day/month order of a date column was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderBasis {
+    /// A value in the sample had a day over 12 (or a month position over 12).
+    Data,
+    /// No value in the sample told; the default (day first) is assumed.
+    Default,
+    /// The caller chose it.
+    Chosen,
+}
+
+/// The decided day/month order of one date column with short dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DateOrder {
+    pub header: String,
+    #[serde(serialize_with = "day_order_name")]
+    pub order: DayOrder,
+    pub basis: OrderBasis,
+}
+
+fn day_order_name<S: serde::Serializer>(order: &DayOrder, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(match order {
+        DayOrder::DayFirst => "day_first",
+        DayOrder::MonthFirst => "month_first",
+    })
+}
+
+/// Everything decided before the rows are read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub kind: Kind,
+    pub encoding: Encoding,
+    pub delimiter: u8,
+    /// 1-based line of the header row.
+    pub header_line: u64,
+    /// Records up to and including the header (skipped when reading rows).
+    pub records_before_data: usize,
+    pub headers: Vec<String>,
+    /// Field index (into `kind.fields()`) of each column.
+    pub fields: Vec<Option<usize>>,
+    /// Day/month order per column (meaningful for date columns only).
+    pub day_orders: Vec<DayOrder>,
+    pub date_orders: Vec<DateOrder>,
+    /// The line terminator lines are counted by.
+    pub newline: u8,
+}
+
+impl Plan {
+    pub fn columns(&self) -> Vec<ColumnMapping> {
+        let fields = self.kind.fields();
+        self.headers
+            .iter()
+            .zip(&self.fields)
+            .map(|(h, f)| ColumnMapping {
+                header: h.clone(),
+                field: f.map(|f| fields[f].name),
+            })
+            .collect()
+    }
+
+    /// A key for remembering a confirmed mapping: the same headers in the
+    /// same order are taken to be the same export.
+    pub fn header_signature(&self) -> String {
+        self.headers
+            .iter()
+            .map(|h| crate::schema::normalize_header(h))
+            .collect::<Vec<_>>()
+            .join("|")
+    }
+}
+
+/// What [`sniff`] found: the plan and the first rows, for a preview.
+#[derive(Debug, Clone)]
+pub struct Sniffed {
+    pub plan: Plan,
+    /// The records after the header in the sample, as text.
+    pub preview: Vec<(u64, Vec<String>)>,
+    /// Records above the header (title lines), as text.
+    pub above_header: Vec<(u64, Vec<String>)>,
 }
 
 /// The result of reading one file.
@@ -98,6 +202,7 @@ pub struct Import {
     /// 1-based line of the header row.
     pub header_line: u64,
     pub columns: Vec<ColumnMapping>,
+    pub date_orders: Vec<DateOrder>,
     pub table: Table,
     /// Data rows kept (with or without problems).
     pub rows_read: usize,
@@ -110,110 +215,173 @@ pub struct Import {
     pub problem_count: usize,
 }
 
-/// Reads a file as a table: decodes, sniffs, finds the header, maps columns
-/// and parses every cell.
+/// Reads a whole file held in memory.
 pub fn import(file: &str, bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportError> {
+    let sniffed = sniff(file, &bytes[..bytes.len().min(SNIFF_BYTES)], options)?;
+    let mut importer = Importer::new(file, sniffed.plan);
+    importer.feed(bytes);
+    Ok(importer.finish())
+}
+
+/// Decides how to read a file from its first bytes (up to [`SNIFF_BYTES`]).
+pub fn sniff(file: &str, head: &[u8], options: &ImportOptions) -> Result<Sniffed, ImportError> {
     let fail = |reason| ImportError {
         file: file.to_string(),
         reason,
     };
-    let (text, encoding) = csv::decode(bytes).map_err(fail)?;
-    let delimiter = csv::sniff_delimiter(&text);
-
-    let mut records = Records::new(&text, delimiter);
-    let mut sample: Vec<(u64, Vec<String>)> = Vec::new();
-    while sample.len() < HEADER_SEARCH_RECORDS {
-        match records.next_record() {
-            Some(r) => sample.push((r.line, r.iter().map(str::to_string).collect())),
-            None => break,
-        }
-    }
-    let (header_index, kind) =
-        find_header(&sample, options.kind).ok_or_else(|| fail(ReadError::NoHeader))?;
-    let (header_line, headers) = sample[header_index].clone();
-
-    let fields = kind.fields();
-    let mut field_of_column: Vec<Option<usize>> = Vec::with_capacity(headers.len());
-    let mut taken = vec![false; fields.len()];
-    for header in &headers {
-        let field = match_header(kind, header).filter(|&f| !taken[f]);
-        if let Some(f) = field {
-            taken[f] = true;
-        }
-        field_of_column.push(field);
-    }
-    let columns = headers
-        .iter()
-        .zip(&field_of_column)
-        .map(|(h, f)| ColumnMapping {
-            header: h.clone(),
-            field: f.map(|f| fields[f].name),
-        })
-        .collect();
-
-    let mut builder = Builder {
-        kind,
-        headers: &headers,
-        field_of_column: &field_of_column,
-        table: Table::new(kind, &taken),
-        problems: Vec::new(),
-        problem_count: 0,
-        rows_rejected: 0,
-        rows_with_problems: 0,
-        rows_duplicate: 0,
-        seen: HashMap::new(),
+    let encoding = match options.encoding {
+        Some(e) => e,
+        None => csv::detect_encoding(head).map_err(fail)?,
     };
-
-    let mut records = Records::new(&text, delimiter);
-    for _ in 0..=header_index {
-        records.next_record();
+    let text = if Decoder::supported(encoding) {
+        let mut out = Vec::with_capacity(head.len());
+        Decoder::new(encoding).decode(head, false, &mut out);
+        out
+    } else {
+        // Only the structure matters for sniffing; the shell decodes the rows.
+        head.iter()
+            .map(|&b| if b < 0x80 { b } else { b'x' })
+            .collect()
+    };
+    if text.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(fail(ReadError::Empty));
     }
-    while let Some(record) = records.next_record() {
-        if record.is_blank() {
-            continue;
+    let delimiter = options
+        .delimiter
+        .unwrap_or_else(|| csv::sniff_delimiter(&text));
+    let newline = csv::newline_of(&text);
+    let sample = sample_records(&text, delimiter, newline);
+
+    let (header_index, kind) = match options.header_line {
+        Some(line) => {
+            let index = sample
+                .iter()
+                .position(|(l, _)| *l >= line)
+                .ok_or_else(|| fail(ReadError::NoHeader))?;
+            let kind = match options.kind {
+                Some(k) => k,
+                None => {
+                    best_kind(&sample[index].1)
+                        .ok_or_else(|| fail(ReadError::NoHeader))?
+                        .0
+                }
+            };
+            (index, kind)
         }
-        builder.row(&record);
-    }
+        None => find_header(&sample, options.kind).ok_or_else(|| fail(ReadError::NoHeader))?,
+    };
+    let (header_line, headers) = sample[header_index].clone();
+    let fields = match &options.fields {
+        Some(chosen) => (0..headers.len())
+            .map(|i| {
+                chosen
+                    .get(i)
+                    .cloned()
+                    .flatten()
+                    .and_then(|name| kind.field_index(&name))
+            })
+            .collect(),
+        None => map_headers(kind, &headers),
+    };
+    let data = &sample[header_index + 1..];
+    let (day_orders, date_orders) =
+        decide_day_orders(kind, &headers, &fields, data, options.day_order);
 
-    let rows_read = builder.table.rows;
-    Ok(Import {
-        file: file.to_string(),
-        kind,
-        encoding,
-        delimiter,
-        header_line,
-        columns,
-        table: builder.table,
-        rows_read,
-        rows_rejected: builder.rows_rejected,
-        rows_with_problems: builder.rows_with_problems,
-        rows_duplicate: builder.rows_duplicate,
-        problems: builder.problems,
-        problem_count: builder.problem_count,
+    Ok(Sniffed {
+        plan: Plan {
+            kind,
+            encoding,
+            delimiter,
+            header_line,
+            records_before_data: header_index + 1,
+            headers,
+            fields,
+            day_orders,
+            date_orders,
+            newline,
+        },
+        preview: data.iter().take(20).cloned().collect(),
+        above_header: sample[..header_index].to_vec(),
     })
 }
 
-/// The record that best looks like a header, and its kind. A kind qualifies
-/// when every required field is named; the most matched fields win, then the
-/// earliest record.
-fn find_header(sample: &[(u64, Vec<String>)], forced: Option<Kind>) -> Option<(usize, Kind)> {
-    let kinds: Vec<Kind> = forced.map_or_else(|| Kind::ALL.to_vec(), |k| vec![k]);
-    let mut best: Option<(usize, usize, Kind)> = None;
-    for (index, (_, cells)) in sample.iter().enumerate() {
-        for &kind in &kinds {
-            let mut matched = vec![false; kind.fields().len()];
-            for cell in cells {
-                if let Some(f) = match_header(kind, cell) {
-                    matched[f] = true;
-                }
+fn sample_records(text: &[u8], delimiter: u8, newline: u8) -> Vec<(u64, Vec<String>)> {
+    let mut reader = RecordReader::new(delimiter, newline);
+    let mut out = Vec::new();
+    // The sample may end inside a record; that partial record is dropped.
+    reader.feed(text, &mut |r: &Record<'_>| {
+        if out.len() < SAMPLE_RECORDS && !r.is_blank() {
+            out.push((r.line, r.iter().map(|f| f.into_owned()).collect()));
+        }
+    });
+    if text.len() < SNIFF_BYTES {
+        reader.finish(&mut |r: &Record<'_>| {
+            if out.len() < SAMPLE_RECORDS && !r.is_blank() {
+                out.push((r.line, r.iter().map(|f| f.into_owned()).collect()));
             }
-            let required_ok = kind
-                .fields()
-                .iter()
-                .zip(&matched)
-                .all(|(f, &m)| !f.required || m);
-            let score = matched.iter().filter(|&&m| m).count();
-            if required_ok && score >= 2 && best.is_none_or(|(_, s, _)| score > s) {
+        });
+    }
+    out
+}
+
+/// Maps headers to fields; when two columns name one field, the first wins.
+fn map_headers(kind: Kind, headers: &[String]) -> Vec<Option<usize>> {
+    let mut taken = vec![false; kind.fields().len()];
+    headers
+        .iter()
+        .map(|header| {
+            let field = match_header(kind, header).filter(|&f| !taken[f]);
+            if let Some(f) = field {
+                taken[f] = true;
+            }
+            field
+        })
+        .collect()
+}
+
+/// The kind whose required fields a header row names, with the most fields
+/// matched, and that count.
+fn best_kind(cells: &[String]) -> Option<(Kind, usize)> {
+    let mut best: Option<(Kind, usize)> = None;
+    for kind in Kind::ALL {
+        if let Some(score) = kind_score(kind, cells) {
+            if best.is_none_or(|(_, s)| score > s) {
+                best = Some((kind, score));
+            }
+        }
+    }
+    best
+}
+
+/// Matched fields of `kind` in a header row, or `None` when a required field
+/// is not named.
+fn kind_score(kind: Kind, cells: &[String]) -> Option<usize> {
+    let mut matched = vec![false; kind.fields().len()];
+    for cell in cells {
+        if let Some(f) = match_header(kind, cell) {
+            matched[f] = true;
+        }
+    }
+    let required_ok = kind
+        .fields()
+        .iter()
+        .zip(&matched)
+        .all(|(f, &m)| !f.required || m);
+    let score = matched.iter().filter(|&&m| m).count();
+    (required_ok && score >= 2).then_some(score)
+}
+
+/// The record that best looks like a header, and its kind: the most matched
+/// fields win, then the earliest record.
+fn find_header(sample: &[(u64, Vec<String>)], forced: Option<Kind>) -> Option<(usize, Kind)> {
+    let mut best: Option<(usize, usize, Kind)> = None;
+    for (index, (_, cells)) in sample.iter().take(HEADER_SEARCH_RECORDS).enumerate() {
+        let candidate = match forced {
+            Some(kind) => kind_score(kind, cells).map(|s| (kind, s)),
+            None => best_kind(cells),
+        };
+        if let Some((kind, score)) = candidate {
+            if best.is_none_or(|(_, s, _)| score > s) {
                 best = Some((index, score, kind));
             }
         }
@@ -221,16 +389,219 @@ fn find_header(sample: &[(u64, Vec<String>)], forced: Option<Kind>) -> Option<(u
     best.map(|(i, _, k)| (i, k))
 }
 
+/// For each date column holding short dates (`05/03/2026`), the order the
+/// sample proves: a first number over 12 means day first, a second number
+/// over 12 means month first.
+fn decide_day_orders(
+    kind: Kind,
+    headers: &[String],
+    fields: &[Option<usize>],
+    data: &[(u64, Vec<String>)],
+    chosen: Option<DayOrder>,
+) -> (Vec<DayOrder>, Vec<DateOrder>) {
+    let specs = kind.fields();
+    let mut orders = vec![DayOrder::default(); headers.len()];
+    let mut reported = Vec::new();
+    for (column, field) in fields.iter().enumerate() {
+        let Some(field) = field else { continue };
+        if specs[*field].ty != FieldType::Time {
+            continue;
+        }
+        let (mut day_first, mut month_first, mut short) = (false, false, false);
+        for (_, row) in data {
+            if let Some((a, b)) = row.get(column).and_then(|cell| short_date_parts(cell)) {
+                short = true;
+                day_first |= a > 12;
+                month_first |= b > 12;
+            }
+        }
+        if !short && chosen.is_none() {
+            continue;
+        }
+        let (order, basis) = match (chosen, day_first, month_first) {
+            (Some(o), _, _) => (o, OrderBasis::Chosen),
+            (None, false, true) => (DayOrder::MonthFirst, OrderBasis::Data),
+            (None, true, _) => (DayOrder::DayFirst, OrderBasis::Data),
+            (None, false, false) => (DayOrder::DayFirst, OrderBasis::Default),
+        };
+        orders[column] = order;
+        reported.push(DateOrder {
+            header: headers[column].clone(),
+            order,
+            basis,
+        });
+    }
+    (orders, reported)
+}
+
+/// The first two numbers of a `a/b/yyyy` (or `-`, `.`) date.
+fn short_date_parts(cell: &str) -> Option<(u32, u32)> {
+    let folded = value::fold_width(cell);
+    let date = folded.trim().split([' ', 'T']).next()?;
+    let mut parts = date.split(['/', '-', '.']);
+    let (a, b, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || a.len() > 2 || b.len() > 2 {
+        return None;
+    }
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
+
+/// Reads a file's rows in chunks, following a [`Plan`].
+pub struct Importer {
+    file: String,
+    plan: Plan,
+    decoder: Option<Decoder>,
+    reader: RecordReader,
+    builder: Builder,
+    records_seen: usize,
+    scratch: Vec<u8>,
+    bytes_fed: u64,
+}
+
+impl Importer {
+    pub fn new(file: &str, plan: Plan) -> Importer {
+        let present: Vec<bool> = (0..plan.kind.fields().len())
+            .map(|f| plan.fields.contains(&Some(f)))
+            .collect();
+        let decoder = Decoder::supported(plan.encoding).then(|| Decoder::new(plan.encoding));
+        Importer {
+            file: file.to_string(),
+            reader: RecordReader::new(plan.delimiter, plan.newline),
+            builder: Builder {
+                kind: plan.kind,
+                table: Table::new(plan.kind, &present),
+                problems: Vec::new(),
+                problem_count: 0,
+                rows_rejected: 0,
+                rows_with_problems: 0,
+                rows_duplicate: 0,
+                seen: HashMap::new(),
+            },
+            decoder,
+            plan,
+            records_seen: 0,
+            scratch: Vec::new(),
+            bytes_fed: 0,
+        }
+    }
+
+    /// Reads the next chunk of the file's raw bytes.
+    ///
+    /// # Panics
+    /// When this build cannot decode the plan's encoding (GB18030 in the web
+    /// build): decode it first and use [`Importer::feed_utf8`].
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.bytes_fed += bytes.len() as u64;
+        let decoder = self
+            .decoder
+            .as_mut()
+            .expect("this build cannot decode the encoding; use feed_utf8");
+        if self.plan.encoding == Encoding::Utf8
+            && decoder.is_idle()
+            && std::str::from_utf8(bytes).is_ok()
+        {
+            // The common case: valid UTF-8 goes straight to the reader.
+            self.read_text(bytes);
+            return;
+        }
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        self.decoder
+            .as_mut()
+            .expect("checked above")
+            .decode(bytes, false, &mut scratch);
+        self.read_text(&scratch);
+        self.scratch = scratch;
+    }
+
+    /// Reads a chunk of text the caller already decoded to UTF-8.
+    pub fn feed_utf8(&mut self, text: &[u8]) {
+        self.bytes_fed += text.len() as u64;
+        self.read_text(text);
+    }
+
+    /// Bytes handed in so far.
+    pub fn bytes_fed(&self) -> u64 {
+        self.bytes_fed
+    }
+
+    /// Rows kept so far.
+    pub fn rows_read(&self) -> usize {
+        self.builder.table.rows
+    }
+
+    fn read_text(&mut self, text: &[u8]) {
+        let Importer {
+            reader,
+            builder,
+            plan,
+            records_seen,
+            ..
+        } = self;
+        reader.feed(text, &mut |record: &Record<'_>| {
+            take_record(plan, builder, records_seen, record);
+        });
+    }
+
+    /// Ends the file and returns what was read.
+    pub fn finish(mut self) -> Import {
+        if let Some(decoder) = self.decoder.as_mut() {
+            let mut tail = Vec::new();
+            decoder.decode(&[], true, &mut tail);
+            if !tail.is_empty() {
+                self.read_text(&tail);
+            }
+        }
+        let Importer {
+            mut reader,
+            mut builder,
+            plan,
+            mut records_seen,
+            file,
+            ..
+        } = self;
+        reader.finish(&mut |record: &Record<'_>| {
+            take_record(&plan, &mut builder, &mut records_seen, record);
+        });
+        let rows_read = builder.table.rows;
+        Import {
+            file,
+            kind: plan.kind,
+            encoding: plan.encoding,
+            delimiter: plan.delimiter,
+            header_line: plan.header_line,
+            columns: plan.columns(),
+            date_orders: plan.date_orders.clone(),
+            table: builder.table,
+            rows_read,
+            rows_rejected: builder.rows_rejected,
+            rows_with_problems: builder.rows_with_problems,
+            rows_duplicate: builder.rows_duplicate,
+            problems: builder.problems,
+            problem_count: builder.problem_count,
+        }
+    }
+}
+
+fn take_record(plan: &Plan, builder: &mut Builder, records_seen: &mut usize, record: &Record<'_>) {
+    if record.is_blank() {
+        return;
+    }
+    *records_seen += 1;
+    if *records_seen <= plan.records_before_data {
+        return;
+    }
+    builder.row(plan, record);
+}
+
 enum Cell<'a> {
-    Text(Option<&'a str>),
+    Text(Option<std::borrow::Cow<'a, str>>),
     Number(f64),
     Time(i64),
 }
 
-struct Builder<'h> {
+struct Builder {
     kind: Kind,
-    headers: &'h [String],
-    field_of_column: &'h [Option<usize>],
     table: Table,
     problems: Vec<Problem>,
     problem_count: usize,
@@ -241,7 +612,7 @@ struct Builder<'h> {
     seen: HashMap<String, u64>,
 }
 
-impl Builder<'_> {
+impl Builder {
     fn problem(&mut self, line: u64, column: &str, value: &str, reason: ProblemReason) {
         self.problem_count += 1;
         if self.problems.len() < MAX_LISTED_PROBLEMS {
@@ -255,64 +626,72 @@ impl Builder<'_> {
         }
     }
 
-    fn row(&mut self, record: &csv::Record<'_>) {
+    fn row(&mut self, plan: &Plan, record: &Record<'_>) {
         let fields = self.kind.fields();
         let line = record.line;
         let problems_before = self.problem_count;
         let mut rejected = false;
-        if record.len() != self.headers.len() {
-            self.problem(
-                line,
-                "",
-                "",
-                ProblemReason::FieldCount {
-                    found: record.len(),
-                    expected: self.headers.len(),
-                },
-            );
+        if record.len() != plan.headers.len() {
+            let reason = ProblemReason::FieldCount {
+                found: record.len(),
+                expected: plan.headers.len(),
+            };
+            self.problem(line, "", "", reason);
         }
 
-        let mut cells: Vec<(usize, Cell<'_>)> = Vec::with_capacity(self.field_of_column.len());
-        for (column, field) in self.field_of_column.iter().enumerate() {
+        let mut cells: Vec<(usize, Cell<'_>)> = Vec::with_capacity(plan.fields.len());
+        for (column, field) in plan.fields.iter().enumerate() {
             let Some(field) = *field else { continue };
             let spec = &fields[field];
-            let raw = record.get(column).unwrap_or("");
+            let raw = record.get(column).unwrap_or_default();
             let parsed: Result<Cell<'_>, ValueError> = match spec.ty {
-                FieldType::Text => Ok(Cell::Text((!value::is_missing(raw)).then(|| raw.trim()))),
+                FieldType::Text => Ok(Cell::Text(if value::is_missing(&raw) {
+                    None
+                } else {
+                    Some(match raw {
+                        std::borrow::Cow::Borrowed(b) => std::borrow::Cow::Borrowed(b.trim()),
+                        std::borrow::Cow::Owned(ref o) => {
+                            std::borrow::Cow::Owned(o.trim().to_string())
+                        }
+                    })
+                })),
                 FieldType::CostCategory => {
-                    if value::is_missing(raw) {
+                    if value::is_missing(&raw) {
                         Ok(Cell::Text(None))
                     } else {
-                        CostCategory::parse(raw)
-                            .map(|c| Cell::Text(Some(c.name())))
+                        CostCategory::parse(&raw)
+                            .map(|c| Cell::Text(Some(std::borrow::Cow::Borrowed(c.name()))))
                             .ok_or(ValueError::UnknownCategory)
                     }
                 }
                 FieldType::Number => {
-                    value::parse_number(raw).map(|n| Cell::Number(n.unwrap_or(f64::NAN)))
+                    value::parse_number(&raw).map(|n| Cell::Number(n.unwrap_or(f64::NAN)))
                 }
-                FieldType::Flag => value::parse_flag(raw)
+                FieldType::Flag => value::parse_flag(&raw)
                     .map(|f| Cell::Number(f.map_or(f64::NAN, |b| f64::from(u8::from(b))))),
-                FieldType::Time => value::parse_time(raw, DayOrder::DayFirst)
+                FieldType::Time => value::parse_time(&raw, plan.day_orders[column])
                     .map(|t| Cell::Time(t.unwrap_or(MISSING_TIME))),
             };
             let cell = match parsed {
                 Ok(cell) => cell,
                 Err(error) => {
-                    let header = self.headers[column].clone();
                     let reason = if spec.required {
                         rejected = true;
                         ProblemReason::RequiredUnreadable(error)
                     } else {
                         ProblemReason::Unreadable(error)
                     };
-                    self.problem(line, &header, raw, reason);
+                    self.problem(line, &plan.headers[column], &raw, reason);
                     missing_cell(spec.ty)
                 }
             };
             if spec.required && !rejected && is_missing_cell(&cell) {
-                let header = self.headers[column].clone();
-                self.problem(line, &header, raw, ProblemReason::RequiredMissing);
+                self.problem(
+                    line,
+                    &plan.headers[column],
+                    &raw,
+                    ProblemReason::RequiredMissing,
+                );
                 rejected = true;
             }
             cells.push((field, cell));
@@ -332,7 +711,7 @@ impl Builder<'_> {
         }
         for (field, cell) in cells {
             match (&mut self.table.columns[field], cell) {
-                (Column::Text(c), Cell::Text(t)) => c.push(t),
+                (Column::Text(c), Cell::Text(t)) => c.push(t.as_deref()),
                 (Column::Number(v), Cell::Number(n)) => v.push(n),
                 (Column::Time(v), Cell::Time(t)) => v.push(t),
                 _ => unreachable!("cell type follows the field type"),
@@ -380,6 +759,40 @@ fn is_missing_cell(cell: &Cell<'_>) -> bool {
         Cell::Text(t) => t.is_none(),
         Cell::Number(n) => n.is_nan(),
         Cell::Time(t) => *t == MISSING_TIME,
+    }
+}
+
+/// The problems of an import as CSV (`line,column,value,message`), safe to
+/// open in a spreadsheet: a cell starting with `=`, `+`, `-` or `@` is
+/// prefixed with `'` so it is never run as a formula.
+pub fn problems_csv(file: &str, problems: &[Problem]) -> String {
+    let mut out = String::from("file,line,column,value,message\n");
+    for p in problems {
+        let cells = [
+            file.to_string(),
+            p.line.to_string(),
+            p.column.clone(),
+            p.value.clone(),
+            p.message.clone(),
+        ];
+        let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// One CSV cell, quoted when needed and defused against formula injection.
+pub fn csv_cell(text: &str) -> String {
+    let defused = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if defused.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", defused.replace('"', "\"\""))
+    } else {
+        defused
     }
 }
 
@@ -495,10 +908,153 @@ mod tests {
             b"path,total_conversions\na>b,3\n",
             &ImportOptions {
                 kind: Some(Kind::Paths),
+                ..ImportOptions::default()
             },
         )
         .unwrap();
         assert_eq!(i.kind, Kind::Paths);
         assert_eq!(i.table.sum("conversions"), 3.0);
+    }
+
+    fn read_in_chunks(bytes: &[u8], size: usize) -> Import {
+        let sniffed = sniff(
+            "t.csv",
+            &bytes[..bytes.len().min(SNIFF_BYTES)],
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        let mut importer = Importer::new("t.csv", sniffed.plan);
+        for chunk in bytes.chunks(size) {
+            importer.feed(chunk);
+        }
+        importer.finish()
+    }
+
+    #[test]
+    fn reading_in_chunks_gives_the_same_table_as_reading_at_once() {
+        let text = "\u{FEFF}笔记ID,日期,曝光量,阅读量,标题\r\n\
+                    n1,2026-03-01,\"1,000\",120,\"春日, 护肤\"\r\n\
+                    n2,2026-03-02,1.2万,--,\"多行\n标题\"\r\n\
+                    n3,2026-03-03,abc,7,x\r\n";
+        let whole = read(text);
+        for size in [1, 2, 3, 7, 64] {
+            let chunked = read_in_chunks(text.as_bytes(), size);
+            assert_eq!(chunked.table, whole.table, "chunk size {size}");
+            assert_eq!(chunked.problems, whole.problems, "chunk size {size}");
+        }
+        assert_eq!(whole.encoding, Encoding::Utf8Bom);
+        assert_eq!(whole.table.sum("impressions"), 13_000.0);
+        // n2's title spans lines 3 and 4, so n3 starts on line 5.
+        assert_eq!(whole.problems[0].line, 5);
+    }
+
+    #[test]
+    fn a_character_split_between_chunks_survives_the_fast_path() {
+        let text = "note_id,title\nn1,曝光很高\nn2,ok\n".as_bytes();
+        let whole = import("t.csv", text, &ImportOptions::default()).unwrap();
+        for size in 1..text.len() {
+            assert_eq!(
+                read_in_chunks(text, size).table,
+                whole.table,
+                "chunk size {size}"
+            );
+        }
+    }
+
+    #[test]
+    fn utf16_files_are_read_like_utf8() {
+        let text = "note_id,views\n笔记1,5\n";
+        let bytes: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let i = import("u16.csv", &bytes, &ImportOptions::default()).unwrap();
+        assert_eq!(i.encoding, Encoding::Utf16Le);
+        assert_eq!(i.table.text("note_id").unwrap().get(0), Some("笔记1"));
+        assert_eq!(read_in_chunks(&bytes, 3).table, i.table);
+    }
+
+    #[test]
+    fn gb18030_creator_centre_export_is_read() {
+        // "笔记ID,曝光量\nN1,1.2万\n" in GBK, under a title line "笔记列表明细表".
+        let mut bytes = b"\xB1\xCA\xBC\xC7\xC1\xD0\xB1\xED\xC3\xF7\xCF\xB8\xB1\xED\n".to_vec();
+        bytes.extend_from_slice(b"\xB1\xCA\xBC\xC7ID,\xC6\xD8\xB9\xE2\xC1\xBF\nN1,1.2\xCD\xF2\n");
+        let i = import("gbk.csv", &bytes, &ImportOptions::default()).unwrap();
+        assert_eq!(i.encoding, Encoding::Gb18030);
+        assert_eq!(i.header_line, 2);
+        assert_eq!(i.kind, Kind::Notes);
+        assert_eq!(i.table.sum("impressions"), 12_000.0);
+    }
+
+    #[test]
+    fn day_first_is_proven_by_a_day_over_twelve() {
+        let i = read("order_id,time,revenue\no1,03/05/2026,1\no2,25/05/2026,1\n");
+        assert_eq!(i.date_orders[0].order, DayOrder::DayFirst);
+        assert_eq!(i.date_orders[0].basis, OrderBasis::Data);
+        let times = i.table.times("time").unwrap();
+        assert_eq!(crate::time::format_timestamp(times[0]), "2026-05-03");
+    }
+
+    #[test]
+    fn month_first_is_proven_by_a_second_number_over_twelve() {
+        let i = read("order_id,time,revenue\no1,03/05/2026,1\no2,05/25/2026,1\n");
+        assert_eq!(i.date_orders[0].order, DayOrder::MonthFirst);
+        assert_eq!(
+            crate::time::format_timestamp(i.table.times("time").unwrap()[0]),
+            "2026-03-05"
+        );
+        assert!(i.problems.is_empty());
+    }
+
+    #[test]
+    fn undecidable_short_dates_are_day_first_and_say_so() {
+        let i = read("order_id,time,revenue\no1,03/05/2026,1\n");
+        assert_eq!(i.date_orders[0].basis, OrderBasis::Default);
+        let iso = read("order_id,time,revenue\no1,2026-03-05,1\n");
+        assert!(iso.date_orders.is_empty());
+    }
+
+    #[test]
+    fn every_detected_choice_can_be_overridden() {
+        let text = b"title line\nid;views;likes\nn1;5;2\n";
+        let options = ImportOptions {
+            kind: Some(Kind::Notes),
+            delimiter: Some(b';'),
+            header_line: Some(2),
+            fields: Some(vec![Some("note_id".into()), Some("likes".into()), None]),
+            ..ImportOptions::default()
+        };
+        let i = import("x.csv", text, &options).unwrap();
+        assert_eq!(i.header_line, 2);
+        assert_eq!(i.table.sum("likes"), 5.0);
+        assert!(!i.table.has("views"));
+        assert_eq!(
+            i.columns[2],
+            ColumnMapping {
+                header: "likes".into(),
+                field: None
+            }
+        );
+    }
+
+    #[test]
+    fn the_header_signature_ignores_case_and_spacing() {
+        let a = sniff("a", b"Note ID,Views\n1,2\n", &ImportOptions::default()).unwrap();
+        let b = sniff("b", b"note_id,views\n3,4\n", &ImportOptions::default()).unwrap();
+        assert_eq!(a.plan.header_signature(), b.plan.header_signature());
+        assert_eq!(a.preview.len(), 1);
+    }
+
+    #[test]
+    fn problems_csv_defuses_formulas_and_quotes_text() {
+        let i = read("note_id,views\nn1,=1+2\nn2,\"-,5\"\n");
+        let csv = problems_csv("t.csv", &i.problems);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "file,line,column,value,message");
+        assert_eq!(lines[1], "t.csv,2,views,'=1+2,not a number");
+        assert_eq!(
+            lines[2],
+            "t.csv,3,views,\"'-,5\",ambiguous thousands separator"
+        );
     }
 }

@@ -79,7 +79,7 @@ impl TextColumn {
 }
 
 /// One column's values.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Column {
     /// The field is not in the file.
     Absent,
@@ -88,6 +88,24 @@ pub enum Column {
     Number(Vec<f64>),
     /// Seconds since 1970-01-01 on the exporter's wall clock; [`MISSING_TIME`] is missing.
     Time(Vec<i64>),
+}
+
+/// Missing numbers are NaN; two missing cells are equal.
+impl PartialEq for Column {
+    fn eq(&self, other: &Column) -> bool {
+        match (self, other) {
+            (Column::Absent, Column::Absent) => true,
+            (Column::Text(a), Column::Text(b)) => a == b,
+            (Column::Time(a), Column::Time(b)) => a == b,
+            (Column::Number(a), Column::Number(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|(x, y)| x == y || (x.is_nan() && y.is_nan()))
+            }
+            _ => false,
+        }
+    }
 }
 
 impl Column {
