@@ -6,8 +6,10 @@ use xhs_roi_engine::{format, CostCategory, Kpis};
 use crate::charts;
 use crate::charts::canvas::{ChartCanvas, MeasuredCanvas};
 use crate::components::drop_zone::DropZone;
+use crate::components::import_progress::ImportProgress;
 use crate::components::import_report::ImportReport;
 use crate::components::kpi_card::{KpiCard, Style};
+use crate::components::mapping::MappingScreen;
 use crate::i18n::Texts;
 use crate::state::AppState;
 
@@ -25,6 +27,8 @@ pub fn Dashboard() -> impl IntoView {
     let state = AppState::expect();
     view! {
         <DropZone/>
+        <ImportProgress/>
+        <MappingScreen/>
         <ImportReport/>
         <Show
             when=move || state.kpis.with(Option::is_some)

@@ -76,7 +76,31 @@ pub struct Texts {
     pub problem_reason: fn(&ProblemReason) -> String,
     pub problem_line: fn(u64, &str, &str, &str) -> String,
     pub fetch_failed: &'static str,
-    pub browser_unreadable: &'static str,
+    pub mapping_title: &'static str,
+    pub mapping_hint: &'static str,
+    pub kind_label: &'static str,
+    pub encoding_label: &'static str,
+    pub delimiter_label: &'static str,
+    pub delimiter_names: [&'static str; 4],
+    pub header_row_label: &'static str,
+    pub dates_label: &'static str,
+    pub day_first: &'static str,
+    pub month_first: &'static str,
+    pub from_data: &'static str,
+    pub assumed: &'static str,
+    pub not_used: &'static str,
+    pub title_lines: &'static str,
+    pub sniffing: &'static str,
+    pub remembered: &'static str,
+    pub remove: &'static str,
+    pub import_files: fn(usize) -> String,
+    pub discard_all: &'static str,
+    pub reading: fn(&str) -> String,
+    pub progress_line: fn(f64, &str, &str) -> String,
+    pub cancel: &'static str,
+    pub cancelled: fn(&str) -> String,
+    pub download_problems: &'static str,
+    pub worker_broken: &'static str,
     pub fatal_title: &'static str,
     pub fatal_body: &'static str,
     pub reload: &'static str,
@@ -177,7 +201,31 @@ pub static EN: Texts = Texts {
     },
     problem_line: |line, column, value, reason| format!("line {line} · {column} · “{value}” · {reason}"),
     fetch_failed: "the demo file could not be loaded from this site",
-    browser_unreadable: "the browser could not read this file",
+    mapping_title: "Check how each file will be read",
+    mapping_hint: "Detected from the file. Change anything that looks wrong; the preview follows.",
+    kind_label: "Table",
+    encoding_label: "Encoding",
+    delimiter_label: "Delimiter",
+    delimiter_names: ["comma ,", "semicolon ;", "tab", "pipe |"],
+    header_row_label: "Header on line",
+    dates_label: "Dates",
+    day_first: "day first (25/03/2026)",
+    month_first: "month first (03/25/2026)",
+    from_data: "decided from the data",
+    assumed: "assumed: no value tells",
+    not_used: "— not used —",
+    title_lines: "Title lines skipped",
+    sniffing: "Reading the first rows…",
+    remembered: "Using the mapping you confirmed for these headers",
+    remove: "Remove",
+    import_files: |n| if n == 1 { "Import 1 file".into() } else { format!("Import {n} files") },
+    discard_all: "Discard",
+    reading: |file| format!("Reading {file}"),
+    progress_line: |percent, rows, speed| format!("{percent:.0}% · {rows} rows · {speed} rows/s"),
+    cancel: "Cancel",
+    cancelled: |file| format!("{file}: import cancelled; nothing was changed"),
+    download_problems: "Download problems (CSV)",
+    worker_broken: "the file could not be read in the background; try again",
     fatal_title: "Something went wrong",
     fatal_body: "The app hit an internal error and stopped. Your files never left this device. Reload to start again.",
     reload: "Reload",
@@ -283,13 +331,101 @@ pub static ZH: Texts = Texts {
         format!("第 {line} 行 · {column} · “{value}” · {reason}")
     },
     fetch_failed: "无法从本站加载示例文件",
-    browser_unreadable: "浏览器无法读取此文件",
+    mapping_title: "确认每个文件的读取方式",
+    mapping_hint: "以下为自动识别结果。如有不对请修改，预览会随之更新。",
+    kind_label: "表格类型",
+    encoding_label: "编码",
+    delimiter_label: "分隔符",
+    delimiter_names: ["逗号 ,", "分号 ;", "制表符", "竖线 |"],
+    header_row_label: "表头所在行",
+    dates_label: "日期",
+    day_first: "日在前（25/03/2026）",
+    month_first: "月在前（03/25/2026）",
+    from_data: "根据数据判断",
+    assumed: "默认：数据无法判断",
+    not_used: "— 不使用 —",
+    title_lines: "已跳过的标题行",
+    sniffing: "正在读取前几行…",
+    remembered: "已套用您之前为这些表头确认的映射",
+    remove: "移除",
+    import_files: |n| format!("导入 {n} 个文件"),
+    discard_all: "放弃",
+    reading: |file| format!("正在读取 {file}"),
+    progress_line: |percent, rows, speed| format!("{percent:.0}% · {rows} 行 · 每秒 {speed} 行"),
+    cancel: "取消",
+    cancelled: |file| format!("{file}：已取消导入，数据未改变"),
+    download_problems: "下载问题清单（CSV）",
+    worker_broken: "后台读取文件失败，请重试",
     fatal_title: "出错了",
     fatal_body: "应用遇到内部错误已停止。您的文件从未离开本设备。请重新加载。",
     reload: "重新加载",
     net_profit: "净利润",
     at_margin: |margin| format!("（毛利率 {margin}）"),
 };
+
+/// Display names of the canonical fields: (field, English, Chinese).
+pub static FIELD_LABELS: &[(&str, &str, &str)] = &[
+    ("note_id", "Note ID", "笔记ID"),
+    ("title", "Title", "标题"),
+    ("published_at", "Published", "发布时间"),
+    ("date", "Date", "日期"),
+    ("format", "Format", "体裁"),
+    ("account", "Account", "账号"),
+    ("campaign", "Campaign", "活动"),
+    ("content_type", "Content type", "内容类型"),
+    ("tags", "Tags", "标签"),
+    ("impressions", "Impressions", "曝光"),
+    ("views", "Views", "阅读"),
+    ("likes", "Likes", "点赞"),
+    ("saves", "Saves", "收藏"),
+    ("comments", "Comments", "评论"),
+    ("shares", "Shares", "分享"),
+    ("new_followers", "New followers", "涨粉"),
+    ("product_clicks", "Product clicks", "商品点击"),
+    ("cover_ctr", "Cover CTR", "封面点击率"),
+    (
+        "avg_watch_seconds",
+        "Avg watch time (s)",
+        "人均观看时长（秒）",
+    ),
+    ("search_views", "Search views", "搜索流量"),
+    ("discovery_views", "Discovery views", "发现流量"),
+    ("category", "Category", "类别"),
+    ("amount", "Amount", "金额"),
+    ("currency", "Currency", "币种"),
+    ("pay_kind", "Pay kind", "付费方式"),
+    ("description", "Description", "说明"),
+    ("order_id", "Order ID", "订单号"),
+    ("time", "Time", "时间"),
+    ("revenue", "Revenue", "实付金额"),
+    ("cogs", "COGS", "商品成本"),
+    ("customer_id", "Customer ID", "客户ID"),
+    ("is_new_customer", "New customer", "是否新客"),
+    ("utm_source", "utm_source", "utm_source"),
+    ("utm_medium", "utm_medium", "utm_medium"),
+    ("utm_campaign", "utm_campaign", "utm_campaign"),
+    ("promo_code", "Promo code", "优惠码"),
+    ("landing_page", "Landing page", "落地页"),
+    ("qr_code", "QR code", "二维码"),
+    ("store", "Store", "门店"),
+    ("survey_answer", "Survey answer", "问卷回答"),
+    ("person_id", "Person ID", "用户ID"),
+    ("channel", "Channel", "渠道"),
+    ("event", "Event", "事件"),
+    ("value", "Value", "价值"),
+    ("path", "Path", "路径"),
+    ("conversions", "Conversions", "转化数"),
+    ("nulls", "Non-conversions", "未转化数"),
+    ("kol_id", "KOL ID", "达人ID"),
+    ("followers", "Followers", "粉丝数"),
+    ("tier", "Tier", "层级"),
+    ("fee", "Fee", "报价"),
+    ("city", "City", "城市"),
+    ("respondent_id", "Respondent", "受访者"),
+    ("answer", "Answer", "回答"),
+    ("text", "Text", "内容"),
+    ("author", "Author", "作者"),
+];
 
 /// The strings of a language.
 pub fn texts(locale: Locale) -> &'static Texts {
@@ -308,6 +444,16 @@ impl Texts {
             CostCategory::Agency => self.cost_agency,
             CostCategory::Technology => self.cost_technology,
         }
+    }
+
+    /// A canonical field's name for people.
+    pub fn field_label(&self, field: &str) -> String {
+        let chinese = std::ptr::eq(self, &ZH);
+        FIELD_LABELS
+            .iter()
+            .find(|(name, _, _)| *name == field)
+            .map(|(_, en, zh)| if chinese { zh } else { en }.to_string())
+            .unwrap_or_else(|| field.to_string())
     }
 
     pub fn kind_name(&self, kind: xhs_roi_engine::Kind) -> &'static str {
@@ -351,6 +497,16 @@ mod tests {
         for reason in reasons {
             assert_eq!((EN.problem_reason)(&reason), reason.to_string());
             assert_ne!((ZH.problem_reason)(&reason), reason.to_string());
+        }
+    }
+
+    #[test]
+    fn every_canonical_field_has_a_label_in_both_languages() {
+        for kind in xhs_roi_engine::Kind::ALL {
+            for field in kind.fields() {
+                let entry = FIELD_LABELS.iter().find(|(name, _, _)| *name == field.name);
+                assert!(entry.is_some(), "{} has no label", field.name);
+            }
         }
     }
 

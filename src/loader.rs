@@ -1,5 +1,6 @@
-//! Getting bytes into the engine: the demo files from the app's own origin,
-//! and files the user picks or drops. Nothing here talks to any other host.
+//! Getting data into the engine: the demo files from the app's own origin,
+//! and files the user picks or drops, which go through the mapping screen
+//! and the import worker. Nothing here talks to any other host.
 
 use std::sync::Arc;
 
@@ -7,9 +8,14 @@ use js_sys::Uint8Array;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+use xhs_roi_engine::import::Sniffed;
 use xhs_roi_engine::{import, Dataset, Import, ImportOptions, Kind};
 
-use crate::state::{AppState, FileSummary, LoadError, Loaded, Source};
+use crate::import_client::{self, WorkerEvent};
+use crate::state::{
+    AppState, FileSummary, LoadError, Loaded, Pending, PendingStatus, Progress, Source,
+};
+use crate::storage;
 
 /// The demo files, relative to the page so the app works from any sub-folder.
 const DEMO_FILES: [(&str, Kind); 3] = [
@@ -18,21 +24,16 @@ const DEMO_FILES: [(&str, Kind); 3] = [
     ("demo/orders.csv", Kind::Orders),
 ];
 
-const PROBLEMS_SHOWN: usize = 5;
-
 fn summary(imported: &Import) -> FileSummary {
     FileSummary {
         file: imported.file.clone(),
         kind: imported.kind,
         rows_read: imported.rows_read,
         rows_rejected: imported.rows_rejected,
+        rows_duplicate: imported.rows_duplicate,
         problem_count: imported.problem_count,
-        first_problems: imported
-            .problems
-            .iter()
-            .take(PROBLEMS_SHOWN)
-            .cloned()
-            .collect(),
+        problems: Arc::new(imported.problems.clone()),
+        date_orders: imported.date_orders.clone(),
     }
 }
 
@@ -54,13 +55,6 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, LoadError> {
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, LoadError> {
-    let buffer = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|_| LoadError::Unreadable { file: file.name() })?;
-    Ok(Uint8Array::new(&buffer).to_vec())
-}
-
 /// Loads the built-in demo dataset.
 pub fn load_demo(state: AppState) {
     state.busy.set(true);
@@ -69,17 +63,13 @@ pub fn load_demo(state: AppState) {
         let mut files = Vec::new();
         let mut errors = Vec::new();
         for (url, kind) in DEMO_FILES {
-            let result = fetch_bytes(url).await.and_then(|bytes| {
-                import(
-                    url,
-                    &bytes,
-                    &ImportOptions {
-                        kind: Some(kind),
-                        ..ImportOptions::default()
-                    },
-                )
-                .map_err(LoadError::Import)
-            });
+            let options = ImportOptions {
+                kind: Some(kind),
+                ..ImportOptions::default()
+            };
+            let result = fetch_bytes(url)
+                .await
+                .and_then(|bytes| import(url, &bytes, &options).map_err(LoadError::Import));
             match result {
                 Ok(imported) => {
                     files.push(summary(&imported));
@@ -98,52 +88,232 @@ pub fn load_demo(state: AppState) {
     });
 }
 
-/// Reads files the user chose. Each kind found replaces that kind's table
-/// (several files of one kind in one batch are appended); a file that cannot
-/// be read leaves the dashboard as it was and says why.
-pub fn load_files(state: AppState, chosen: Vec<web_sys::File>) {
-    if chosen.is_empty() {
+/// Files the user chose: each is sniffed (off the page) and shown on the
+/// mapping screen, with a mapping confirmed before for the same headers
+/// already applied.
+pub fn choose_files(state: AppState, chosen: Vec<web_sys::File>) {
+    state.import_errors.set(Vec::new());
+    for file in chosen {
+        let id = state.next_pending_id();
+        state.pending.update(|p| {
+            p.push(Pending {
+                id,
+                name: file.name(),
+                size: file.size(),
+                file: file.clone(),
+                options: ImportOptions::default(),
+                status: PendingStatus::Sniffing,
+                remembered: false,
+            })
+        });
+        sniff(state, id, true);
+    }
+}
+
+/// Re-reads the first rows of a pending file with its current options.
+fn sniff(state: AppState, id: u32, first_time: bool) {
+    let Some(pending) = state
+        .pending
+        .with_untracked(|p| p.iter().find(|f| f.id == id).cloned())
+    else {
+        return;
+    };
+    import_client::request(
+        pending.file.clone(),
+        &pending.options,
+        false,
+        move |event| {
+            let status = match event {
+                WorkerEvent::Sniffed(sniffed) => {
+                    if first_time {
+                        if let Some(options) =
+                            storage::remembered_mapping(&sniffed.plan.header_signature())
+                        {
+                            state.pending.update(|p| {
+                                if let Some(f) = p.iter_mut().find(|f| f.id == id) {
+                                    f.options = options;
+                                    f.remembered = true;
+                                }
+                            });
+                            sniff(state, id, false);
+                            return;
+                        }
+                    }
+                    PendingStatus::Ready(Box::new(sniffed))
+                }
+                WorkerEvent::Failed(error) => PendingStatus::Failed(LoadError::Import(error)),
+                WorkerEvent::Broken => PendingStatus::Failed(LoadError::Background {
+                    file: pending.name.clone(),
+                }),
+                WorkerEvent::Progress { .. } | WorkerEvent::Done(_) => return,
+            };
+            state.pending.update(|p| {
+                if let Some(f) = p.iter_mut().find(|f| f.id == id) {
+                    f.status = status;
+                }
+            });
+        },
+    );
+}
+
+/// Changes how a pending file is read; the preview follows.
+pub fn change_options(state: AppState, id: u32, change: impl FnOnce(&mut ImportOptions, &Sniffed)) {
+    state.pending.update(|p| {
+        if let Some(f) = p.iter_mut().find(|f| f.id == id) {
+            if let PendingStatus::Ready(sniffed) = &f.status {
+                // Pin what was detected, so one change does not re-detect the rest.
+                let plan = &sniffed.plan;
+                let o = &mut f.options;
+                o.kind.get_or_insert(plan.kind);
+                o.encoding.get_or_insert(plan.encoding);
+                o.delimiter.get_or_insert(plan.delimiter);
+                o.header_line.get_or_insert(plan.header_line);
+                change(o, sniffed);
+                f.remembered = false;
+            }
+        }
+    });
+    sniff(state, id, false);
+}
+
+pub fn remove_pending(state: AppState, id: u32) {
+    state.pending.update(|p| p.retain(|f| f.id != id));
+}
+
+pub fn discard_pending(state: AppState) {
+    state.pending.set(Vec::new());
+}
+
+/// Reads every confirmed file, one after another. Each kind found replaces
+/// that kind's table (several files of one kind are appended).
+pub fn import_pending(state: AppState) {
+    let ready: Vec<Pending> = state
+        .pending
+        .get_untracked()
+        .into_iter()
+        .filter(|p| matches!(p.status, PendingStatus::Ready(_)))
+        .collect();
+    if ready.is_empty() {
         return;
     }
     state.busy.set(true);
-    leptos::task::spawn_local(async move {
-        let mut imports: Vec<Import> = Vec::new();
-        let mut errors = Vec::new();
-        for file in &chosen {
-            let name = file.name();
-            let result = file_bytes(file).await.and_then(|bytes| {
-                import(&name, &bytes, &ImportOptions::default()).map_err(LoadError::Import)
-            });
-            match result {
-                Ok(imported) => imports.push(imported),
-                Err(message) => errors.push(message),
-            }
-        }
-        if !imports.is_empty() {
-            let previous = state.loaded.get_untracked();
-            let (mut dataset, mut files) = match previous {
-                Some(l) if l.source == Source::Files => (Dataset::clone(&l.dataset), l.files),
-                _ => (Dataset::default(), Vec::new()),
-            };
-            let mut replaced: Vec<Kind> = Vec::new();
-            for imported in imports {
-                if !replaced.contains(&imported.kind) {
-                    replaced.push(imported.kind);
-                    clear(&mut dataset, imported.kind);
-                    files.retain(|f| f.kind != imported.kind);
-                }
-                files.push(summary(&imported));
-                place(&mut dataset, imported);
-            }
-            state.loaded.set(Some(Loaded {
-                dataset: Arc::new(dataset),
-                source: Source::Files,
-                files,
-            }));
-        }
-        state.import_errors.set(errors);
+    import_next(state, ready, Vec::new());
+}
+
+fn import_next(state: AppState, mut queue: Vec<Pending>, mut done: Vec<Import>) {
+    if queue.is_empty() {
+        apply_imports(state, done);
+        state.progress.set(None);
         state.busy.set(false);
-    });
+        return;
+    }
+    let pending = queue.remove(0);
+    let PendingStatus::Ready(sniffed) = &pending.status else {
+        return;
+    };
+    // Import exactly what the preview showed.
+    let plan = &sniffed.plan;
+    let options = ImportOptions {
+        kind: Some(plan.kind),
+        encoding: Some(plan.encoding),
+        delimiter: Some(plan.delimiter),
+        header_line: Some(plan.header_line),
+        fields: Some(
+            plan.columns()
+                .into_iter()
+                .map(|c| c.field.map(String::from))
+                .collect(),
+        ),
+        day_order: pending.options.day_order,
+    };
+    let signature = plan.header_signature();
+    let started = js_sys::Date::now();
+    state.progress.set(Some(Progress {
+        file: pending.name.clone(),
+        bytes: 0.0,
+        total: pending.size,
+        rows: 0.0,
+        started,
+    }));
+    let id = pending.id;
+    let name = pending.name.clone();
+    let request_options = options.clone();
+    import_client::request(
+        pending.file.clone(),
+        &request_options,
+        true,
+        move |event| match event {
+            WorkerEvent::Progress { bytes, total, rows } => {
+                state.progress.update(|p| {
+                    if let Some(p) = p {
+                        p.bytes = bytes;
+                        p.total = total;
+                        p.rows = rows;
+                    }
+                });
+            }
+            WorkerEvent::Done(imported) => {
+                storage::remember_mapping(&signature, &options);
+                remove_pending(state, id);
+                let mut done = std::mem::take(&mut done);
+                done.push(imported);
+                import_next(state, std::mem::take(&mut queue), done);
+            }
+            WorkerEvent::Failed(error) => {
+                state
+                    .import_errors
+                    .update(|e| e.push(LoadError::Import(error)));
+                import_next(state, std::mem::take(&mut queue), std::mem::take(&mut done));
+            }
+            WorkerEvent::Broken => {
+                state
+                    .import_errors
+                    .update(|e| e.push(LoadError::Background { file: name.clone() }));
+                import_next(state, std::mem::take(&mut queue), std::mem::take(&mut done));
+            }
+            WorkerEvent::Sniffed(_) => {}
+        },
+    );
+}
+
+/// Stops the import under way. Nothing read so far is applied.
+pub fn cancel_import(state: AppState) {
+    import_client::cancel_all();
+    if let Some(progress) = state.progress.get_untracked() {
+        state.import_errors.update(|e| {
+            e.push(LoadError::Cancelled {
+                file: progress.file,
+            })
+        });
+    }
+    state.progress.set(None);
+    state.busy.set(false);
+}
+
+fn apply_imports(state: AppState, imports: Vec<Import>) {
+    if imports.is_empty() {
+        return;
+    }
+    let previous = state.loaded.get_untracked();
+    let (mut dataset, mut files) = match previous {
+        Some(l) if l.source == Source::Files => (Dataset::clone(&l.dataset), l.files),
+        _ => (Dataset::default(), Vec::new()),
+    };
+    let mut replaced: Vec<Kind> = Vec::new();
+    for imported in imports {
+        if !replaced.contains(&imported.kind) {
+            replaced.push(imported.kind);
+            clear(&mut dataset, imported.kind);
+            files.retain(|f| f.kind != imported.kind);
+        }
+        files.push(summary(&imported));
+        place(&mut dataset, imported);
+    }
+    state.loaded.set(Some(Loaded {
+        dataset: Arc::new(dataset),
+        source: Source::Files,
+        files,
+    }));
 }
 
 fn slot(dataset: &mut Dataset, kind: Kind) -> Option<&mut Option<xhs_roi_engine::Table>> {

@@ -5,10 +5,13 @@ mod app;
 mod charts;
 mod components;
 mod dashboard;
+mod download;
 mod i18n;
+mod import_client;
 mod loader;
 mod panic;
 mod state;
+mod storage;
 
 fn main() {
     panic::install();

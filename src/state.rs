@@ -9,7 +9,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use xhs_roi_engine::format::Locale;
 use xhs_roi_engine::report::{weekly_engagement, WeekPoint};
-use xhs_roi_engine::{Dataset, Kind, Kpis, Problem, ReportSettings};
+use xhs_roi_engine::{Dataset, ImportOptions, Kind, Kpis, Problem, ReportSettings};
 
 /// Where the dashboard's data came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,18 +34,21 @@ impl Source {
 pub enum LoadError {
     /// A demo file did not arrive from the app's own site.
     Fetch { url: String },
-    /// The browser refused to read a chosen file.
-    Unreadable { file: String },
     /// The engine could not read it as a table.
     Import(xhs_roi_engine::ImportError),
+    /// The user stopped the import.
+    Cancelled { file: String },
+    /// The background reader failed (it could not start, or broke).
+    Background { file: String },
 }
 
 impl LoadError {
     pub fn describe(&self, texts: &crate::i18n::Texts) -> String {
         match self {
             LoadError::Fetch { url } => format!("{url}: {}", texts.fetch_failed),
-            LoadError::Unreadable { file } => format!("{file}: {}", texts.browser_unreadable),
             LoadError::Import(e) => format!("{}: {}", e.file, (texts.read_error)(&e.reason)),
+            LoadError::Cancelled { file } => (texts.cancelled)(file),
+            LoadError::Background { file } => format!("{file}: {}", texts.worker_broken),
         }
     }
 }
@@ -57,9 +60,43 @@ pub struct FileSummary {
     pub kind: Kind,
     pub rows_read: usize,
     pub rows_rejected: usize,
+    pub rows_duplicate: usize,
     pub problem_count: usize,
-    /// The first few problems, to show without scrolling a list of thousands.
-    pub first_problems: Vec<Problem>,
+    /// Every listed problem (for the CSV download); the screen shows a few.
+    pub problems: Arc<Vec<Problem>>,
+    pub date_orders: Vec<xhs_roi_engine::import::DateOrder>,
+}
+
+/// A file waiting on the mapping screen.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub id: u32,
+    pub name: String,
+    pub size: f64,
+    pub file: web_sys::File,
+    /// What the user changed; everything else is detected.
+    pub options: ImportOptions,
+    pub status: PendingStatus,
+    /// The options came from a mapping confirmed earlier for these headers.
+    pub remembered: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum PendingStatus {
+    Sniffing,
+    Ready(Box<xhs_roi_engine::import::Sniffed>),
+    Failed(LoadError),
+}
+
+/// An import under way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub file: String,
+    pub bytes: f64,
+    pub total: f64,
+    pub rows: f64,
+    /// `Date.now()` when it started.
+    pub started: f64,
 }
 
 /// The data behind the dashboard.
@@ -81,6 +118,10 @@ pub struct AppState {
     pub import_errors: RwSignal<Vec<LoadError>>,
     /// True while files are being read.
     pub busy: RwSignal<bool>,
+    /// Files on the mapping screen.
+    pub pending: RwSignal<Vec<Pending>, LocalStorage>,
+    pub progress: RwSignal<Option<Progress>>,
+    next_id: StoredValue<u32>,
     pub kpis: Memo<Option<Kpis>>,
     pub weekly: Memo<Vec<WeekPoint>>,
 }
@@ -109,9 +150,17 @@ impl AppState {
             margin,
             import_errors: RwSignal::new(Vec::new()),
             busy: RwSignal::new(false),
+            pending: RwSignal::new_local(Vec::new()),
+            progress: RwSignal::new(None),
+            next_id: StoredValue::new(0),
             kpis,
             weekly,
         }
+    }
+
+    pub fn next_pending_id(&self) -> u32 {
+        self.next_id.update_value(|n| *n += 1);
+        self.next_id.get_value()
     }
 
     pub fn expect() -> AppState {

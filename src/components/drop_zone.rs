@@ -18,7 +18,7 @@ pub fn DropZone() -> impl IntoView {
         let files: Vec<web_sys::File> = list
             .map(|l| (0..l.length()).filter_map(|i| l.item(i)).collect())
             .unwrap_or_default();
-        loader::load_files(state, files);
+        loader::choose_files(state, files);
     };
     let on_change = move |_| {
         if let Some(input) = input_ref.get() {

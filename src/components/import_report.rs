@@ -2,6 +2,9 @@ use leptos::prelude::*;
 
 use crate::state::AppState;
 
+/// Problems listed per file on screen; the download has them all.
+const PROBLEMS_SHOWN: usize = 5;
+
 /// Files that failed (one sentence each) and, per file read, rows read,
 /// rejected and problems, with the first problems listed.
 #[component]
@@ -39,10 +42,22 @@ pub fn ImportReport() -> impl IntoView {
                             {(texts.import_row)(texts.kind_name(f.kind), f.rows_read, f.rows_rejected, f.problem_count)}
                             {(!used).then(|| view! { <span class="muted">" · " {texts.unused_kind}</span> })}
                             <ul class="import-problems">
-                                {f.first_problems.iter().map(|p| view! {
+                                {f.problems.iter().take(PROBLEMS_SHOWN).map(|p| view! {
                                     <li>{(texts.problem_line)(p.line, &p.column, &p.value, &(texts.problem_reason)(&p.reason))}</li>
                                 }).collect_view()}
                             </ul>
+                            {(f.problem_count > 0).then(|| {
+                                let problems = f.problems.clone();
+                                let file = f.file.clone();
+                                view! {
+                                    <button type="button" class="button button-small" data-testid="download-problems" on:click=move |_| {
+                                        let csv = xhs_roi_engine::import::problems_csv(&file, &problems);
+                                        crate::download::download_text(&format!("{file}.problems.csv"), "text/csv;charset=utf-8", &csv);
+                                    }>
+                                        {texts.download_problems}
+                                    </button>
+                                }
+                            })}
                         </li>
                     }
                 }).collect_view()}

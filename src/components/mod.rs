@@ -2,7 +2,9 @@
 //! [`AppState`](crate::state::AppState) in context.
 
 pub mod drop_zone;
+pub mod import_progress;
 pub mod import_report;
 pub mod kpi_card;
 pub mod language_switch;
+pub mod mapping;
 pub mod top_bar;

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
+import { confirmMapping } from './support/mapping.mjs';
 import { startServer } from './support/server.mjs';
 import {
   cliReport,
@@ -195,6 +196,7 @@ async function expectShownTextsMatch(page, cliKpis) {
 
 async function uploadAndWait(page, files) {
   await page.setInputFiles(FILE_INPUT, files.map((file) => path.join(repoRoot, file)));
+  await confirmMapping(page, files.length);
   await page.waitForSelector(FILES_READY, { state: 'attached', timeout: 30_000 });
 }
 
@@ -250,6 +252,7 @@ test('drag and drop of a file works', TEST_OPTIONS, async (t) => {
   for (const type of ['dragenter', 'dragover', 'drop']) {
     await page.dispatchEvent('[data-testid="drop-zone"]', type, { dataTransfer });
   }
+  await confirmMapping(page, 1);
   await page.waitForSelector(FILES_READY, { state: 'attached', timeout: 30_000 });
 
   const cli = engineKpis(NOTES_REPORT_ARGS);

@@ -224,33 +224,48 @@ pub fn import(file: &str, bytes: &[u8], options: &ImportOptions) -> Result<Impor
 }
 
 /// Decides how to read a file from its first bytes (up to [`SNIFF_BYTES`]).
+///
+/// # Panics
+/// When this build cannot decode the file's encoding (GB18030 in the web
+/// build); check [`Decoder::supported`] and use [`sniff_text`] instead.
 pub fn sniff(file: &str, head: &[u8], options: &ImportOptions) -> Result<Sniffed, ImportError> {
+    let encoding = match options.encoding {
+        Some(e) => e,
+        None => detect(file, head)?,
+    };
+    let mut text = Vec::with_capacity(head.len());
+    Decoder::new(encoding).decode(head, false, &mut text);
+    sniff_text(file, &text, encoding, options)
+}
+
+/// The encoding of a file from its first bytes, or why it is not a table.
+pub fn detect(file: &str, head: &[u8]) -> Result<Encoding, ImportError> {
+    csv::detect_encoding(head).map_err(|reason| ImportError {
+        file: file.to_string(),
+        reason,
+    })
+}
+
+/// [`sniff`] for a head the caller already decoded to UTF-8 (the web
+/// build decodes GB18030 with the browser's `TextDecoder`).
+pub fn sniff_text(
+    file: &str,
+    text: &[u8],
+    encoding: Encoding,
+    options: &ImportOptions,
+) -> Result<Sniffed, ImportError> {
     let fail = |reason| ImportError {
         file: file.to_string(),
         reason,
-    };
-    let encoding = match options.encoding {
-        Some(e) => e,
-        None => csv::detect_encoding(head).map_err(fail)?,
-    };
-    let text = if Decoder::supported(encoding) {
-        let mut out = Vec::with_capacity(head.len());
-        Decoder::new(encoding).decode(head, false, &mut out);
-        out
-    } else {
-        // Only the structure matters for sniffing; the shell decodes the rows.
-        head.iter()
-            .map(|&b| if b < 0x80 { b } else { b'x' })
-            .collect()
     };
     if text.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(fail(ReadError::Empty));
     }
     let delimiter = options
         .delimiter
-        .unwrap_or_else(|| csv::sniff_delimiter(&text));
-    let newline = csv::newline_of(&text);
-    let sample = sample_records(&text, delimiter, newline);
+        .unwrap_or_else(|| csv::sniff_delimiter(text));
+    let newline = csv::newline_of(text);
+    let sample = sample_records(text, delimiter, newline);
 
     let (header_index, kind) = match options.header_line {
         Some(line) => {

@@ -9,6 +9,7 @@
 //! thin shells over the same functions, so they cannot disagree.
 
 pub mod attribution;
+pub mod codec;
 pub mod csv;
 pub mod demo;
 pub mod format;

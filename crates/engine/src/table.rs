@@ -58,6 +58,21 @@ impl TextColumn {
         }
     }
 
+    /// A column from its dictionary and codes (as [`crate::codec`] stores it).
+    /// Codes must index the dictionary or be [`MISSING_TEXT`].
+    pub fn from_parts(values: Vec<Box<str>>, codes: Vec<u32>) -> TextColumn {
+        let lookup = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.clone(), i as u32))
+            .collect();
+        TextColumn {
+            values,
+            lookup,
+            codes,
+        }
+    }
+
     pub fn codes(&self) -> &[u32] {
         &self.codes
     }

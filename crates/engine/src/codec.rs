@@ -1,0 +1,643 @@
+//! A compact binary form of imports and plans, for handing them between the
+//! import worker and the page.
+//!
+//! Columns travel as they are stored (dictionary text, `f64`, `i64`, all
+//! little-endian), so a million rows cost one memcpy-like pass each way and a
+//! single transferable buffer, not a million JavaScript objects.
+
+use crate::csv::Encoding;
+use crate::import::{
+    ColumnMapping, DateOrder, Import, ImportOptions, OrderBasis, Plan, Problem, ProblemReason,
+    Sniffed,
+};
+use crate::schema::Kind;
+use crate::table::{Column, Table, TextColumn};
+use crate::value::{DayOrder, ValueError};
+
+/// Why bytes could not be decoded: they were not written by this module.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("corrupt message: {0}")]
+pub struct CodecError(&'static str);
+
+const MAGIC: &[u8; 4] = b"XHS1";
+
+#[derive(Default)]
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn len(&mut self, v: usize) {
+        self.u64(v as u64);
+    }
+    fn str(&mut self, v: &str) {
+        self.len(v.len());
+        self.0.extend_from_slice(v.as_bytes());
+    }
+    fn opt_str(&mut self, v: Option<&str>) {
+        match v {
+            Some(s) => {
+                self.u8(1);
+                self.str(s);
+            }
+            None => self.u8(0),
+        }
+    }
+    fn strings(&mut self, v: &[String]) {
+        self.len(v.len());
+        v.iter().for_each(|s| self.str(s));
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], CodecError> {
+        if self.bytes.len() < n {
+            return Err(CodecError("truncated"));
+        }
+        let (head, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Ok(head)
+    }
+    fn u8(&mut self) -> Result<u8, CodecError> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32, CodecError> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
+    }
+    fn u64(&mut self) -> Result<u64, CodecError> {
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().expect("8 bytes"),
+        ))
+    }
+    fn len(&mut self) -> Result<usize, CodecError> {
+        let n = self.u64()?;
+        // No count can exceed the bytes left (every item takes at least one).
+        usize::try_from(n)
+            .ok()
+            .filter(|&n| n <= self.bytes.len().max(1) * 8)
+            .ok_or(CodecError("length"))
+    }
+    fn str(&mut self) -> Result<&'a str, CodecError> {
+        let n = self.len()?;
+        std::str::from_utf8(self.take(n)?).map_err(|_| CodecError("utf-8"))
+    }
+    fn opt_str(&mut self) -> Result<Option<&'a str>, CodecError> {
+        match self.u8()? {
+            0 => Ok(None),
+            1 => self.str().map(Some),
+            _ => Err(CodecError("option")),
+        }
+    }
+    fn strings(&mut self) -> Result<Vec<String>, CodecError> {
+        let n = self.len()?;
+        (0..n).map(|_| self.str().map(String::from)).collect()
+    }
+}
+
+fn kind_code(kind: Kind) -> u8 {
+    Kind::ALL
+        .iter()
+        .position(|&k| k == kind)
+        .expect("a known kind") as u8
+}
+
+fn kind_of(code: u8) -> Result<Kind, CodecError> {
+    Kind::ALL
+        .get(code as usize)
+        .copied()
+        .ok_or(CodecError("kind"))
+}
+
+fn encoding_code(e: Encoding) -> u8 {
+    Encoding::ALL
+        .iter()
+        .position(|&x| x == e)
+        .expect("a known encoding") as u8
+}
+
+fn encoding_of(code: u8) -> Result<Encoding, CodecError> {
+    Encoding::ALL
+        .get(code as usize)
+        .copied()
+        .ok_or(CodecError("encoding"))
+}
+
+fn order_code(o: DayOrder) -> u8 {
+    match o {
+        DayOrder::DayFirst => 0,
+        DayOrder::MonthFirst => 1,
+    }
+}
+
+fn order_of(code: u8) -> Result<DayOrder, CodecError> {
+    match code {
+        0 => Ok(DayOrder::DayFirst),
+        1 => Ok(DayOrder::MonthFirst),
+        _ => Err(CodecError("day order")),
+    }
+}
+
+const VALUE_ERRORS: [ValueError; 6] = [
+    ValueError::NotANumber,
+    ValueError::AmbiguousSeparator,
+    ValueError::NotATime,
+    ValueError::NoSuchDate,
+    ValueError::NotAFlag,
+    ValueError::UnknownCategory,
+];
+
+fn value_error_code(e: ValueError) -> u8 {
+    VALUE_ERRORS
+        .iter()
+        .position(|&x| x == e)
+        .expect("a known error") as u8
+}
+
+fn value_error_of(code: u8) -> Result<ValueError, CodecError> {
+    VALUE_ERRORS
+        .get(code as usize)
+        .copied()
+        .ok_or(CodecError("value error"))
+}
+
+fn write_table(w: &mut Writer, table: &Table) {
+    w.u8(kind_code(table.kind));
+    w.len(table.rows);
+    for column in &table.columns {
+        match column {
+            Column::Absent => w.u8(0),
+            Column::Text(c) => {
+                w.u8(1);
+                w.len(c.dictionary().len());
+                c.dictionary().iter().for_each(|v| w.str(v));
+                w.len(c.codes().len());
+                c.codes().iter().for_each(|&code| w.u32(code));
+            }
+            Column::Number(v) => {
+                w.u8(2);
+                w.len(v.len());
+                v.iter().for_each(|x| w.u64(x.to_bits()));
+            }
+            Column::Time(v) => {
+                w.u8(3);
+                w.len(v.len());
+                v.iter().for_each(|&x| w.u64(x as u64));
+            }
+        }
+    }
+}
+
+fn read_table(r: &mut Reader<'_>) -> Result<Table, CodecError> {
+    let kind = kind_of(r.u8()?)?;
+    let rows = r.len()?;
+    let mut columns = Vec::with_capacity(kind.fields().len());
+    for _ in kind.fields() {
+        let column = match r.u8()? {
+            0 => Column::Absent,
+            1 => {
+                let n = r.len()?;
+                let values: Vec<Box<str>> = (0..n)
+                    .map(|_| r.str().map(Box::from))
+                    .collect::<Result<_, _>>()?;
+                let count = r.len()?;
+                let codes: Vec<u32> = (0..count).map(|_| r.u32()).collect::<Result<_, _>>()?;
+                if codes
+                    .iter()
+                    .any(|&c| c != crate::table::MISSING_TEXT && c as usize >= values.len())
+                {
+                    return Err(CodecError("text code"));
+                }
+                Column::Text(TextColumn::from_parts(values, codes))
+            }
+            2 => {
+                let n = r.len()?;
+                Column::Number(
+                    (0..n)
+                        .map(|_| r.u64().map(f64::from_bits))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
+            3 => {
+                let n = r.len()?;
+                Column::Time(
+                    (0..n)
+                        .map(|_| r.u64().map(|x| x as i64))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
+            _ => return Err(CodecError("column type")),
+        };
+        columns.push(column);
+    }
+    Ok(Table {
+        kind,
+        rows,
+        columns,
+    })
+}
+
+fn write_reason(w: &mut Writer, reason: &ProblemReason) {
+    match *reason {
+        ProblemReason::Unreadable(e) => {
+            w.u8(0);
+            w.u8(value_error_code(e));
+        }
+        ProblemReason::RequiredUnreadable(e) => {
+            w.u8(1);
+            w.u8(value_error_code(e));
+        }
+        ProblemReason::RequiredMissing => w.u8(2),
+        ProblemReason::FieldCount { found, expected } => {
+            w.u8(3);
+            w.len(found);
+            w.len(expected);
+        }
+        ProblemReason::Duplicate { first_line } => {
+            w.u8(4);
+            w.u64(first_line);
+        }
+    }
+}
+
+fn read_reason(r: &mut Reader<'_>) -> Result<ProblemReason, CodecError> {
+    Ok(match r.u8()? {
+        0 => ProblemReason::Unreadable(value_error_of(r.u8()?)?),
+        1 => ProblemReason::RequiredUnreadable(value_error_of(r.u8()?)?),
+        2 => ProblemReason::RequiredMissing,
+        3 => ProblemReason::FieldCount {
+            found: r.len()?,
+            expected: r.len()?,
+        },
+        4 => ProblemReason::Duplicate {
+            first_line: r.u64()?,
+        },
+        _ => return Err(CodecError("problem reason")),
+    })
+}
+
+fn write_date_orders(w: &mut Writer, orders: &[DateOrder]) {
+    w.len(orders.len());
+    for o in orders {
+        w.str(&o.header);
+        w.u8(order_code(o.order));
+        w.u8(match o.basis {
+            OrderBasis::Data => 0,
+            OrderBasis::Default => 1,
+            OrderBasis::Chosen => 2,
+        });
+    }
+}
+
+fn read_date_orders(r: &mut Reader<'_>) -> Result<Vec<DateOrder>, CodecError> {
+    let n = r.len()?;
+    (0..n)
+        .map(|_| {
+            Ok(DateOrder {
+                header: r.str()?.to_string(),
+                order: order_of(r.u8()?)?,
+                basis: match r.u8()? {
+                    0 => OrderBasis::Data,
+                    1 => OrderBasis::Default,
+                    2 => OrderBasis::Chosen,
+                    _ => return Err(CodecError("order basis")),
+                },
+            })
+        })
+        .collect()
+}
+
+/// The canonical field name with the given name, as a `'static` str.
+fn static_field(kind: Kind, name: &str) -> Result<&'static str, CodecError> {
+    kind.fields()
+        .iter()
+        .find(|f| f.name == name)
+        .map(|f| f.name)
+        .ok_or(CodecError("field"))
+}
+
+pub fn encode_import(import: &Import) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.0.extend_from_slice(MAGIC);
+    w.str(&import.file);
+    w.u8(kind_code(import.kind));
+    w.u8(encoding_code(import.encoding));
+    w.u8(import.delimiter);
+    w.u64(import.header_line);
+    w.len(import.columns.len());
+    for c in &import.columns {
+        w.str(&c.header);
+        w.opt_str(c.field);
+    }
+    write_date_orders(&mut w, &import.date_orders);
+    for n in [
+        import.rows_read,
+        import.rows_rejected,
+        import.rows_with_problems,
+        import.rows_duplicate,
+        import.problem_count,
+    ] {
+        w.len(n);
+    }
+    w.len(import.problems.len());
+    for p in &import.problems {
+        w.u64(p.line);
+        w.str(&p.column);
+        w.str(&p.value);
+        write_reason(&mut w, &p.reason);
+    }
+    write_table(&mut w, &import.table);
+    w.0
+}
+
+pub fn decode_import(bytes: &[u8]) -> Result<Import, CodecError> {
+    let mut r = Reader { bytes };
+    if r.take(4)? != MAGIC {
+        return Err(CodecError("magic"));
+    }
+    let file = r.str()?.to_string();
+    let kind = kind_of(r.u8()?)?;
+    let encoding = encoding_of(r.u8()?)?;
+    let delimiter = r.u8()?;
+    let header_line = r.u64()?;
+    let n = r.len()?;
+    let columns = (0..n)
+        .map(|_| {
+            let header = r.str()?.to_string();
+            let field = r.opt_str()?.map(|f| static_field(kind, f)).transpose()?;
+            Ok(ColumnMapping { header, field })
+        })
+        .collect::<Result<Vec<_>, CodecError>>()?;
+    let date_orders = read_date_orders(&mut r)?;
+    let [rows_read, rows_rejected, rows_with_problems, rows_duplicate, problem_count] =
+        [r.len()?, r.len()?, r.len()?, r.len()?, r.len()?];
+    let n = r.len()?;
+    let problems = (0..n)
+        .map(|_| {
+            let line = r.u64()?;
+            let column = r.str()?.to_string();
+            let value = r.str()?.to_string();
+            let reason = read_reason(&mut r)?;
+            Ok(Problem {
+                line,
+                column,
+                value,
+                message: reason.to_string(),
+                reason,
+            })
+        })
+        .collect::<Result<Vec<_>, CodecError>>()?;
+    let table = read_table(&mut r)?;
+    if table.kind != kind {
+        return Err(CodecError("table kind"));
+    }
+    Ok(Import {
+        file,
+        kind,
+        encoding,
+        delimiter,
+        header_line,
+        columns,
+        date_orders,
+        table,
+        rows_read,
+        rows_rejected,
+        rows_with_problems,
+        rows_duplicate,
+        problems,
+        problem_count,
+    })
+}
+
+fn write_plan(w: &mut Writer, plan: &Plan) {
+    w.u8(kind_code(plan.kind));
+    w.u8(encoding_code(plan.encoding));
+    w.u8(plan.delimiter);
+    w.u64(plan.header_line);
+    w.len(plan.records_before_data);
+    w.strings(&plan.headers);
+    w.len(plan.fields.len());
+    for f in &plan.fields {
+        w.u32(f.map_or(u32::MAX, |f| f as u32));
+    }
+    w.len(plan.day_orders.len());
+    plan.day_orders.iter().for_each(|&o| w.u8(order_code(o)));
+    write_date_orders(w, &plan.date_orders);
+    w.u8(plan.newline);
+}
+
+fn read_plan(r: &mut Reader<'_>) -> Result<Plan, CodecError> {
+    let kind = kind_of(r.u8()?)?;
+    let encoding = encoding_of(r.u8()?)?;
+    let delimiter = r.u8()?;
+    let header_line = r.u64()?;
+    let records_before_data = r.len()?;
+    let headers = r.strings()?;
+    let n = r.len()?;
+    let fields = (0..n)
+        .map(|_| {
+            let f = r.u32()?;
+            match f {
+                u32::MAX => Ok(None),
+                f if (f as usize) < kind.fields().len() => Ok(Some(f as usize)),
+                _ => Err(CodecError("field index")),
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let n = r.len()?;
+    let day_orders = (0..n)
+        .map(|_| order_of(r.u8()?))
+        .collect::<Result<Vec<_>, _>>()?;
+    let date_orders = read_date_orders(r)?;
+    let newline = r.u8()?;
+    if fields.len() != headers.len() || day_orders.len() != headers.len() {
+        return Err(CodecError("plan shape"));
+    }
+    Ok(Plan {
+        kind,
+        encoding,
+        delimiter,
+        header_line,
+        records_before_data,
+        headers,
+        fields,
+        day_orders,
+        date_orders,
+        newline,
+    })
+}
+
+pub fn encode_sniffed(sniffed: &Sniffed) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.0.extend_from_slice(MAGIC);
+    write_plan(&mut w, &sniffed.plan);
+    for rows in [&sniffed.preview, &sniffed.above_header] {
+        w.len(rows.len());
+        for (line, cells) in rows {
+            w.u64(*line);
+            w.strings(cells);
+        }
+    }
+    w.0
+}
+
+pub fn decode_sniffed(bytes: &[u8]) -> Result<Sniffed, CodecError> {
+    let mut r = Reader { bytes };
+    if r.take(4)? != MAGIC {
+        return Err(CodecError("magic"));
+    }
+    let plan = read_plan(&mut r)?;
+    let mut rows = || -> Result<Vec<(u64, Vec<String>)>, CodecError> {
+        let n = r.len()?;
+        (0..n).map(|_| Ok((r.u64()?, r.strings()?))).collect()
+    };
+    let preview = rows()?;
+    let above_header = rows()?;
+    Ok(Sniffed {
+        plan,
+        preview,
+        above_header,
+    })
+}
+
+pub fn encode_options(options: &ImportOptions) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.0.extend_from_slice(MAGIC);
+    let opt_u8 = |w: &mut Writer, v: Option<u8>| match v {
+        Some(v) => {
+            w.u8(1);
+            w.u8(v);
+        }
+        None => w.u8(0),
+    };
+    opt_u8(&mut w, options.kind.map(kind_code));
+    opt_u8(&mut w, options.encoding.map(encoding_code));
+    opt_u8(&mut w, options.delimiter);
+    match options.header_line {
+        Some(l) => {
+            w.u8(1);
+            w.u64(l);
+        }
+        None => w.u8(0),
+    }
+    match &options.fields {
+        Some(fields) => {
+            w.u8(1);
+            w.len(fields.len());
+            fields.iter().for_each(|f| w.opt_str(f.as_deref()));
+        }
+        None => w.u8(0),
+    }
+    opt_u8(&mut w, options.day_order.map(order_code));
+    w.0
+}
+
+pub fn decode_options(bytes: &[u8]) -> Result<ImportOptions, CodecError> {
+    let mut r = Reader { bytes };
+    if r.take(4)? != MAGIC {
+        return Err(CodecError("magic"));
+    }
+    let opt_u8 = |r: &mut Reader<'_>| -> Result<Option<u8>, CodecError> {
+        match r.u8()? {
+            0 => Ok(None),
+            1 => r.u8().map(Some),
+            _ => Err(CodecError("option")),
+        }
+    };
+    let kind = opt_u8(&mut r)?.map(kind_of).transpose()?;
+    let encoding = opt_u8(&mut r)?.map(encoding_of).transpose()?;
+    let delimiter = opt_u8(&mut r)?;
+    let header_line = match r.u8()? {
+        0 => None,
+        _ => Some(r.u64()?),
+    };
+    let fields = match r.u8()? {
+        0 => None,
+        _ => {
+            let n = r.len()?;
+            Some(
+                (0..n)
+                    .map(|_| r.opt_str().map(|f| f.map(String::from)))
+                    .collect::<Result<Vec<_>, _>>()?,
+            )
+        }
+    };
+    let day_order = opt_u8(&mut r)?.map(order_of).transpose()?;
+    Ok(ImportOptions {
+        kind,
+        encoding,
+        delimiter,
+        header_line,
+        fields,
+        day_order,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{import, sniff};
+
+    const TEXT: &str = "报表\nnote_id,date,impressions,title,mood\nn1,2026-03-01,1.2万,\"a, b\",x\nn2,bad,--,,y\nn1,2026-03-01,1,,z\n";
+
+    #[test]
+    fn an_import_survives_the_round_trip_exactly() {
+        let original = import("t.csv", TEXT.as_bytes(), &ImportOptions::default()).unwrap();
+        let decoded = decode_import(&encode_import(&original)).unwrap();
+        assert_eq!(decoded.table, original.table);
+        assert_eq!(decoded.problems, original.problems);
+        assert_eq!(decoded.columns, original.columns);
+        assert_eq!(decoded.header_line, 2);
+        assert_eq!(decoded.rows_duplicate, 1);
+        assert_eq!(
+            (decoded.file.as_str(), decoded.kind, decoded.encoding),
+            ("t.csv", Kind::Notes, Encoding::Utf8)
+        );
+    }
+
+    #[test]
+    fn a_sniffed_plan_survives_the_round_trip() {
+        let original = sniff("t.csv", TEXT.as_bytes(), &ImportOptions::default()).unwrap();
+        let decoded = decode_sniffed(&encode_sniffed(&original)).unwrap();
+        assert_eq!(decoded.plan, original.plan);
+        assert_eq!(decoded.preview, original.preview);
+        assert_eq!(decoded.above_header, original.above_header);
+    }
+
+    #[test]
+    fn options_survive_the_round_trip() {
+        let options = ImportOptions {
+            kind: Some(Kind::Orders),
+            encoding: Some(Encoding::Gb18030),
+            delimiter: Some(b';'),
+            header_line: Some(3),
+            fields: Some(vec![Some("order_id".into()), None]),
+            day_order: Some(DayOrder::MonthFirst),
+        };
+        assert_eq!(decode_options(&encode_options(&options)).unwrap(), options);
+        let default = ImportOptions::default();
+        assert_eq!(decode_options(&encode_options(&default)).unwrap(), default);
+    }
+
+    #[test]
+    fn truncated_or_foreign_bytes_are_refused_not_misread() {
+        let bytes =
+            encode_import(&import("t.csv", TEXT.as_bytes(), &ImportOptions::default()).unwrap());
+        for cut in [0, 3, 4, 10, bytes.len() / 2, bytes.len() - 1] {
+            assert!(decode_import(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        assert_eq!(decode_import(b"nope").unwrap_err(), CodecError("magic"));
+    }
+}

@@ -1,0 +1,212 @@
+//! The import worker: reads files off the main thread so the page never
+//! freezes.
+//!
+//! It reads a `File` in slices with `FileReaderSync` (synchronous, which is
+//! allowed only in workers, and exactly right here), feeds them to the
+//! engine's streaming [`Importer`], and posts progress at most ten times a
+//! second. The result goes back as one transferable buffer in the engine's
+//! binary codec. Cancelling is the page terminating this worker.
+//!
+//! Messages in: `["sniff", id, File, options]` and `["import", id, File,
+//! options]`, options being `codec::encode_options` bytes. Messages out:
+//! `["ready"]`, `["sniffed", id, bytes]`, `["progress", id, bytes_read,
+//! total_bytes, rows]`, `["done", id, bytes]`, `["failed", id, reason_code,
+//! file]`.
+
+#[cfg(target_arch = "wasm32")]
+mod worker {
+    use js_sys::{Array, Uint8Array};
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{Blob, DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
+    use xhs_roi_engine::codec;
+    use xhs_roi_engine::csv::{Decoder, Encoding, ReadError};
+    use xhs_roi_engine::import::{
+        self, ImportError, ImportOptions, Importer, Sniffed, SNIFF_BYTES,
+    };
+
+    /// Slices of this size keep memory flat and progress smooth.
+    const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
+    const PROGRESS_EVERY_MS: f64 = 100.0;
+
+    const READ_ERRORS: [ReadError; 6] = [
+        ReadError::Empty,
+        ReadError::Pdf,
+        ReadError::Binary,
+        ReadError::Zip,
+        ReadError::UnknownEncoding,
+        ReadError::NoHeader,
+    ];
+
+    fn scope() -> DedicatedWorkerGlobalScope {
+        js_sys::global().unchecked_into()
+    }
+
+    fn post(parts: &[JsValue], transfer: Option<&JsValue>) {
+        let message: Array = parts.iter().collect();
+        let result = match transfer {
+            Some(buffer) => scope().post_message_with_transfer(&message, &Array::of1(buffer)),
+            None => scope().post_message(&message),
+        };
+        if result.is_err() {
+            web_sys::console::error_1(&"import worker: a message could not be posted".into());
+        }
+    }
+
+    fn post_bytes(tag: &str, id: f64, bytes: &[u8]) {
+        let array = Uint8Array::from(bytes);
+        let buffer = array.buffer();
+        post(&[tag.into(), id.into(), array.into()], Some(&buffer));
+    }
+
+    fn fail(id: f64, error: &ImportError) {
+        let code = READ_ERRORS
+            .iter()
+            .position(|&e| e == error.reason)
+            .unwrap_or(0);
+        post(
+            &[
+                "failed".into(),
+                id.into(),
+                (code as f64).into(),
+                error.file.as_str().into(),
+            ],
+            None,
+        );
+    }
+
+    fn read_slice(
+        reader: &FileReaderSync,
+        file: &Blob,
+        start: f64,
+        end: f64,
+    ) -> Result<Vec<u8>, JsValue> {
+        let slice = file.slice_with_f64_and_f64(start, end)?;
+        let buffer = reader.read_as_array_buffer(&slice)?;
+        Ok(Uint8Array::new(&buffer).to_vec())
+    }
+
+    /// Sniffs the head; GB18030 is decoded by the browser in this build.
+    fn sniff(name: &str, head: &[u8], options: &ImportOptions) -> Result<Sniffed, ImportError> {
+        let encoding = match options.encoding {
+            Some(e) => e,
+            None => import::detect(name, head)?,
+        };
+        if Decoder::supported(encoding) {
+            let options = ImportOptions {
+                encoding: Some(encoding),
+                ..options.clone()
+            };
+            return import::sniff(name, head, &options);
+        }
+        let text = web_sys::TextDecoder::new_with_label("gb18030")
+            .and_then(|decoder| {
+                let stream = web_sys::TextDecodeOptions::new();
+                stream.set_stream(true);
+                decoder.decode_with_u8_array_and_options(head, &stream)
+            })
+            .unwrap_or_default();
+        import::sniff_text(name, text.as_bytes(), encoding, options)
+    }
+
+    fn handle(message: MessageEvent) -> Result<(), JsValue> {
+        let data: Array = message.data().unchecked_into();
+        let tag = data.get(0).as_string().unwrap_or_default();
+        let id = data.get(1).as_f64().unwrap_or(0.0);
+        let file: File = data.get(2).dyn_into()?;
+        let options = codec::decode_options(&Uint8Array::new(&data.get(3)).to_vec())
+            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let name = file.name();
+        let reader = FileReaderSync::new()?;
+        let total = file.size();
+        let head = read_slice(&reader, &file, 0.0, total.min(SNIFF_BYTES as f64))?;
+        let sniffed = match sniff(&name, &head, &options) {
+            Ok(s) => s,
+            Err(e) => {
+                fail(id, &e);
+                return Ok(());
+            }
+        };
+        if tag == "sniff" {
+            post_bytes("sniffed", id, &codec::encode_sniffed(&sniffed));
+            return Ok(());
+        }
+
+        let encoding = sniffed.plan.encoding;
+        // This build leaves GB18030 to the browser's decoder (no tables shipped).
+        let text_decoder = if Decoder::supported(encoding) {
+            None
+        } else {
+            Some(web_sys::TextDecoder::new_with_label("gb18030")?)
+        };
+        let stream = web_sys::TextDecodeOptions::new();
+        stream.set_stream(true);
+        let mut importer = Importer::new(&name, sniffed.plan);
+        let mut last_report = js_sys::Date::now();
+        let mut start = 0.0;
+        while start < total {
+            let end = (start + CHUNK).min(total);
+            let bytes = read_slice(&reader, &file, start, end)?;
+            match &text_decoder {
+                None => importer.feed(&bytes),
+                Some(decoder) => {
+                    let text = decoder.decode_with_u8_array_and_options(&bytes, &stream)?;
+                    importer.feed_utf8(text.as_bytes());
+                }
+            }
+            start = end;
+            let now = js_sys::Date::now();
+            if now - last_report >= PROGRESS_EVERY_MS {
+                last_report = now;
+                post(
+                    &[
+                        "progress".into(),
+                        id.into(),
+                        start.into(),
+                        total.into(),
+                        (importer.rows_read() as f64).into(),
+                    ],
+                    None,
+                );
+            }
+        }
+        if let Some(decoder) = &text_decoder {
+            let rest = decoder.decode()?;
+            importer.feed_utf8(rest.as_bytes());
+        }
+        debug_assert!(
+            encoding != Encoding::Gb18030 || text_decoder.is_some() || Decoder::supported(encoding)
+        );
+        let imported = importer.finish();
+        post(
+            &[
+                "progress".into(),
+                id.into(),
+                total.into(),
+                total.into(),
+                (imported.rows_read as f64).into(),
+            ],
+            None,
+        );
+        post_bytes("done", id, &codec::encode_import(&imported));
+        Ok(())
+    }
+
+    pub fn start() {
+        console_error_panic_hook::set_once();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|message: MessageEvent| {
+            if let Err(error) = handle(message) {
+                web_sys::console::error_2(&"import worker:".into(), &error);
+            }
+        });
+        scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // The handler lives as long as the worker.
+        on_message.forget();
+        post(&["ready".into()], None);
+    }
+}
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    worker::start();
+}

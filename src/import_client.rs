@@ -1,0 +1,238 @@
+//! The page's side of the import worker (`src/bin/import-worker.rs`).
+//!
+//! One worker, started on first use. Requests are numbered; each carries a
+//! callback that receives the worker's events for it. Cancelling terminates
+//! the worker (it is busy in a synchronous loop and cannot listen) and the
+//! next request starts a fresh one. Where a worker cannot start (an old
+//! browser, a `file://` page), the same engine calls run on the page.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use xhs_roi_engine::codec;
+use xhs_roi_engine::csv::ReadError;
+use xhs_roi_engine::import::{self, Import, ImportError, ImportOptions, Sniffed};
+
+/// What the worker says about one request.
+pub enum WorkerEvent {
+    Sniffed(Sniffed),
+    Progress {
+        bytes: f64,
+        total: f64,
+        rows: f64,
+    },
+    Done(Import),
+    Failed(ImportError),
+    /// The browser refused to read the file, or the worker broke.
+    Broken,
+}
+
+type Handler = Box<dyn FnMut(WorkerEvent)>;
+
+struct Client {
+    worker: web_sys::Worker,
+    ready: bool,
+    /// Messages sent before the worker said it was ready.
+    queue: Vec<Array>,
+    handlers: HashMap<u32, Handler>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+thread_local! {
+    static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
+    static NEXT_ID: RefCell<u32> = const { RefCell::new(1) };
+}
+
+const READ_ERRORS: [ReadError; 6] = [
+    ReadError::Empty,
+    ReadError::Pdf,
+    ReadError::Binary,
+    ReadError::Zip,
+    ReadError::UnknownEncoding,
+    ReadError::NoHeader,
+];
+
+const WORKER_URL: &str = "import-worker-loader.js";
+
+fn start() -> Option<Client> {
+    let worker = web_sys::Worker::new(WORKER_URL).ok()?;
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|message: web_sys::MessageEvent| {
+            on_message(message.data().unchecked_into());
+        });
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|_| {
+        // The worker could not load: answer everything waiting, then let the
+        // next request try again.
+        let handlers = CLIENT
+            .with(|c| c.borrow_mut().take().map(|c| c.handlers))
+            .unwrap_or_default();
+        for (_, mut handler) in handlers {
+            handler(WorkerEvent::Broken);
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Some(Client {
+        worker,
+        ready: false,
+        queue: Vec::new(),
+        handlers: HashMap::new(),
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}
+
+fn on_message(data: Array) {
+    let tag = data.get(0).as_string().unwrap_or_default();
+    if tag == "ready" {
+        CLIENT.with(|c| {
+            if let Some(client) = c.borrow_mut().as_mut() {
+                client.ready = true;
+                for message in client.queue.drain(..) {
+                    let _ = client.worker.post_message(&message);
+                }
+            }
+        });
+        return;
+    }
+    let id = data.get(1).as_f64().unwrap_or(0.0) as u32;
+    let bytes = || Uint8Array::new(&data.get(2)).to_vec();
+    let (event, finished) = match tag.as_str() {
+        "sniffed" => match codec::decode_sniffed(&bytes()) {
+            Ok(s) => (WorkerEvent::Sniffed(s), true),
+            Err(_) => (WorkerEvent::Broken, true),
+        },
+        "progress" => (
+            WorkerEvent::Progress {
+                bytes: data.get(2).as_f64().unwrap_or(0.0),
+                total: data.get(3).as_f64().unwrap_or(0.0),
+                rows: data.get(4).as_f64().unwrap_or(0.0),
+            },
+            false,
+        ),
+        "done" => match codec::decode_import(&bytes()) {
+            Ok(i) => (WorkerEvent::Done(i), true),
+            Err(_) => (WorkerEvent::Broken, true),
+        },
+        "failed" => {
+            let code = data.get(2).as_f64().unwrap_or(0.0) as usize;
+            let error = ImportError {
+                file: data.get(3).as_string().unwrap_or_default(),
+                reason: READ_ERRORS.get(code).copied().unwrap_or(ReadError::Binary),
+            };
+            (WorkerEvent::Failed(error), true)
+        }
+        _ => (WorkerEvent::Broken, true),
+    };
+    // Take the handler out while it runs: it may start another request.
+    let handler = CLIENT.with(|c| {
+        c.borrow_mut()
+            .as_mut()
+            .and_then(|client| client.handlers.remove(&id))
+    });
+    if let Some(mut handler) = handler {
+        handler(event);
+        if !finished {
+            CLIENT.with(|c| {
+                if let Some(client) = c.borrow_mut().as_mut() {
+                    client.handlers.insert(id, handler);
+                }
+            });
+        }
+    }
+}
+
+/// Asks the worker to sniff (`import: false`) or read (`import: true`) a file.
+pub fn request(
+    file: web_sys::File,
+    options: &ImportOptions,
+    import: bool,
+    on_event: impl FnMut(WorkerEvent) + 'static,
+) {
+    let id = NEXT_ID.with(|n| {
+        let mut n = n.borrow_mut();
+        *n += 1;
+        *n
+    });
+    let started = CLIENT.with(|c| {
+        let mut slot = c.borrow_mut();
+        if slot.is_none() {
+            *slot = start();
+        }
+        slot.is_some()
+    });
+    if !started {
+        run_on_page(file, options.clone(), import, on_event);
+        return;
+    }
+    let message = Array::new();
+    message.push(&JsValue::from_str(if import { "import" } else { "sniff" }));
+    message.push(&JsValue::from(id));
+    message.push(&file);
+    message.push(&Uint8Array::from(codec::encode_options(options).as_slice()));
+    CLIENT.with(|c| {
+        if let Some(client) = c.borrow_mut().as_mut() {
+            client.handlers.insert(id, Box::new(on_event));
+            if client.ready {
+                let _ = client.worker.post_message(&message);
+            } else {
+                client.queue.push(message);
+            }
+        }
+    });
+}
+
+/// Stops whatever the worker is doing. Waiting requests are dropped without
+/// an answer; the caller has already moved on.
+pub fn cancel_all() {
+    CLIENT.with(|c| {
+        if let Some(client) = c.borrow_mut().take() {
+            client.worker.terminate();
+        }
+    });
+}
+
+/// The fallback: the same engine calls on the page (small files only in
+/// practice, since this blocks while it reads).
+fn run_on_page(
+    file: web_sys::File,
+    options: ImportOptions,
+    import: bool,
+    mut on_event: impl FnMut(WorkerEvent) + 'static,
+) {
+    leptos::task::spawn_local(async move {
+        let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else {
+            on_event(WorkerEvent::Broken);
+            return;
+        };
+        let bytes = Uint8Array::new(&buffer).to_vec();
+        let name = file.name();
+        let head = &bytes[..bytes.len().min(import::SNIFF_BYTES)];
+        // This fallback has no GB18030 decoder; the worker uses the browser's.
+        let sniffed = import::detect(&name, head).and_then(|encoding| {
+            if xhs_roi_engine::csv::Decoder::supported(encoding) {
+                import::sniff(&name, head, &options)
+            } else {
+                Err(import::ImportError {
+                    file: name.clone(),
+                    reason: xhs_roi_engine::csv::ReadError::UnknownEncoding,
+                })
+            }
+        });
+        let event = match sniffed {
+            Err(e) => WorkerEvent::Failed(e),
+            Ok(sniffed) if !import => WorkerEvent::Sniffed(sniffed),
+            Ok(sniffed) if xhs_roi_engine::csv::Decoder::supported(sniffed.plan.encoding) => {
+                let mut importer = import::Importer::new(&name, sniffed.plan);
+                importer.feed(&bytes);
+                WorkerEvent::Done(importer.finish())
+            }
+            Ok(_) => WorkerEvent::Broken,
+        };
+        on_event(event);
+    });
+}
