@@ -88,6 +88,20 @@ pub fn load_demo(state: AppState) {
     });
 }
 
+/// User Timing marks, so benchmarks can read how long each step took.
+fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
+fn measure(name: &str, start: &str, end: &str) {
+    mark(end);
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.measure_with_start_mark_and_end_mark(name, start, end);
+    }
+}
+
 /// Files the user chose: each is sniffed (off the page) and shown on the
 /// mapping screen, with a mapping confirmed before for the same headers
 /// already applied.
@@ -118,6 +132,7 @@ fn sniff(state: AppState, id: u32, first_time: bool) {
     else {
         return;
     };
+    mark("xhs-sniff-start");
     import_client::request(
         pending.file.clone(),
         &pending.options,
@@ -125,6 +140,7 @@ fn sniff(state: AppState, id: u32, first_time: bool) {
         move |event| {
             let status = match event {
                 WorkerEvent::Sniffed(sniffed) => {
+                    measure("xhs-sniff", "xhs-sniff-start", "xhs-sniff-end");
                     if first_time {
                         if let Some(options) =
                             storage::remembered_mapping(&sniffed.plan.header_signature())
@@ -238,6 +254,7 @@ fn import_next(state: AppState, mut queue: Vec<Pending>, mut done: Vec<Import>) 
     let id = pending.id;
     let name = pending.name.clone();
     let request_options = options.clone();
+    mark("xhs-import-start");
     import_client::request(
         pending.file.clone(),
         &request_options,
@@ -253,6 +270,7 @@ fn import_next(state: AppState, mut queue: Vec<Pending>, mut done: Vec<Import>) 
                 });
             }
             WorkerEvent::Done(imported) => {
+                measure("xhs-import", "xhs-import-start", "xhs-import-end");
                 storage::remember_mapping(&signature, &options);
                 remove_pending(state, id);
                 let mut done = std::mem::take(&mut done);

@@ -24,6 +24,19 @@ mod worker {
     use xhs_roi_engine::import::{
         self, ImportError, ImportOptions, Importer, Sniffed, SNIFF_BYTES,
     };
+    use xhs_roi_engine::{Kind, Table};
+
+    thread_local! {
+        /// Tables too big to be worth copying to the page, by kind. A new
+        /// import of a kind replaces the old one.
+        static KEPT: std::cell::RefCell<std::collections::HashMap<Kind, Table>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+
+    /// Touchpoint logs run to millions of rows and only attribution needs them.
+    fn keeps_here(kind: Kind) -> bool {
+        matches!(kind, Kind::Touchpoints | Kind::Paths)
+    }
 
     /// Slices of this size keep memory flat and progress smooth.
     const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
@@ -188,6 +201,13 @@ mod worker {
             ],
             None,
         );
+        let mut imported = imported;
+        if keeps_here(imported.kind) {
+            // Journeys stay in the worker, in columns; the page gets the
+            // summary. Attribution will run here, next to the data.
+            let table = std::mem::replace(&mut imported.table, Table::new(imported.kind, &[]));
+            KEPT.with(|kept| kept.borrow_mut().insert(imported.kind, table));
+        }
         post_bytes("done", id, &codec::encode_import(&imported));
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! `xhs-roi`: the engine on the command line, for batch work, files too big
 //! for a browser tab, and checking the app's numbers.
 
+mod attribute;
 mod import_cmd;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +28,9 @@ struct Cli {
 enum Command {
     /// Headline KPIs, cost by category and direct ROI.
     Report(ReportArgs),
+    /// Multi-touch attribution: each channel's credit under first/last touch,
+    /// linear, position-based, time decay, Markov and Shapley (CSV or JSON).
+    Attribute(attribute::AttributeArgs),
     /// Reads one file as the app would: kind, encoding, columns, problems and totals.
     Import(import_cmd::ImportArgs),
     /// Writes the seeded demo dataset (the files in public/demo/).
@@ -100,6 +104,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Report(args) => report(&args),
         Command::Import(args) => import_cmd::run(&args).map_err(CliError::Message),
+        Command::Attribute(args) => attribute::run(&args).map_err(CliError::Message),
         Command::Demo { out, seed } => write_demo(&out, seed),
     }
 }

@@ -474,11 +474,41 @@ impl RecordReader {
     }
 
     fn emit(&mut self, on_record: &mut dyn FnMut(&Record<'_>)) {
-        on_record(&Record {
-            line: self.record_line,
-            buffer: &self.output[..self.out_len],
-            ends: &self.ends[..self.ends_len],
-        });
+        let bytes = &self.output[..self.out_len];
+        // One validation per record; fields are then slices of it. Input is
+        // decoded UTF-8 and csv-core only removes ASCII bytes, so the lossy
+        // branch is for callers that feed raw bytes.
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
+        let ends = &self.ends[..self.ends_len];
+        if matches!(text, Cow::Owned(_)) {
+            // Replacement characters moved the field boundaries: re-split.
+            let mut fields: Vec<String> = Vec::with_capacity(ends.len());
+            let mut start = 0;
+            for &end in ends {
+                fields.push(String::from_utf8_lossy(&bytes[start..end]).into_owned());
+                start = end;
+            }
+            let mut joined = String::new();
+            let mut owned_ends = Vec::with_capacity(fields.len());
+            for f in &fields {
+                joined.push_str(f);
+                owned_ends.push(joined.len());
+            }
+            on_record(&Record {
+                line: self.record_line,
+                text: &joined,
+                ends: &owned_ends,
+            });
+        } else {
+            on_record(&Record {
+                line: self.record_line,
+                text: &text,
+                ends,
+            });
+        }
         self.out_len = 0;
         self.ends_len = 0;
         self.between = true;
@@ -495,7 +525,7 @@ pub fn read_records(text: &[u8], delimiter: u8, limit: usize) -> Vec<(u64, Vec<S
     let mut out = Vec::new();
     let mut take = |r: &Record<'_>| {
         if out.len() < limit {
-            out.push((r.line, r.iter().map(|f| f.into_owned()).collect()));
+            out.push((r.line, r.iter().map(String::from).collect()));
         }
     };
     reader.feed(text, &mut take);
@@ -506,7 +536,7 @@ pub fn read_records(text: &[u8], delimiter: u8, limit: usize) -> Vec<(u64, Vec<S
 /// One record: its fields and the line it starts on.
 pub struct Record<'r> {
     pub line: u64,
-    buffer: &'r [u8],
+    text: &'r str,
     ends: &'r [usize],
 }
 
@@ -519,23 +549,20 @@ impl<'r> Record<'r> {
         self.ends.is_empty()
     }
 
-    /// Field `i` as text. Fields are cut at ASCII bytes of decoded UTF-8, so
-    /// they are UTF-8 themselves; anything else is replaced, not dropped.
-    pub fn get(&self, i: usize) -> Option<Cow<'r, str>> {
+    /// Field `i` as text (invalid UTF-8 was replaced with U+FFFD, never dropped).
+    pub fn get(&self, i: usize) -> Option<&'r str> {
         let end = *self.ends.get(i)?;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(String::from_utf8_lossy(&self.buffer[start..end]))
+        self.text.get(start..end)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = Cow<'r, str>> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = &'r str> + '_ {
         (0..self.len()).map(|i| self.get(i).unwrap_or_default())
     }
 
     /// True when every field is blank (a spacer line from a spreadsheet).
     pub fn is_blank(&self) -> bool {
-        self.buffer[..self.ends.last().copied().unwrap_or(0)]
-            .iter()
-            .all(|b| b.is_ascii_whitespace())
+        self.text.bytes().all(|b| b.is_ascii_whitespace())
     }
 }
 
@@ -551,8 +578,7 @@ mod tests {
     fn read_chunked(text: &[u8], delimiter: u8, size: usize) -> Vec<(u64, Vec<String>)> {
         let mut reader = RecordReader::new(delimiter, newline_of(text));
         let mut out = Vec::new();
-        let mut take =
-            |r: &Record<'_>| out.push((r.line, r.iter().map(|f| f.into_owned()).collect()));
+        let mut take = |r: &Record<'_>| out.push((r.line, r.iter().map(String::from).collect()));
         for chunk in text.chunks(size) {
             reader.feed(chunk, &mut take);
         }

@@ -326,13 +326,13 @@ fn sample_records(text: &[u8], delimiter: u8, newline: u8) -> Vec<(u64, Vec<Stri
     // The sample may end inside a record; that partial record is dropped.
     reader.feed(text, &mut |r: &Record<'_>| {
         if out.len() < SAMPLE_RECORDS && !r.is_blank() {
-            out.push((r.line, r.iter().map(|f| f.into_owned()).collect()));
+            out.push((r.line, r.iter().map(String::from).collect()));
         }
     });
     if text.len() < SNIFF_BYTES {
         reader.finish(&mut |r: &Record<'_>| {
             if out.len() < SAMPLE_RECORDS && !r.is_blank() {
-                out.push((r.line, r.iter().map(|f| f.into_owned()).collect()));
+                out.push((r.line, r.iter().map(String::from).collect()));
             }
         });
     }
@@ -491,6 +491,7 @@ impl Importer {
                 rows_with_problems: 0,
                 rows_duplicate: 0,
                 seen: HashMap::new(),
+                cells: Vec::new(),
             },
             decoder,
             plan,
@@ -609,8 +610,16 @@ fn take_record(plan: &Plan, builder: &mut Builder, records_seen: &mut usize, rec
     builder.row(plan, record);
 }
 
-enum Cell<'a> {
-    Text(Option<std::borrow::Cow<'a, str>>),
+/// A parsed cell waiting for the rest of its row. Text is kept as the
+/// column it came from (re-read from the record when the row is stored), so
+/// a row costs no allocation.
+#[derive(Clone, Copy)]
+enum Cell {
+    /// Trimmed text of the record's field `column`.
+    Text(usize),
+    /// A fixed value (a canonical cost category).
+    Static(&'static str),
+    Missing,
     Number(f64),
     Time(i64),
 }
@@ -625,6 +634,8 @@ struct Builder {
     rows_duplicate: usize,
     /// Row identity (for duplicates) to the line it was first seen on.
     seen: HashMap<String, u64>,
+    /// The current row's cells (reused: no allocation per row).
+    cells: Vec<(usize, Cell)>,
 }
 
 impl Builder {
@@ -654,38 +665,34 @@ impl Builder {
             self.problem(line, "", "", reason);
         }
 
-        let mut cells: Vec<(usize, Cell<'_>)> = Vec::with_capacity(plan.fields.len());
+        let mut cells = std::mem::take(&mut self.cells);
+        cells.clear();
         for (column, field) in plan.fields.iter().enumerate() {
             let Some(field) = *field else { continue };
             let spec = &fields[field];
             let raw = record.get(column).unwrap_or_default();
-            let parsed: Result<Cell<'_>, ValueError> = match spec.ty {
-                FieldType::Text => Ok(Cell::Text(if value::is_missing(&raw) {
-                    None
+            let parsed: Result<Cell, ValueError> = match spec.ty {
+                FieldType::Text => Ok(if value::is_missing(raw) {
+                    Cell::Missing
                 } else {
-                    Some(match raw {
-                        std::borrow::Cow::Borrowed(b) => std::borrow::Cow::Borrowed(b.trim()),
-                        std::borrow::Cow::Owned(ref o) => {
-                            std::borrow::Cow::Owned(o.trim().to_string())
-                        }
-                    })
-                })),
+                    Cell::Text(column)
+                }),
                 FieldType::CostCategory => {
-                    if value::is_missing(&raw) {
-                        Ok(Cell::Text(None))
+                    if value::is_missing(raw) {
+                        Ok(Cell::Missing)
                     } else {
-                        CostCategory::parse(&raw)
-                            .map(|c| Cell::Text(Some(std::borrow::Cow::Borrowed(c.name()))))
+                        CostCategory::parse(raw)
+                            .map(|c| Cell::Static(c.name()))
                             .ok_or(ValueError::UnknownCategory)
                     }
                 }
                 FieldType::Number => {
-                    value::parse_number(&raw).map(|n| Cell::Number(n.unwrap_or(f64::NAN)))
+                    value::parse_number(raw).map(|n| n.map_or(Cell::Missing, Cell::Number))
                 }
-                FieldType::Flag => value::parse_flag(&raw)
-                    .map(|f| Cell::Number(f.map_or(f64::NAN, |b| f64::from(u8::from(b))))),
-                FieldType::Time => value::parse_time(&raw, plan.day_orders[column])
-                    .map(|t| Cell::Time(t.unwrap_or(MISSING_TIME))),
+                FieldType::Flag => value::parse_flag(raw)
+                    .map(|f| f.map_or(Cell::Missing, |b| Cell::Number(f64::from(u8::from(b))))),
+                FieldType::Time => value::parse_time(raw, plan.day_orders[column])
+                    .map(|t| t.map_or(Cell::Missing, Cell::Time)),
             };
             let cell = match parsed {
                 Ok(cell) => cell,
@@ -696,15 +703,15 @@ impl Builder {
                     } else {
                         ProblemReason::Unreadable(error)
                     };
-                    self.problem(line, &plan.headers[column], &raw, reason);
-                    missing_cell(spec.ty)
+                    self.problem(line, &plan.headers[column], raw, reason);
+                    Cell::Missing
                 }
             };
-            if spec.required && !rejected && is_missing_cell(&cell) {
+            if spec.required && !rejected && matches!(cell, Cell::Missing) {
                 self.problem(
                     line,
                     &plan.headers[column],
-                    &raw,
+                    raw,
                     ProblemReason::RequiredMissing,
                 );
                 rejected = true;
@@ -714,24 +721,33 @@ impl Builder {
 
         if rejected {
             self.rows_rejected += 1;
+            self.cells = cells;
             return;
         }
-        if let Some(key) = self.identity(&cells) {
+        if let Some(key) = self.identity(&cells, record) {
             if let Some(&first) = self.seen.get(&key) {
                 self.rows_duplicate += 1;
                 self.problem(line, "", "", ProblemReason::Duplicate { first_line: first });
+                self.cells = cells;
                 return;
             }
             self.seen.insert(key, line);
         }
-        for (field, cell) in cells {
+        for &(field, cell) in &cells {
             match (&mut self.table.columns[field], cell) {
-                (Column::Text(c), Cell::Text(t)) => c.push(t.as_deref()),
+                (Column::Text(c), Cell::Text(column)) => {
+                    c.push(Some(trim(record.get(column).unwrap_or_default())))
+                }
+                (Column::Text(c), Cell::Static(text)) => c.push(Some(text)),
+                (Column::Text(c), Cell::Missing) => c.push(None),
                 (Column::Number(v), Cell::Number(n)) => v.push(n),
+                (Column::Number(v), Cell::Missing) => v.push(f64::NAN),
                 (Column::Time(v), Cell::Time(t)) => v.push(t),
+                (Column::Time(v), Cell::Missing) => v.push(MISSING_TIME),
                 _ => unreachable!("cell type follows the field type"),
             }
         }
+        self.cells = cells;
         self.table.rows += 1;
         if self.problem_count > problems_before {
             self.rows_with_problems += 1;
@@ -740,7 +756,7 @@ impl Builder {
 
     /// The key two rows share when one repeats the other: the same order id,
     /// or the same note on the same date.
-    fn identity(&self, cells: &[(usize, Cell<'_>)]) -> Option<String> {
+    fn identity(&self, cells: &[(usize, Cell)], record: &Record<'_>) -> Option<String> {
         let fields = self.kind.fields();
         let key_fields: &[&str] = match self.kind {
             Kind::Orders => &["order_id"],
@@ -751,7 +767,9 @@ impl Builder {
         for name in key_fields {
             let part = cells.iter().find(|(f, _)| fields[*f].name == *name);
             match part {
-                Some((_, Cell::Text(Some(t)))) => key.push_str(t),
+                Some((_, Cell::Text(column))) => {
+                    key.push_str(trim(record.get(*column).unwrap_or_default()))
+                }
                 Some((_, Cell::Time(t))) => key.push_str(&t.to_string()),
                 _ => key.push('\u{0}'),
             }
@@ -761,19 +779,18 @@ impl Builder {
     }
 }
 
-fn missing_cell(ty: FieldType) -> Cell<'static> {
-    match ty {
-        FieldType::Text | FieldType::CostCategory => Cell::Text(None),
-        FieldType::Number | FieldType::Flag => Cell::Number(f64::NAN),
-        FieldType::Time => Cell::Time(MISSING_TIME),
-    }
-}
-
-fn is_missing_cell(cell: &Cell<'_>) -> bool {
-    match cell {
-        Cell::Text(t) => t.is_none(),
-        Cell::Number(n) => n.is_nan(),
-        Cell::Time(t) => *t == MISSING_TIME,
+/// `str::trim`, with a fast exit for the usual cell that has nothing to trim.
+fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(a), Some(b))
+            if !a.is_ascii_whitespace()
+                && !b.is_ascii_whitespace()
+                && a.is_ascii()
+                && b.is_ascii() =>
+        {
+            text
+        }
+        _ => text.trim(),
     }
 }
 

@@ -787,15 +787,37 @@ pub fn match_header(kind: Kind, header: &str) -> Option<usize> {
     if key.is_empty() {
         return None;
     }
-    let fields = kind.fields();
-    fields
-        .iter()
-        .position(|f| normalize_header(f.name) == key)
-        .or_else(|| {
-            fields
-                .iter()
-                .position(|f| f.aliases.iter().any(|a| normalize_header(a) == key))
-        })
+    let (canonical, aliases) = &normalized_names()[kind as usize];
+    canonical.iter().position(|name| *name == key).or_else(|| {
+        aliases
+            .iter()
+            .find(|(alias, _)| *alias == key)
+            .map(|&(_, f)| f)
+    })
+}
+
+/// Per kind: the normalized canonical names (by field) and every normalized
+/// alias with its field. Built once; headers are matched thousands of times
+/// while a file's header row is looked for.
+type NameTable = (Vec<String>, Vec<(String, usize)>);
+
+fn normalized_names() -> &'static [NameTable] {
+    static NAMES: std::sync::OnceLock<Vec<NameTable>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        Kind::ALL
+            .iter()
+            .map(|kind| {
+                let fields = kind.fields();
+                let canonical = fields.iter().map(|f| normalize_header(f.name)).collect();
+                let aliases = fields
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, f)| f.aliases.iter().map(move |a| (normalize_header(a), i)))
+                    .collect();
+                (canonical, aliases)
+            })
+            .collect()
+    })
 }
 
 /// The five categories of marketing cost; each stays visible on its own.

@@ -6,6 +6,38 @@
 //! millions of them.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FxHash (from rustc): a multiply-rotate hash, several times faster than
+/// SipHash on the short keys of a dictionary column. Keys come from the
+/// user's own file, so hash flooding is not a concern.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub type FxBuild = BuildHasherDefault<FxHasher>;
 
 use crate::schema::{FieldType, Kind};
 
@@ -18,7 +50,7 @@ pub const MISSING_TIME: i64 = i64::MIN;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TextColumn {
     values: Vec<Box<str>>,
-    lookup: HashMap<Box<str>, u32>,
+    lookup: HashMap<Box<str>, u32, FxBuild>,
     codes: Vec<u32>,
 }
 
@@ -151,9 +183,9 @@ impl Table {
         let columns = kind
             .fields()
             .iter()
-            .zip(present)
-            .map(|(f, &p)| {
-                if p {
+            .enumerate()
+            .map(|(i, f)| {
+                if present.get(i).copied().unwrap_or(false) {
                     Column::empty_for(f.ty)
                 } else {
                     Column::Absent

@@ -43,6 +43,14 @@ pub fn fold_width(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// True for the spellings of "no value" found in exports.
 pub fn is_missing(text: &str) -> bool {
+    // Fast path: every missing spelling is short once trimmed, and most cells
+    // start with a character none of them does.
+    let bytes = text.as_bytes();
+    if let Some(&first) = bytes.first() {
+        if first.is_ascii_alphanumeric() && !matches!(first, b'n' | b'N') {
+            return false;
+        }
+    }
     let t = text.trim();
     t.is_empty()
         || matches!(
@@ -183,6 +191,9 @@ pub fn parse_time(raw: &str, order: DayOrder) -> Result<Option<i64>, ValueError>
     if is_missing(raw) {
         return Ok(None);
     }
+    if let Some(seconds) = iso_fast(raw.as_bytes()) {
+        return Ok(Some(seconds));
+    }
     let folded = fold_width(raw);
     let text = folded.trim();
     let dots = text.bytes().filter(|&b| b == b'.').count();
@@ -196,6 +207,38 @@ pub fn parse_time(raw: &str, order: DayOrder) -> Result<Option<i64>, ValueError>
         None => 0,
     };
     Ok(Some(day.timestamp() + seconds))
+}
+
+/// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS` (space or
+/// `T`), the form machine exports write, read without allocating. Anything
+/// else (or an impossible date) goes to the general parser.
+fn iso_fast(b: &[u8]) -> Option<i64> {
+    let digit = |i: usize| -> Option<u32> {
+        let c = *b.get(i)?;
+        c.is_ascii_digit().then(|| u32::from(c - b'0'))
+    };
+    let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
+    if !(b.len() == 10 || b.len() == 16 || b.len() == 19) || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = (digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?) as i32;
+    let day = Day::from_ymd(year, two(5)?, two(8)?)?;
+    if b.len() == 10 {
+        return Some(day.timestamp());
+    }
+    if !matches!(b[10], b' ' | b'T') || b[13] != b':' {
+        return None;
+    }
+    let (hour, minute) = (two(11)?, two(14)?);
+    let second = if b.len() == 19 {
+        if b[16] != b':' {
+            return None;
+        }
+        two(17)?
+    } else {
+        0
+    };
+    (hour < 24 && minute < 60 && second <= 60).then(|| time::timestamp(day, hour, minute, second))
 }
 
 fn parse_serial(text: &str) -> Result<i64, ValueError> {

@@ -1,0 +1,241 @@
+//! `xhs-roi attribute`: multi-touch attribution of a touchpoint log or an
+//! aggregated paths table, as CSV or JSON (layout in docs/attribution.md).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use xhs_roi_engine::attribution::{
+    attribute, Attribution, JourneyStats, Journeys, Model, PositionWeights, Settings,
+};
+use xhs_roi_engine::{import, ImportOptions, Kind};
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["paths", "touchpoints"])))]
+pub struct AttributeArgs {
+    /// Aggregated paths in the ChannelAttribution layout: path (`a > b > c`),
+    /// conversions, value, nulls.
+    #[arg(long, value_name = "FILE")]
+    pub paths: Option<PathBuf>,
+    /// Touchpoint log: person, time, channel, event (conversion, purchase,
+    /// order, 转化, 购买 end a journey), value.
+    #[arg(long, value_name = "FILE")]
+    pub touchpoints: Option<PathBuf>,
+    /// `all`, or a comma-separated list of first_touch, last_touch, linear,
+    /// position_based, time_decay, markov, shapley.
+    #[arg(long, default_value = "all")]
+    pub models: String,
+    /// Touches older than this before a conversion are dropped (touchpoints).
+    #[arg(long, value_name = "DAYS", default_value_t = Settings::default().lookback_days)]
+    pub lookback_days: f64,
+    /// Time decay half-life on touchpoint logs.
+    #[arg(long, value_name = "DAYS", default_value_t = Settings::default().half_life_days)]
+    pub half_life_days: f64,
+    /// Time decay half-life on paths (no times), in touches.
+    #[arg(long, value_name = "STEPS", default_value_t = Settings::default().half_life_steps)]
+    pub half_life_steps: f64,
+    /// Position-based weights `first,middle,last` summing to 1, or a preset:
+    /// u_shaped (0.4,0.2,0.4), j_shaped (0.2,0.2,0.6), inverse_j (0.6,0.2,0.2).
+    #[arg(long, value_name = "WEIGHTS", default_value = "0.4,0.2,0.4")]
+    pub position_weights: String,
+    /// Markov chain order (1 to 3).
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub markov_order: u8,
+    /// Bootstrap replicates for Markov and Shapley intervals (0: none).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub bootstrap: u32,
+    /// Bootstrap seed: the same seed gives the same intervals.
+    #[arg(long, value_name = "S", default_value_t = Settings::default().bootstrap.seed)]
+    pub seed: u64,
+    /// Add the Markov removal effects to the CSV (rows of model
+    /// `markov_removal_effect`).
+    #[arg(long)]
+    pub removal_effects: bool,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: Format,
+}
+
+/// The JSON output: the input's facts, then the attribution.
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    file: String,
+    kind: &'static str,
+    rows_read: usize,
+    rows_rejected: usize,
+    problems: usize,
+    journey_stats: &'a JourneyStats,
+    #[serde(flatten)]
+    attribution: &'a Attribution,
+}
+
+/// Runs `xhs-roi attribute`; the error is one line for stderr.
+pub fn run(args: &AttributeArgs) -> Result<(), String> {
+    let settings = settings(args)?;
+    let (path, kind) = match (&args.paths, &args.touchpoints) {
+        (Some(p), None) => (p, Kind::Paths),
+        (None, Some(t)) => (t, Kind::Touchpoints),
+        _ => return Err("give exactly one of --paths and --touchpoints".into()),
+    };
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+    let imported = import(
+        &name,
+        &bytes,
+        &ImportOptions {
+            kind: Some(kind),
+            ..Default::default()
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    if imported.problem_count > 0 {
+        eprintln!(
+            "xhs-roi: {name}: {} rows read, {} rejected, {} problems",
+            imported.rows_read, imported.rows_rejected, imported.problem_count
+        );
+    }
+    let journeys = match kind {
+        Kind::Paths => Journeys::from_paths(&imported.table),
+        _ => Journeys::from_touchpoints(&imported.table, &settings),
+    }
+    .map_err(|e| format!("{name}: {e}"))?;
+    if journeys.is_empty() {
+        return Err(format!("{name}: no journeys to attribute"));
+    }
+    let result = attribute(&journeys, &settings).map_err(|e| e.to_string())?;
+    let text = match args.format {
+        Format::Csv => result.to_csv(args.removal_effects),
+        Format::Json => {
+            let out = JsonOutput {
+                file: name,
+                kind: kind.name(),
+                rows_read: imported.rows_read,
+                rows_rejected: imported.rows_rejected,
+                problems: imported.problem_count,
+                journey_stats: &journeys.stats,
+                attribution: &result,
+            };
+            let mut json = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
+            json.push('\n');
+            json
+        }
+    };
+    write_stdout(&text)
+}
+
+fn write_stdout(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        // `| head` closing the pipe is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("writing output: {e}")),
+    }
+}
+
+/// The engine settings the arguments ask for.
+pub fn settings(args: &AttributeArgs) -> Result<Settings, String> {
+    let mut s = Settings {
+        models: parse_models(&args.models)?,
+        lookback_days: args.lookback_days,
+        half_life_days: args.half_life_days,
+        half_life_steps: args.half_life_steps,
+        position_weights: parse_position_weights(&args.position_weights)?,
+        markov_order: args.markov_order,
+        ..Settings::default()
+    };
+    s.bootstrap.replicates = args.bootstrap;
+    s.bootstrap.seed = args.seed;
+    s.validate().map_err(|e| e.to_string())?;
+    Ok(s)
+}
+
+/// `all` or a comma-separated list of model names, duplicates dropped.
+pub fn parse_models(list: &str) -> Result<Vec<Model>, String> {
+    if list.trim() == "all" {
+        return Ok(Model::ALL.to_vec());
+    }
+    let mut models = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let model = Model::from_name(name).ok_or_else(|| {
+            let known: Vec<&str> = Model::ALL.iter().map(|m| m.name()).collect();
+            format!("unknown model {name:?}; known: all, {}", known.join(", "))
+        })?;
+        if !models.contains(&model) {
+            models.push(model);
+        }
+    }
+    if models.is_empty() {
+        return Err("--models names no model".into());
+    }
+    Ok(models)
+}
+
+/// `first,middle,last` or a preset name.
+pub fn parse_position_weights(text: &str) -> Result<PositionWeights, String> {
+    if let Some(preset) = PositionWeights::preset(text.trim()) {
+        return Ok(preset);
+    }
+    let parts: Vec<f64> = text
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| {
+            format!("--position-weights: expected first,middle,last or a preset, got {text:?}")
+        })?;
+    let [first, middle, last] = parts[..] else {
+        return Err(format!(
+            "--position-weights: expected three numbers, got {text:?}"
+        ));
+    };
+    let weights = PositionWeights {
+        first,
+        middle,
+        last,
+    };
+    weights.validate().map_err(|e| e.to_string())?;
+    Ok(weights)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_lists_parse_with_all_and_duplicates() {
+        assert_eq!(parse_models("all").unwrap(), Model::ALL.to_vec());
+        assert_eq!(
+            parse_models("markov, shapley,markov").unwrap(),
+            vec![Model::Markov, Model::Shapley]
+        );
+        assert!(parse_models("markov,nope")
+            .unwrap_err()
+            .contains("unknown model"));
+    }
+
+    #[test]
+    fn position_weights_parse_numbers_and_presets_and_refuse_bad_sums() {
+        assert_eq!(
+            parse_position_weights("0.3, 0.4, 0.3").unwrap(),
+            PositionWeights {
+                first: 0.3,
+                middle: 0.4,
+                last: 0.3
+            }
+        );
+        assert_eq!(
+            parse_position_weights("j_shaped").unwrap(),
+            PositionWeights::J_SHAPED
+        );
+        assert!(parse_position_weights("0.5,0.5,0.5")
+            .unwrap_err()
+            .contains("sum to 1"));
+        assert!(parse_position_weights("0.5,0.5").is_err());
+    }
+}
