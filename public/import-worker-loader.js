@@ -2,4 +2,4 @@
 // ("no-modules") script, which a worker loads with importScripts. Paths are
 // relative to this file, so the app works from any folder.
 importScripts('./import-worker.js');
-wasm_bindgen('./import-worker_bg.wasm');
+wasm_bindgen({ module_or_path: './import-worker_bg.wasm' });

@@ -198,6 +198,11 @@ pub static EN: Texts = Texts {
         ProblemReason::RequiredMissing => "required value missing; row rejected".into(),
         ProblemReason::FieldCount { found, expected } => format!("row has {found} fields, the header has {expected}"),
         ProblemReason::Duplicate { first_line } => format!("duplicate of line {first_line}; counted once"),
+        ProblemReason::InvalidText => "bytes that are not text in this encoding were replaced with �".into(),
+        ProblemReason::UnterminatedQuote => {
+            "a quote opened here is never closed; the rest of the file is in one cell".into()
+        }
+        ProblemReason::RepeatedHeader => "the header row again; skipped".into(),
     },
     problem_line: |line, column, value, reason| format!("line {line} · {column} · “{value}” · {reason}"),
     fetch_failed: "the demo file could not be loaded from this site",
@@ -326,6 +331,11 @@ pub static ZH: Texts = Texts {
             format!("该行有 {found} 个字段，表头有 {expected} 个")
         }
         ProblemReason::Duplicate { first_line } => format!("与第 {first_line} 行重复；只计一次"),
+        ProblemReason::InvalidText => "含有该编码下无法识别的字节，已替换为 �".into(),
+        ProblemReason::UnterminatedQuote => {
+            "此处的引号没有闭合；文件其余内容都落入了同一个单元格".into()
+        }
+        ProblemReason::RepeatedHeader => "重复的表头行；已跳过".into(),
     },
     problem_line: |line, column, value, reason| {
         format!("第 {line} 行 · {column} · “{value}” · {reason}")
@@ -493,6 +503,9 @@ mod tests {
                 expected: 3,
             },
             ProblemReason::Duplicate { first_line: 7 },
+            ProblemReason::InvalidText,
+            ProblemReason::UnterminatedQuote,
+            ProblemReason::RepeatedHeader,
         ];
         for reason in reasons {
             assert_eq!((EN.problem_reason)(&reason), reason.to_string());

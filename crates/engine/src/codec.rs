@@ -82,6 +82,12 @@ impl<'a> Reader<'a> {
             self.take(8)?.try_into().expect("8 bytes"),
         ))
     }
+    /// A count that is not followed by that many items (row totals).
+    fn number(&mut self) -> Result<usize, CodecError> {
+        usize::try_from(self.u64()?).map_err(|_| CodecError("number"))
+    }
+
+    /// The length of a list or string that follows.
     fn len(&mut self) -> Result<usize, CodecError> {
         let n = self.u64()?;
         // No count can exceed the bytes left (every item takes at least one).
@@ -202,7 +208,7 @@ fn write_table(w: &mut Writer, table: &Table) {
 
 fn read_table(r: &mut Reader<'_>) -> Result<Table, CodecError> {
     let kind = kind_of(r.u8()?)?;
-    let rows = r.len()?;
+    let rows = r.number()?;
     let mut columns = Vec::with_capacity(kind.fields().len());
     for _ in kind.fields() {
         let column = match r.u8()? {
@@ -269,6 +275,9 @@ fn write_reason(w: &mut Writer, reason: &ProblemReason) {
             w.u8(4);
             w.u64(first_line);
         }
+        ProblemReason::InvalidText => w.u8(5),
+        ProblemReason::UnterminatedQuote => w.u8(6),
+        ProblemReason::RepeatedHeader => w.u8(7),
     }
 }
 
@@ -278,8 +287,8 @@ fn read_reason(r: &mut Reader<'_>) -> Result<ProblemReason, CodecError> {
         1 => ProblemReason::RequiredUnreadable(value_error_of(r.u8()?)?),
         2 => ProblemReason::RequiredMissing,
         3 => ProblemReason::FieldCount {
-            found: r.len()?,
-            expected: r.len()?,
+            found: r.number()?,
+            expected: r.number()?,
         },
         4 => ProblemReason::Duplicate {
             first_line: r.u64()?,
@@ -381,8 +390,13 @@ pub fn decode_import(bytes: &[u8]) -> Result<Import, CodecError> {
         })
         .collect::<Result<Vec<_>, CodecError>>()?;
     let date_orders = read_date_orders(&mut r)?;
-    let [rows_read, rows_rejected, rows_with_problems, rows_duplicate, problem_count] =
-        [r.len()?, r.len()?, r.len()?, r.len()?, r.len()?];
+    let [rows_read, rows_rejected, rows_with_problems, rows_duplicate, problem_count] = [
+        r.number()?,
+        r.number()?,
+        r.number()?,
+        r.number()?,
+        r.number()?,
+    ];
     let n = r.len()?;
     let problems = (0..n)
         .map(|_| {
@@ -443,7 +457,7 @@ fn read_plan(r: &mut Reader<'_>) -> Result<Plan, CodecError> {
     let encoding = encoding_of(r.u8()?)?;
     let delimiter = r.u8()?;
     let header_line = r.u64()?;
-    let records_before_data = r.len()?;
+    let records_before_data = r.number()?;
     let headers = r.strings()?;
     let n = r.len()?;
     let fields = (0..n)
@@ -639,5 +653,21 @@ mod tests {
             assert!(decode_import(&bytes[..cut]).is_err(), "cut at {cut}");
         }
         assert_eq!(decode_import(b"nope").unwrap_err(), CodecError("magic"));
+    }
+}
+
+#[cfg(test)]
+mod kept_table_tests {
+    use super::*;
+    use crate::import::import;
+
+    #[test]
+    fn an_import_without_its_table_survives_the_round_trip() {
+        let text = std::fs::read("../../public/demo/touchpoints.csv").unwrap();
+        let mut original = import("t.csv", &text, &ImportOptions::default()).unwrap();
+        original.table = Table::new(original.kind, &[]);
+        let decoded = decode_import(&encode_import(&original)).unwrap();
+        assert_eq!(decoded.rows_read, original.rows_read);
+        assert_eq!(decoded.table.rows, 0);
     }
 }

@@ -103,7 +103,8 @@ pub fn detect_encoding(head: &[u8]) -> Result<Encoding, ReadError> {
     if head.starts_with(b"%PDF") {
         return Err(ReadError::Pdf);
     }
-    if head.starts_with(b"PK\x03\x04") {
+    // Zip (.xlsx) and OLE2 (legacy .xls) workbooks.
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
         return Err(ReadError::Zip);
     }
     if head[..head.len().min(4096)].contains(&0) {
@@ -114,9 +115,41 @@ pub fn detect_encoding(head: &[u8]) -> Result<Encoding, ReadError> {
         Ok(_) => Ok(Encoding::Utf8),
         // A multi-byte character cut by the end of the sample is still UTF-8.
         Err(e) if e.error_len().is_none() => Ok(Encoding::Utf8),
+        // Mostly UTF-8 with a stray byte or two (a Windows-1252 'é' pasted
+        // in): still UTF-8. GB18030 text almost never forms valid UTF-8
+        // multi-byte characters, so their presence decides.
+        Err(_) if mostly_utf8(head) => Ok(Encoding::Utf8),
         Err(_) if is_gb18030(head) => Ok(Encoding::Gb18030),
         Err(_) => Err(ReadError::UnknownEncoding),
     }
+}
+
+/// True when valid UTF-8 multi-byte characters outnumber invalid
+/// sequences at least four to one.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(text) => {
+                valid += text.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                valid += std::str::from_utf8(good)
+                    .map_or(0, |t| t.chars().filter(|c| !c.is_ascii()).count());
+                match e.error_len() {
+                    Some(n) => {
+                        invalid += 1;
+                        rest = &bad[n..];
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    valid >= 4 * invalid.max(1)
 }
 
 fn non_blank(bytes: &[u8]) -> Result<(), ReadError> {
@@ -170,6 +203,9 @@ pub struct Decoder {
     /// Bytes of the byte-order mark still to skip.
     bom_left: usize,
     carry: Vec<u8>,
+    /// Malformed sequences replaced with U+FFFD (or, for a stray byte at the
+    /// very end, dropped) so far.
+    pub replaced: u64,
     #[cfg(feature = "gb18030")]
     gb18030: Option<encoding_rs::Decoder>,
 }
@@ -180,6 +216,7 @@ impl Decoder {
             encoding,
             bom_left: encoding.bom_len(),
             carry: Vec::new(),
+            replaced: 0,
             #[cfg(feature = "gb18030")]
             gb18030: (encoding == Encoding::Gb18030)
                 .then(|| encoding_rs::GB18030.new_decoder_without_bom_handling()),
@@ -236,10 +273,12 @@ impl Decoder {
                     match e.error_len() {
                         Some(n) => {
                             out.extend_from_slice("\u{FFFD}".as_bytes());
+                            self.replaced += 1;
                             rest = &bad[n..];
                         }
                         None if last => {
                             out.extend_from_slice("\u{FFFD}".as_bytes());
+                            self.replaced += 1;
                             return;
                         }
                         None => {
@@ -279,11 +318,15 @@ impl Decoder {
         }
         let mut buffer = [0u8; 4];
         for c in char::decode_utf16(units) {
-            let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+            let c = c.unwrap_or_else(|_| {
+                self.replaced += 1;
+                char::REPLACEMENT_CHARACTER
+            });
             out.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
         }
         if last && !keep.is_empty() {
-            out.extend_from_slice("\u{FFFD}".as_bytes());
+            // Half a character after the last line: dropped, not a row.
+            self.replaced += 1;
             keep.clear();
         }
         self.carry = keep;
@@ -300,7 +343,10 @@ impl Decoder {
                     .unwrap_or(bytes.len() * 3 + 16),
             0,
         );
-        let (_, _, written, _) = decoder.decode_to_utf8(bytes, &mut out[start..], last);
+        let (_, _, written, had_errors) = decoder.decode_to_utf8(bytes, &mut out[start..], last);
+        if had_errors {
+            self.replaced += 1;
+        }
         out.truncate(start + written);
     }
 
@@ -392,6 +438,10 @@ pub struct RecordReader {
     record_line: u64,
     /// True between records (where blank lines are skipped).
     between: bool,
+    /// Quote characters in the record being read (odd: a quote is open).
+    quotes: usize,
+    /// Line where a quote was left open at the end of the input.
+    pub unterminated_quote: Option<u64>,
     output: Vec<u8>,
     out_len: usize,
     ends: Vec<usize>,
@@ -407,12 +457,19 @@ impl RecordReader {
             line: 1,
             record_line: 1,
             between: true,
+            quotes: 0,
+            unterminated_quote: None,
             output: vec![0; 4096],
             out_len: 0,
             ends: vec![0; 64],
             ends_len: 0,
             done: false,
         }
+    }
+
+    /// The line the reader has reached.
+    pub fn line(&self) -> u64 {
+        self.line
     }
 
     /// Reads every record completed by `input`, calling `on_record` for each.
@@ -440,6 +497,7 @@ impl RecordReader {
                 &mut self.ends[self.ends_len..],
             );
             self.line += count_byte(&input[..read], self.newline);
+            self.quotes += count_byte(&input[..read], b'"') as usize;
             input = &input[read..];
             self.out_len += written;
             self.ends_len += ended;
@@ -456,6 +514,9 @@ impl RecordReader {
     /// Ends the input: emits a last record that had no line terminator.
     pub fn finish(&mut self, on_record: &mut dyn FnMut(&Record<'_>)) {
         use csv_core::ReadRecordResult as R;
+        if !self.between && self.quotes % 2 == 1 {
+            self.unterminated_quote = Some(self.record_line);
+        }
         while !self.done {
             let (result, _, written, ended) = self.reader.read_record(
                 &[],
@@ -511,6 +572,7 @@ impl RecordReader {
         }
         self.out_len = 0;
         self.ends_len = 0;
+        self.quotes = 0;
         self.between = true;
     }
 }

@@ -69,6 +69,13 @@ pub enum ProblemReason {
     FieldCount { found: usize, expected: usize },
     /// The row repeats an earlier one (same order id, or same note and date).
     Duplicate { first_line: u64 },
+    /// Bytes that are not text in the file's encoding were replaced with �.
+    InvalidText,
+    /// A quote opened on this line is never closed: the rest of the file
+    /// ended up in one cell.
+    UnterminatedQuote,
+    /// The header row again (two exports joined into one file); skipped.
+    RepeatedHeader,
 }
 
 impl std::fmt::Display for ProblemReason {
@@ -83,6 +90,13 @@ impl std::fmt::Display for ProblemReason {
             ProblemReason::Duplicate { first_line } => {
                 write!(f, "duplicate of line {first_line}; counted once")
             }
+            ProblemReason::InvalidText => {
+                f.write_str("bytes that are not text in this encoding were replaced with �")
+            }
+            ProblemReason::UnterminatedQuote => f.write_str(
+                "a quote opened here is never closed; the rest of the file is in one cell",
+            ),
+            ProblemReason::RepeatedHeader => f.write_str("the header row again; skipped"),
         }
     }
 }
@@ -492,6 +506,7 @@ impl Importer {
                 rows_duplicate: 0,
                 seen: HashMap::new(),
                 cells: Vec::new(),
+                check_text: false,
             },
             decoder,
             plan,
@@ -522,10 +537,9 @@ impl Importer {
         }
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
-        self.decoder
-            .as_mut()
-            .expect("checked above")
-            .decode(bytes, false, &mut scratch);
+        let decoder = self.decoder.as_mut().expect("checked above");
+        decoder.decode(bytes, false, &mut scratch);
+        self.builder.check_text = decoder.replaced > 0;
         self.read_text(&scratch);
         self.scratch = scratch;
     }
@@ -561,9 +575,13 @@ impl Importer {
 
     /// Ends the file and returns what was read.
     pub fn finish(mut self) -> Import {
+        let mut dropped_tail = false;
         if let Some(decoder) = self.decoder.as_mut() {
+            let before = decoder.replaced;
             let mut tail = Vec::new();
             decoder.decode(&[], true, &mut tail);
+            dropped_tail = decoder.replaced > before && tail.is_empty();
+            self.builder.check_text = decoder.replaced > 0;
             if !tail.is_empty() {
                 self.read_text(&tail);
             }
@@ -579,6 +597,13 @@ impl Importer {
         reader.finish(&mut |record: &Record<'_>| {
             take_record(&plan, &mut builder, &mut records_seen, record);
         });
+        if let Some(line) = reader.unterminated_quote {
+            builder.problem(line, "", "", ProblemReason::UnterminatedQuote);
+        }
+        if dropped_tail {
+            // Half a character after the last line (a truncated UTF-16 file).
+            builder.problem(reader.line(), "", "", ProblemReason::InvalidText);
+        }
         let rows_read = builder.table.rows;
         Import {
             file,
@@ -606,6 +631,23 @@ fn take_record(plan: &Plan, builder: &mut Builder, records_seen: &mut usize, rec
     *records_seen += 1;
     if *records_seen <= plan.records_before_data {
         return;
+    }
+    if record.len() == plan.headers.len()
+        && record
+            .iter()
+            .zip(&plan.headers)
+            .all(|(cell, header)| trim(cell) == trim(header))
+    {
+        builder.problem(record.line, "", "", ProblemReason::RepeatedHeader);
+        return;
+    }
+    if builder.check_text {
+        for (column, cell) in record.iter().enumerate() {
+            if cell.contains('\u{FFFD}') {
+                let header = plan.headers.get(column).map_or("", String::as_str);
+                builder.problem(record.line, header, cell, ProblemReason::InvalidText);
+            }
+        }
     }
     builder.row(plan, record);
 }
@@ -636,6 +678,8 @@ struct Builder {
     seen: HashMap<String, u64>,
     /// The current row's cells (reused: no allocation per row).
     cells: Vec<(usize, Cell)>,
+    /// Look for replacement characters: the decoder had to make some.
+    check_text: bool,
 }
 
 impl Builder {
@@ -771,7 +815,11 @@ impl Builder {
                     key.push_str(trim(record.get(*column).unwrap_or_default()))
                 }
                 Some((_, Cell::Time(t))) => key.push_str(&t.to_string()),
-                _ => key.push('\u{0}'),
+                // A field the file lacks is not part of the key (one row
+                // per note); a key cell that is empty or unreadable cannot
+                // show that the row repeats another.
+                None => {}
+                Some(_) => return None,
             }
             key.push('\u{1}');
         }
@@ -790,7 +838,7 @@ fn trim(text: &str) -> &str {
         {
             text
         }
-        _ => text.trim(),
+        _ => text.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}'),
     }
 }
 
@@ -894,6 +942,13 @@ mod tests {
         assert_eq!(i.rows_duplicate, 1);
         assert_eq!(i.problems[0].message, "duplicate of line 2; counted once");
         assert_eq!(i.table.sum("revenue"), 100.0);
+    }
+
+    #[test]
+    fn a_per_note_export_without_dates_repeats_by_note_id_alone() {
+        let i = read("note_id,views\nn1,5\nn1,5\nn2,1\n");
+        assert_eq!(i.rows_read, 2);
+        assert_eq!(i.rows_duplicate, 1);
     }
 
     #[test]

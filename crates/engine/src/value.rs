@@ -33,7 +33,7 @@ pub fn fold_width(text: &str) -> std::borrow::Cow<'_, str> {
         text.chars()
             .map(|c| match c {
                 '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                '\u{3000}' => ' ',
+                '\u{3000}' | '\u{FEFF}' => ' ',
                 '\u{FFE5}' => '¥',
                 c => c,
             })
@@ -51,7 +51,8 @@ pub fn is_missing(text: &str) -> bool {
             return false;
         }
     }
-    let t = text.trim();
+    let folded = fold_width(text);
+    let t = folded.trim();
     t.is_empty()
         || matches!(
             t,
@@ -83,11 +84,15 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, ValueError> {
     } else if let Some(rest) = text.strip_prefix('+') {
         text = rest.trim_start();
     }
+    let before_currency = text.len();
     text = strip_currency(text);
-    // A sign may also follow the currency: `¥-12`.
-    if let Some(rest) = text.strip_prefix('-') {
-        negative = !negative;
-        text = rest.trim_start();
+    // A sign may also follow the currency (`¥-12`), but only then: `--5` is
+    // not a number.
+    if text.len() < before_currency {
+        if let Some(rest) = text.strip_prefix('-') {
+            negative = !negative;
+            text = rest.trim_start();
+        }
     }
 
     let mut scale = 1.0;
@@ -123,6 +128,10 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, ValueError> {
         return Err(ValueError::NotANumber);
     }
     let value = value * scale;
+    // `1e305亿` overflows only after scaling.
+    if !value.is_finite() {
+        return Err(ValueError::NotANumber);
+    }
     Ok(Some(if negative { -value } else { value }))
 }
 
@@ -202,11 +211,79 @@ pub fn parse_time(raw: &str, order: DayOrder) -> Result<Option<i64>, ValueError>
     }
     let (date_part, time_part) = split_date_time(text);
     let day = parse_date_part(date_part, order)?;
-    let seconds = match time_part {
-        Some(t) => parse_clock(t)?,
-        None => 0,
+    let (seconds, offset) = match time_part {
+        Some(t) => parse_time_of_day(t)?,
+        None => (0, None),
     };
-    Ok(Some(day.timestamp() + seconds))
+    let local = day.timestamp() + seconds;
+    // A time with a zone is moved to China's wall clock, like Unix time.
+    Ok(Some(match offset {
+        Some(offset) => local - offset + UNIX_TO_CHINA_SECONDS,
+        None => local,
+    }))
+}
+
+/// A clock time with an optional 12-hour marker (`下午 02:30`, `2:30 PM`)
+/// and an optional zone (`Z`, `+08:00`, `-0500`): seconds after midnight and
+/// the zone's offset from UTC in seconds.
+fn parse_time_of_day(text: &str) -> Result<(i64, Option<i64>), ValueError> {
+    let mut t = text.trim();
+    let mut meridiem: Option<bool> = None; // Some(true) = afternoon
+    for (word, pm) in [
+        ("上午", false),
+        ("凌晨", false),
+        ("早上", false),
+        ("下午", true),
+        ("晚上", true),
+        ("傍晚", true),
+    ] {
+        if let Some(rest) = t.strip_prefix(word) {
+            meridiem = Some(pm);
+            t = rest.trim_start();
+        }
+    }
+    let upper = t.to_ascii_uppercase();
+    for (word, pm) in [("AM", false), ("PM", true), ("A.M.", false), ("P.M.", true)] {
+        if upper.ends_with(word) {
+            meridiem = Some(pm);
+            t = t[..t.len() - word.len()].trim_end();
+            break;
+        }
+    }
+    let mut offset = None;
+    if let Some(rest) = t.strip_suffix(['Z', 'z']) {
+        offset = Some(0);
+        t = rest;
+    } else if let Some(sign_at) = t.rfind(['+', '-']).filter(|&i| i > 0) {
+        let zone = &t[sign_at + 1..];
+        let digits: String = zone.chars().filter(|c| *c != ':').collect();
+        if !(digits.len() == 2 || digits.len() == 4) || !digits.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(ValueError::NotATime);
+        }
+        let hours: i64 = digits[..2].parse().map_err(|_| ValueError::NotATime)?;
+        let minutes: i64 = if digits.len() == 4 {
+            digits[2..].parse().map_err(|_| ValueError::NotATime)?
+        } else {
+            0
+        };
+        let sign = if t.as_bytes()[sign_at] == b'-' { -1 } else { 1 };
+        offset = Some(sign * (hours * 3600 + minutes * 60));
+        t = &t[..sign_at];
+    }
+    let mut seconds = parse_clock(t)?;
+    if let Some(pm) = meridiem {
+        let hour = seconds / 3600;
+        if hour == 0 || hour > 12 {
+            return Err(ValueError::NotATime);
+        }
+        if pm && hour < 12 {
+            seconds += 12 * 3600;
+        } else if !pm && hour == 12 {
+            seconds -= 12 * 3600;
+        }
+    }
+    Ok((seconds, offset))
 }
 
 /// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS` (space or
@@ -470,6 +547,52 @@ mod tests {
         assert_eq!(
             parse_time("1772668800000", DayOrder::DayFirst),
             Ok(at(2026, 3, 5, 8, 0, 0))
+        );
+    }
+
+    #[test]
+    fn twelve_hour_clocks_in_chinese_and_english() {
+        let o = DayOrder::DayFirst;
+        assert_eq!(
+            parse_time("2026/3/5 下午 02:30:00", o),
+            Ok(at(2026, 3, 5, 14, 30, 0))
+        );
+        assert_eq!(
+            parse_time("2026/3/5 上午 11:05", o),
+            Ok(at(2026, 3, 5, 11, 5, 0))
+        );
+        assert_eq!(
+            parse_time("2026-03-05 2:30 PM", o),
+            Ok(at(2026, 3, 5, 14, 30, 0))
+        );
+        assert_eq!(
+            parse_time("2026-03-05 12:10 AM", o),
+            Ok(at(2026, 3, 5, 0, 10, 0))
+        );
+        assert_eq!(
+            parse_time("2026-03-05 13:10 PM", o),
+            Err(ValueError::NotATime)
+        );
+    }
+
+    #[test]
+    fn zoned_times_move_to_china_time() {
+        let o = DayOrder::DayFirst;
+        assert_eq!(
+            parse_time("2026-03-05T04:30:15Z", o),
+            Ok(at(2026, 3, 5, 12, 30, 15))
+        );
+        assert_eq!(
+            parse_time("2026-03-05T12:30:15+08:00", o),
+            Ok(at(2026, 3, 5, 12, 30, 15))
+        );
+        assert_eq!(
+            parse_time("2026-03-05 06:30:15+0200", o),
+            Ok(at(2026, 3, 5, 12, 30, 15))
+        );
+        assert_eq!(
+            parse_time("2026-03-04T23:30:00-05:00", o),
+            Ok(at(2026, 3, 5, 12, 30, 0))
         );
     }
 
