@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check, in the order that fails fastest: formatting, the engine's
 # dependency boundary, clippy (native and wasm32, warnings denied), native
-# tests (engine, CLI, chart drawing), browser-side tests in headless Chromium,
+# tests (engine, CLI, chart drawing, import corpus and properties), a bounded
+# fuzzing run, browser-side tests in headless Chromium,
 # the release build, and the end-to-end suite against it.
 # Installs what is missing first (scripts/setup.sh).
 set -euo pipefail
@@ -28,6 +29,9 @@ cargo clippy -p xhs-roi-web --all-targets --target wasm32-unknown-unknown --lock
 
 step "native tests: engine, CLI, chart drawing"
 cargo test --workspace --locked
+
+step "fuzzing the importer and the value parsers (bounded: 30 s a target)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}" scripts/fuzz.sh
 
 step "browser-side tests (wasm-bindgen-test in headless Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

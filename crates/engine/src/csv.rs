@@ -611,6 +611,11 @@ impl<'r> Record<'r> {
         self.ends.is_empty()
     }
 
+    /// The whole record's text, fields run together.
+    pub fn text(&self) -> &'r str {
+        self.text
+    }
+
     /// Field `i` as text (invalid UTF-8 was replaced with U+FFFD, never dropped).
     pub fn get(&self, i: usize) -> Option<&'r str> {
         let end = *self.ends.get(i)?;

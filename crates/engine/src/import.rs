@@ -506,7 +506,6 @@ impl Importer {
                 rows_duplicate: 0,
                 seen: HashMap::new(),
                 cells: Vec::new(),
-                check_text: false,
             },
             decoder,
             plan,
@@ -539,7 +538,6 @@ impl Importer {
         scratch.clear();
         let decoder = self.decoder.as_mut().expect("checked above");
         decoder.decode(bytes, false, &mut scratch);
-        self.builder.check_text = decoder.replaced > 0;
         self.read_text(&scratch);
         self.scratch = scratch;
     }
@@ -581,7 +579,6 @@ impl Importer {
             let mut tail = Vec::new();
             decoder.decode(&[], true, &mut tail);
             dropped_tail = decoder.replaced > before && tail.is_empty();
-            self.builder.check_text = decoder.replaced > 0;
             if !tail.is_empty() {
                 self.read_text(&tail);
             }
@@ -641,7 +638,9 @@ fn take_record(plan: &Plan, builder: &mut Builder, records_seen: &mut usize, rec
         builder.problem(record.line, "", "", ProblemReason::RepeatedHeader);
         return;
     }
-    if builder.check_text {
+    // A replacement character means text was lost: the decoder replaced
+    // bytes that are not text, or the file already carried the damage.
+    if record.text().contains('\u{FFFD}') {
         for (column, cell) in record.iter().enumerate() {
             if cell.contains('\u{FFFD}') {
                 let header = plan.headers.get(column).map_or("", String::as_str);
@@ -678,8 +677,6 @@ struct Builder {
     seen: HashMap<String, u64>,
     /// The current row's cells (reused: no allocation per row).
     cells: Vec<(usize, Cell)>,
-    /// Look for replacement characters: the decoder had to make some.
-    check_text: bool,
 }
 
 impl Builder {

@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// Import speed, measured on the same files in one run:
+//   - the CLI, natively (`xhs-roi import FILE --json`);
+//   - the app in headless Chromium: file chosen -> columns ready in the
+//     import worker (the page's User Timing measures xhs-sniff + xhs-import);
+//   - PapaParse and uDSV parsing the same file in the same browser
+//     (file.text() then parse, typed values, on the page's main thread);
+// and the renderer's peak memory during the app's import.
+//
+// Usage: node scripts/make-bench-data.mjs && node scripts/bench-import.mjs [--runs 3]
+// (after `trunk build --release` and `cargo build --release -p xhs-roi-cli`).
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync, existsSync, readdirSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { startServer } from '../tests/e2e/support/server.mjs';
+import { cliBinary, launchBrowser, openApp, repoRoot, waitForDashboard } from '../tests/e2e/support/browser.mjs';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
+const runs = Number(values.runs);
+const FILES = ['bench-data/touchpoints-1m.csv', 'bench-data/notes-50k.csv'].map((f) => path.join(repoRoot, f));
+for (const file of FILES) {
+  if (!existsSync(file)) {
+    console.error(`${file} is missing: run node scripts/make-bench-data.mjs first`);
+    process.exit(2);
+  }
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mb = (bytes) => bytes / 1e6;
+
+function cliSeconds(file) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    execFileSync(cliBinary(), ['import', file, '--json'], { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
+    times.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  return median(times);
+}
+
+/** Pids of the browser's processes (renderers, GPU, utility). */
+function descendants(root) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {}
+  }
+  const out = [];
+  const walk = (pid) => (children.get(pid) ?? []).forEach((c) => { out.push(c); walk(c); });
+  walk(root);
+  return out;
+}
+
+function status(pid, key) {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(key));
+    return Number(line.split(/\s+/)[1]) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+async function appRun(browser, server, file) {
+  const { context, page } = await openApp(browser, server.baseUrl);
+  await waitForDashboard(page);
+  const pids = descendants(process.pid);
+  const before = new Map(pids.map((pid) => [pid, status(pid, 'VmRSS')]));
+  await page.setInputFiles('input[type="file"][data-testid="file-input"]', file);
+  await page.waitForSelector('[data-testid="preview"]', { timeout: 60_000 });
+  await page.click('[data-testid="confirm-import"]');
+  await page.waitForFunction(() => performance.getEntriesByName('xhs-import').length > 0, null, { timeout: 120_000 });
+  const [sniff, importMs] = await page.evaluate(() => [
+    performance.getEntriesByName('xhs-sniff')[0].duration,
+    performance.getEntriesByName('xhs-import')[0].duration,
+  ]);
+  // Peak RSS growth of the renderer that did the work (the worker lives in it).
+  let peakGrowth = 0;
+  for (const pid of descendants(process.pid)) {
+    peakGrowth = Math.max(peakGrowth, status(pid, 'VmHWM') - (before.get(pid) ?? 0));
+  }
+  await context.close();
+  return { seconds: (sniff + importMs) / 1000, peakGrowth };
+}
+
+/** A page that parses a chosen file with PapaParse and uDSV. */
+function comparePage() {
+  const papa = readFileSync(path.join(repoRoot, 'node_modules/papaparse/papaparse.min.js'));
+  const udsv = readFileSync(path.join(repoRoot, 'node_modules/udsv/dist/uDSV.iife.min.js'));
+  const html = `<!doctype html><meta charset=utf-8><input type=file id=f><script src=papa.js></script><script src=udsv.js></script>
+<script>
+window.parseWith = async (lib) => {
+  const file = document.getElementById('f').files[0];
+  const start = performance.now();
+  const text = await file.text();
+  let rows;
+  if (lib === 'papaparse') {
+    rows = Papa.parse(text, { header: true, dynamicTyping: true, skipEmptyLines: true }).data.length;
+  } else {
+    const schema = uDSV.inferSchema(text);
+    const cols = uDSV.initParser(schema).typedCols(text);
+    rows = cols[0].length;
+  }
+  return { ms: performance.now() - start, rows };
+};
+</script>`;
+  const server = http.createServer((req, res) => {
+    const body = { '/': html, '/papa.js': papa, '/udsv.js': udsv }[req.url];
+    res.writeHead(body ? 200 : 404, { 'content-type': req.url.endsWith('.js') ? 'text/javascript' : 'text/html' });
+    res.end(body ?? '');
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function libSeconds(browser, url, file, lib) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.setInputFiles('#f', file);
+    const { ms } = await page.evaluate((l) => window.parseWith(l), lib);
+    times.push(ms / 1000);
+    await context.close();
+  }
+  return median(times);
+}
+
+const browser = await launchBrowser();
+const server = await startServer();
+const compare = await comparePage();
+const compareUrl = `http://127.0.0.1:${compare.address().port}/`;
+
+console.log('## Import speed\n');
+console.log(`Machine: ${os.cpus()[0].model} x ${os.cpus().length}; Chromium ${browser.version()}; median of ${runs} runs.\n`);
+console.log('| File | Size | CLI native | App (worker) | PapaParse | uDSV | App vs PapaParse | App vs uDSV | App peak memory |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const file of FILES) {
+  const size = statSync(file).size;
+  const cli = cliSeconds(file);
+  const app = [];
+  for (let i = 0; i < runs; i++) app.push(await appRun(browser, server, file));
+  const appSeconds = median(app.map((r) => r.seconds));
+  const peak = Math.max(...app.map((r) => r.peakGrowth));
+  const papa = await libSeconds(browser, compareUrl, file, 'papaparse');
+  const udsv = await libSeconds(browser, compareUrl, file, 'udsv');
+  const rate = (s) => `${s.toFixed(3)} s (${(mb(size) / s).toFixed(0)} MB/s)`;
+  console.log(
+    `| ${path.basename(file)} | ${mb(size).toFixed(1)} MB | ${rate(cli)} | ${rate(appSeconds)} | ${rate(papa)} | ${rate(udsv)} | ${(papa / appSeconds).toFixed(1)}x | ${(udsv / appSeconds).toFixed(1)}x | ${mb(peak).toFixed(0)} MB (${(peak / size).toFixed(2)}x file) |`,
+  );
+}
+await browser.close();
+await server.close();
+compare.close();
