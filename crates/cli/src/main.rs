@@ -33,6 +33,8 @@ enum Command {
     Attribute(attribute::AttributeArgs),
     /// Reads one file as the app would: kind, encoding, columns, problems and totals.
     Import(import_cmd::ImportArgs),
+    /// Prints docs/fields.md: every table kind, field and header alias.
+    Fields,
     /// Writes the seeded demo dataset (the files in public/demo/).
     Demo {
         /// Folder to write notes.csv, costs.csv, orders.csv, touchpoints.csv and kols.csv into.
@@ -106,6 +108,10 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import(args) => import_cmd::run(&args).map_err(CliError::Message),
         Command::Attribute(args) => attribute::run(&args).map_err(CliError::Message),
         Command::Demo { out, seed } => write_demo(&out, seed),
+        Command::Fields => {
+            print!("{}", xhs_roi_engine::schema::fields_markdown());
+            Ok(())
+        }
     }
 }
 

@@ -241,3 +241,12 @@ fn import_reads_the_demo_touchpoints_without_a_problem() {
     assert_eq!(json["problem_count"], 0);
     assert!(json["rows_read"].as_u64().unwrap() > 10_000);
 }
+
+#[test]
+fn docs_fields_md_matches_the_schema() {
+    let published = std::fs::read_to_string(repo().join("docs/fields.md")).unwrap();
+    assert!(
+        published == xhs_roi_engine::schema::fields_markdown(),
+        "docs/fields.md is out of date: run `cargo run -p xhs-roi-cli -- fields > docs/fields.md`"
+    );
+}
