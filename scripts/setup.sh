@@ -5,6 +5,7 @@
 #   wasm32 target, clippy, rustfmt          rustup
 #   trunk 0.21.14                           cargo install (~7 min once)
 #   wasm-bindgen-cli = Cargo.lock's version cargo install (~3 min once)
+#   cargo-fuzz                              cargo install (~2 min once)
 #   chromium, chromium-driver               apt (Debian)
 #   playwright-core, wasm-opt 123 (binaryen) npm ci (package-lock.json)
 set -euo pipefail
@@ -44,6 +45,12 @@ fi
 if ! grep -q "wasm_bindgen = \"$WASM_BINDGEN_VERSION\"" Trunk.toml; then
   echo "setup: Trunk.toml pins a wasm-bindgen other than Cargo.lock's $WASM_BINDGEN_VERSION; update [tools]" >&2
   exit 1
+fi
+
+# cargo-fuzz for the bounded fuzzing run of the test command.
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  say "installing cargo-fuzz"
+  cargo install cargo-fuzz --locked
 fi
 
 # A browser for the end-to-end and browser-side tests (never a downloaded one).
