@@ -783,7 +783,10 @@ pub fn fields_markdown() -> String {
          is rejected and listed.\n",
     );
     for kind in Kind::ALL {
-        out.push_str(&format!("\n## {}\n\n| field | type | required | header spellings |\n|---|---|---|---|\n", kind.name()));
+        out.push_str(&format!(
+            "\n## {}\n\n| field | type | required | header spellings |\n|---|---|---|---|\n",
+            kind.name()
+        ));
         for f in kind.fields() {
             let ty = match f.ty {
                 FieldType::Text => "text",
@@ -905,23 +908,90 @@ impl CostCategory {
         [
             (
                 CostCategory::Content,
-                &["content", "content creation", "production", "creative", "内容", "内容制作", "内容创作", "制作", "拍摄", "设计", "文案"],
+                &[
+                    "content",
+                    "content creation",
+                    "production",
+                    "creative",
+                    "内容",
+                    "内容制作",
+                    "内容创作",
+                    "制作",
+                    "拍摄",
+                    "设计",
+                    "文案",
+                ],
             ),
             (
                 CostCategory::Kol,
-                &["kol", "koc", "kol fee", "kol/koc", "kol/koc fees", "influencer", "creator fee", "达人", "达人合作", "达人费用", "博主", "博主合作", "kol合作", "koc合作", "蒲公英", "达人佣金"],
+                &[
+                    "kol",
+                    "koc",
+                    "kol fee",
+                    "kol/koc",
+                    "kol/koc fees",
+                    "influencer",
+                    "creator fee",
+                    "达人",
+                    "达人合作",
+                    "达人费用",
+                    "博主",
+                    "博主合作",
+                    "kol合作",
+                    "koc合作",
+                    "蒲公英",
+                    "达人佣金",
+                ],
             ),
             (
                 CostCategory::Paid,
-                &["paid", "paid promotion", "ads", "advertising", "promotion", "media", "投放", "广告", "付费推广", "推广", "聚光", "薯条", "信息流"],
+                &[
+                    "paid",
+                    "paid promotion",
+                    "ads",
+                    "advertising",
+                    "promotion",
+                    "media",
+                    "投放",
+                    "广告",
+                    "付费推广",
+                    "推广",
+                    "聚光",
+                    "薯条",
+                    "信息流",
+                ],
             ),
             (
                 CostCategory::Agency,
-                &["agency", "staff", "agency/staff", "people", "retainer", "代理", "代理费", "代运营", "人员", "人力", "服务费", "agency费用"],
+                &[
+                    "agency",
+                    "staff",
+                    "agency/staff",
+                    "people",
+                    "retainer",
+                    "代理",
+                    "代理费",
+                    "代运营",
+                    "人员",
+                    "人力",
+                    "服务费",
+                    "agency费用",
+                ],
             ),
             (
                 CostCategory::Technology,
-                &["technology", "tech", "tools", "software", "saas", "技术", "工具", "软件", "系统", "数据工具"],
+                &[
+                    "technology",
+                    "tech",
+                    "tools",
+                    "software",
+                    "saas",
+                    "技术",
+                    "工具",
+                    "软件",
+                    "系统",
+                    "数据工具",
+                ],
             ),
         ]
     }
