@@ -31,7 +31,7 @@ step "native tests: engine, CLI, chart drawing"
 cargo test --workspace --locked
 
 step "fuzzing the importer and the value parsers (bounded: 30 s a target)"
-FUZZ_SECONDS="${FUZZ_SECONDS:-30}" scripts/fuzz.sh
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}" FUZZ_MINIMIZE=0 scripts/fuzz.sh
 
 step "browser-side tests (wasm-bindgen-test in headless Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

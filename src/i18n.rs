@@ -203,6 +203,9 @@ pub static EN: Texts = Texts {
             "a quote opened here is never closed; the rest of the file is in one cell".into()
         }
         ProblemReason::RepeatedHeader => "the header row again; skipped".into(),
+        ProblemReason::DuplicateAcrossFiles { first_line } => {
+            format!("repeats line {first_line} of an earlier file; counted once")
+        }
     },
     problem_line: |line, column, value, reason| format!("line {line} · {column} · “{value}” · {reason}"),
     fetch_failed: "the demo file could not be loaded from this site",
@@ -336,6 +339,9 @@ pub static ZH: Texts = Texts {
             "此处的引号没有闭合；文件其余内容都落入了同一个单元格".into()
         }
         ProblemReason::RepeatedHeader => "重复的表头行；已跳过".into(),
+        ProblemReason::DuplicateAcrossFiles { first_line } => {
+            format!("与之前文件的第 {first_line} 行重复；只计一次")
+        }
     },
     problem_line: |line, column, value, reason| {
         format!("第 {line} 行 · {column} · “{value}” · {reason}")
@@ -506,6 +512,7 @@ mod tests {
             ProblemReason::InvalidText,
             ProblemReason::UnterminatedQuote,
             ProblemReason::RepeatedHeader,
+            ProblemReason::DuplicateAcrossFiles { first_line: 3 },
         ];
         for reason in reasons {
             assert_eq!((EN.problem_reason)(&reason), reason.to_string());

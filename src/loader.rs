@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use xhs_roi_engine::import::Sniffed;
-use xhs_roi_engine::{import, Dataset, Import, ImportOptions, Kind};
+use xhs_roi_engine::{import, Dataset, Import, ImportOptions, Kind, Problem, ProblemReason};
 
 use crate::import_client::{self, WorkerEvent};
 use crate::state::{
@@ -324,8 +324,29 @@ fn apply_imports(state: AppState, imports: Vec<Import>) {
             clear(&mut dataset, imported.kind);
             files.retain(|f| f.kind != imported.kind);
         }
-        files.push(summary(&imported));
-        place(&mut dataset, imported);
+        let mut file = summary(&imported);
+        let repeated = place(&mut dataset, imported);
+        if !repeated.is_empty() {
+            // Overlapping monthly exports: each repeated row counted once.
+            let mut problems = (*file.problems).clone();
+            for &(line, first_line) in &repeated {
+                let reason = ProblemReason::DuplicateAcrossFiles {
+                    first_line: u64::from(first_line),
+                };
+                problems.push(Problem {
+                    line: u64::from(line),
+                    column: String::new(),
+                    value: String::new(),
+                    message: reason.to_string(),
+                    reason,
+                });
+            }
+            file.problems = Arc::new(problems);
+            file.rows_read -= repeated.len();
+            file.rows_duplicate += repeated.len();
+            file.problem_count += repeated.len();
+        }
+        files.push(file);
     }
     state.loaded.set(Some(Loaded {
         dataset: Arc::new(dataset),
@@ -349,12 +370,15 @@ fn clear(dataset: &mut Dataset, kind: Kind) {
     }
 }
 
-/// Puts a table in its place, appending to one of the same kind.
-fn place(dataset: &mut Dataset, imported: Import) {
-    if let Some(slot) = slot(dataset, imported.kind) {
-        match slot {
-            Some(table) => table.append(&imported.table),
-            None => *slot = Some(imported.table),
+/// Puts a table in its place, appending to one of the same kind; returns
+/// the rows skipped as repeats of rows already there.
+fn place(dataset: &mut Dataset, imported: Import) -> Vec<(u32, u32)> {
+    match slot(dataset, imported.kind) {
+        Some(Some(table)) => table.append_unique(&imported.table),
+        Some(slot) => {
+            *slot = Some(imported.table);
+            Vec::new()
         }
+        None => Vec::new(),
     }
 }

@@ -204,6 +204,8 @@ fn write_table(w: &mut Writer, table: &Table) {
             }
         }
     }
+    w.len(table.lines.len());
+    table.lines.iter().for_each(|&l| w.u32(l));
 }
 
 fn read_table(r: &mut Reader<'_>) -> Result<Table, CodecError> {
@@ -248,10 +250,13 @@ fn read_table(r: &mut Reader<'_>) -> Result<Table, CodecError> {
         };
         columns.push(column);
     }
+    let n = r.len()?;
+    let lines = (0..n).map(|_| r.u32()).collect::<Result<Vec<_>, _>>()?;
     Ok(Table {
         kind,
         rows,
         columns,
+        lines,
     })
 }
 
@@ -278,6 +283,10 @@ fn write_reason(w: &mut Writer, reason: &ProblemReason) {
         ProblemReason::InvalidText => w.u8(5),
         ProblemReason::UnterminatedQuote => w.u8(6),
         ProblemReason::RepeatedHeader => w.u8(7),
+        ProblemReason::DuplicateAcrossFiles { first_line } => {
+            w.u8(8);
+            w.u64(first_line);
+        }
     }
 }
 
@@ -291,6 +300,12 @@ fn read_reason(r: &mut Reader<'_>) -> Result<ProblemReason, CodecError> {
             expected: r.number()?,
         },
         4 => ProblemReason::Duplicate {
+            first_line: r.u64()?,
+        },
+        5 => ProblemReason::InvalidText,
+        6 => ProblemReason::UnterminatedQuote,
+        7 => ProblemReason::RepeatedHeader,
+        8 => ProblemReason::DuplicateAcrossFiles {
             first_line: r.u64()?,
         },
         _ => return Err(CodecError("problem reason")),
@@ -628,6 +643,37 @@ mod tests {
         assert_eq!(decoded.plan, original.plan);
         assert_eq!(decoded.preview, original.preview);
         assert_eq!(decoded.above_header, original.above_header);
+    }
+
+    #[test]
+    fn every_problem_reason_survives_the_round_trip() {
+        let reasons = [
+            ProblemReason::Unreadable(ValueError::NotANumber),
+            ProblemReason::RequiredUnreadable(ValueError::UnknownCategory),
+            ProblemReason::RequiredMissing,
+            ProblemReason::FieldCount {
+                found: 2,
+                expected: 3,
+            },
+            ProblemReason::Duplicate { first_line: 9 },
+            ProblemReason::InvalidText,
+            ProblemReason::UnterminatedQuote,
+            ProblemReason::RepeatedHeader,
+            ProblemReason::DuplicateAcrossFiles { first_line: 4 },
+        ];
+        let mut original = import("t.csv", TEXT.as_bytes(), &ImportOptions::default()).unwrap();
+        original.problems = reasons
+            .iter()
+            .map(|&reason| Problem {
+                line: 1,
+                column: "c".into(),
+                value: "v".into(),
+                message: reason.to_string(),
+                reason,
+            })
+            .collect();
+        let decoded = decode_import(&encode_import(&original)).unwrap();
+        assert_eq!(decoded.problems, original.problems);
     }
 
     #[test]

@@ -76,6 +76,9 @@ pub enum ProblemReason {
     UnterminatedQuote,
     /// The header row again (two exports joined into one file); skipped.
     RepeatedHeader,
+    /// The row repeats one of an earlier file of the same kind (monthly
+    /// exports that overlap).
+    DuplicateAcrossFiles { first_line: u64 },
 }
 
 impl std::fmt::Display for ProblemReason {
@@ -97,6 +100,12 @@ impl std::fmt::Display for ProblemReason {
                 "a quote opened here is never closed; the rest of the file is in one cell",
             ),
             ProblemReason::RepeatedHeader => f.write_str("the header row again; skipped"),
+            ProblemReason::DuplicateAcrossFiles { first_line } => {
+                write!(
+                    f,
+                    "repeats line {first_line} of an earlier file; counted once"
+                )
+            }
         }
     }
 }
@@ -790,6 +799,9 @@ impl Builder {
         }
         self.cells = cells;
         self.table.rows += 1;
+        self.table
+            .lines
+            .push(u32::try_from(line).unwrap_or(u32::MAX));
         if self.problem_count > problems_before {
             self.rows_with_problems += 1;
         }

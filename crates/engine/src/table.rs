@@ -175,6 +175,9 @@ pub struct Table {
     pub kind: Kind,
     pub rows: usize,
     pub columns: Vec<Column>,
+    /// The 1-based line each row starts on in its file, so a problem found
+    /// after the import (a duplicate across monthly files) can name it.
+    pub lines: Vec<u32>,
 }
 
 impl Table {
@@ -196,6 +199,7 @@ impl Table {
             kind,
             rows: 0,
             columns,
+            lines: Vec::new(),
         }
     }
 
@@ -240,6 +244,95 @@ impl Table {
             .unwrap_or(0.0)
     }
 
+    /// The key two rows share when one repeats the other: the same order id,
+    /// or the same note on the same date. A field the table lacks is not
+    /// part of the key; an empty key cell means the row cannot be shown to
+    /// repeat another (`None`).
+    pub fn row_key(&self, row: usize) -> Option<String> {
+        let names: &[&str] = match self.kind {
+            Kind::Orders => &["order_id"],
+            Kind::Notes => &["note_id", "date"],
+            _ => return None,
+        };
+        let mut key = String::new();
+        for name in names {
+            match self.column(name) {
+                Column::Absent => {}
+                Column::Text(c) => key.push_str(c.get(row)?),
+                Column::Time(v) if v[row] != MISSING_TIME => key.push_str(&v[row].to_string()),
+                _ => return None,
+            }
+            key.push('\u{1}');
+        }
+        Some(key)
+    }
+
+    /// Appends `other` but skips its rows that repeat a row already here.
+    /// Returns `(line in other, line here)` for each row skipped.
+    pub fn append_unique(&mut self, other: &Table) -> Vec<(u32, u32)> {
+        let mut seen: HashMap<String, u32> = HashMap::new();
+        for row in 0..self.rows {
+            if let Some(key) = self.row_key(row) {
+                seen.entry(key)
+                    .or_insert(self.lines.get(row).copied().unwrap_or(0));
+            }
+        }
+        let mut keep = vec![true; other.rows];
+        let mut skipped = Vec::new();
+        for (row, slot) in keep.iter_mut().enumerate() {
+            let Some(key) = other.row_key(row) else {
+                continue;
+            };
+            let line = other.lines.get(row).copied().unwrap_or(0);
+            match seen.get(&key) {
+                Some(&first) => {
+                    *slot = false;
+                    skipped.push((line, first));
+                }
+                None => {
+                    seen.insert(key, line);
+                }
+            }
+        }
+        if skipped.is_empty() {
+            self.append(other);
+        } else {
+            self.append(&other.filtered(&keep));
+        }
+        skipped
+    }
+
+    /// The rows whose flag is true.
+    pub fn filtered(&self, keep: &[bool]) -> Table {
+        fn pick<T: Clone>(values: &[T], keep: &[bool]) -> Vec<T> {
+            values
+                .iter()
+                .zip(keep)
+                .filter(|(_, &k)| k)
+                .map(|(v, _)| v.clone())
+                .collect()
+        }
+        let columns = self
+            .columns
+            .iter()
+            .map(|c| match c {
+                Column::Absent => Column::Absent,
+                Column::Text(t) => Column::Text(TextColumn::from_parts(
+                    t.dictionary().to_vec(),
+                    pick(t.codes(), keep),
+                )),
+                Column::Number(v) => Column::Number(pick(v, keep)),
+                Column::Time(v) => Column::Time(pick(v, keep)),
+            })
+            .collect();
+        Table {
+            kind: self.kind,
+            rows: keep.iter().filter(|&&k| k).count(),
+            columns,
+            lines: pick(&self.lines, keep),
+        }
+    }
+
     /// Appends another table of the same kind (monthly exports of one report).
     /// A field present in only one of the two becomes present, missing in the other's rows.
     pub fn append(&mut self, other: &Table) {
@@ -259,6 +352,7 @@ impl Table {
             }
         }
         self.rows += other.rows;
+        self.lines.extend_from_slice(&other.lines);
     }
 }
 
@@ -295,6 +389,36 @@ mod tests {
         t.rows = 3;
         assert_eq!(t.sum("conversions"), 3.5);
         assert_eq!(t.sum("value"), 0.0);
+    }
+
+    fn orders(text: &str) -> Table {
+        crate::import::import("o.csv", text.as_bytes(), &crate::ImportOptions::default())
+            .unwrap()
+            .table
+    }
+
+    #[test]
+    fn overlapping_monthly_exports_count_a_repeated_order_once() {
+        let mut march = orders("order_id,time,revenue\no1,2026-03-30,10\no2,2026-03-31,20\n");
+        let april = orders("order_id,time,revenue\no2,2026-03-31,20\no3,2026-04-01,30\n");
+        let skipped = march.append_unique(&april);
+        assert_eq!(skipped, vec![(2, 3)]);
+        assert_eq!(march.rows, 3);
+        assert_eq!(march.sum("revenue"), 60.0);
+        assert_eq!(march.lines, vec![2, 3, 3]);
+    }
+
+    #[test]
+    fn notes_repeat_only_on_the_same_note_and_date() {
+        let notes = |t: &str| {
+            crate::import::import("n.csv", t.as_bytes(), &crate::ImportOptions::default())
+                .unwrap()
+                .table
+        };
+        let mut a = notes("note_id,date,views\nn1,2026-03-01,5\n");
+        let b = notes("note_id,date,views\nn1,2026-03-01,5\nn1,2026-03-02,7\n");
+        assert_eq!(a.append_unique(&b).len(), 1);
+        assert_eq!(a.sum("views"), 12.0);
     }
 
     #[test]
