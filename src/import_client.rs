@@ -47,13 +47,15 @@ thread_local! {
     static NEXT_ID: RefCell<u32> = const { RefCell::new(1) };
 }
 
-const READ_ERRORS: [ReadError; 6] = [
+const READ_ERRORS: [ReadError; 8] = [
     ReadError::Empty,
     ReadError::Pdf,
     ReadError::Binary,
     ReadError::Zip,
     ReadError::UnknownEncoding,
     ReadError::NoHeader,
+    ReadError::Xls,
+    ReadError::DamagedWorkbook,
 ];
 
 const WORKER_URL: &str = "import-worker-loader.js";
@@ -211,6 +213,24 @@ fn run_on_page(
         };
         let bytes = Uint8Array::new(&buffer).to_vec();
         let name = file.name();
+        let workbook = match import::sniff_workbook(&name, &bytes, &options) {
+            Ok(w) => w,
+            Err(e) => {
+                on_event(WorkerEvent::Failed(e));
+                return;
+            }
+        };
+        if let Some((sniffed, csv)) = workbook {
+            let event = if import {
+                let mut importer = import::Importer::new(&name, sniffed.plan);
+                importer.feed(&csv);
+                WorkerEvent::Done(importer.finish())
+            } else {
+                WorkerEvent::Sniffed(sniffed)
+            };
+            on_event(event);
+            return;
+        }
         let head = &bytes[..bytes.len().min(import::SNIFF_BYTES)];
         // This fallback has no GB18030 decoder; the worker uses the browser's.
         let sniffed = import::detect(&name, head).and_then(|encoding| {

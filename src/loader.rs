@@ -241,6 +241,7 @@ fn import_next(state: AppState, mut queue: Vec<Pending>, mut done: Vec<Import>) 
                 .collect(),
         ),
         day_order: pending.options.day_order,
+        sheet: (!sniffed.sheets.is_empty()).then_some(sniffed.sheet),
     };
     let signature = plan.header_signature();
     let started = js_sys::Date::now();

@@ -24,7 +24,7 @@ mod worker {
     use xhs_roi_engine::import::{
         self, ImportError, ImportOptions, Importer, Sniffed, SNIFF_BYTES,
     };
-    use xhs_roi_engine::{Kind, Table};
+    use xhs_roi_engine::{xlsx, Kind, Table};
 
     thread_local! {
         /// Tables too big to be worth copying to the page, by kind. A new
@@ -42,13 +42,15 @@ mod worker {
     const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
     const PROGRESS_EVERY_MS: f64 = 100.0;
 
-    const READ_ERRORS: [ReadError; 6] = [
+    const READ_ERRORS: [ReadError; 8] = [
         ReadError::Empty,
         ReadError::Pdf,
         ReadError::Binary,
         ReadError::Zip,
         ReadError::UnknownEncoding,
         ReadError::NoHeader,
+        ReadError::Xls,
+        ReadError::DamagedWorkbook,
     ];
 
     fn scope() -> DedicatedWorkerGlobalScope {
@@ -132,6 +134,28 @@ mod worker {
         let name = file.name();
         let reader = FileReaderSync::new()?;
         let total = file.size();
+        // An Excel workbook: read it whole (a zip's directory is at its end),
+        // turn the sheet into CSV and read that like any other file.
+        let magic = read_slice(&reader, &file, 0.0, total.min(4.0))?;
+        if xlsx::is_zip(&magic) {
+            let all = read_slice(&reader, &file, 0.0, total)?;
+            let (sniffed, csv) = match import::sniff_workbook(&name, &all, &options) {
+                Ok(Some(workbook)) => workbook,
+                Ok(None) => unreachable!("the bytes start like a zip"),
+                Err(e) => {
+                    fail(id, &e);
+                    return Ok(());
+                }
+            };
+            if tag == "sniff" {
+                post_bytes("sniffed", id, &codec::encode_sniffed(&sniffed));
+                return Ok(());
+            }
+            let mut importer = Importer::new(&name, sniffed.plan);
+            importer.feed(&csv);
+            finish(id, importer.finish(), total);
+            return Ok(());
+        }
         let head = read_slice(&reader, &file, 0.0, total.min(SNIFF_BYTES as f64))?;
         let sniffed = match sniff(&name, &head, &options) {
             Ok(s) => s,
@@ -190,7 +214,12 @@ mod worker {
         debug_assert!(
             encoding != Encoding::Gb18030 || text_decoder.is_some() || Decoder::supported(encoding)
         );
-        let imported = importer.finish();
+        finish(id, importer.finish(), total);
+        Ok(())
+    }
+
+    /// Sends the last progress and the result; big tables stay here.
+    fn finish(id: f64, imported: import::Import, total: f64) {
         post(
             &[
                 "progress".into(),
@@ -209,7 +238,6 @@ mod worker {
             KEPT.with(|kept| kept.borrow_mut().insert(imported.kind, table));
         }
         post_bytes("done", id, &codec::encode_import(&imported));
-        Ok(())
     }
 
     pub fn start() {

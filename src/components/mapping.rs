@@ -1,7 +1,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 use xhs_roi_engine::csv::{Encoding, DELIMITERS};
-use xhs_roi_engine::import::{OrderBasis, Sniffed};
+use xhs_roi_engine::import::{ImportOptions, OrderBasis, Sniffed};
 use xhs_roi_engine::value::DayOrder;
 use xhs_roi_engine::Kind;
 
@@ -84,7 +84,10 @@ fn PendingFile(pending: Pending) -> impl IntoView {
             <p class="notice notice-error" role="alert" data-testid="import-error">{move || error.describe(state.texts())}</p>
         }
         .into_any(),
-        PendingStatus::Ready(sniffed) => view! { <PlanEditor id=id sniffed=*sniffed/> }.into_any(),
+        PendingStatus::Ready(sniffed) => {
+            let sheet = sniffed.sheet;
+            view! { <PlanEditor id=id sniffed=*sniffed current_sheet=sheet/> }.into_any()
+        }
     };
     view! {
         <article class="pending-file" data-testid="pending-file">
@@ -102,7 +105,7 @@ fn PendingFile(pending: Pending) -> impl IntoView {
 }
 
 #[component]
-fn PlanEditor(id: u32, sniffed: Sniffed) -> impl IntoView {
+fn PlanEditor(id: u32, sniffed: Sniffed, current_sheet: usize) -> impl IntoView {
     let state = AppState::expect();
     let plan = sniffed.plan.clone();
     let kind = plan.kind;
@@ -136,6 +139,17 @@ fn PlanEditor(id: u32, sniffed: Sniffed) -> impl IntoView {
                     o.fields = None;
                 });
             }
+        }
+    };
+    let on_sheet = move |e: ev::Event| {
+        if let Ok(sheet) = event_target_value(&e).parse::<usize>() {
+            loader::change_options(state, id, |o, _| {
+                // Another sheet is another table: detect everything again.
+                *o = ImportOptions {
+                    sheet: Some(sheet),
+                    ..ImportOptions::default()
+                };
+            });
         }
     };
     let on_day_order = move |e: ev::Event| {
@@ -185,6 +199,21 @@ fn PlanEditor(id: u32, sniffed: Sniffed) -> impl IntoView {
         .enumerate()
         .map(|(i, &d)| view! { <option value=d.to_string() selected=d == plan.delimiter>{move || texts().delimiter_names[i]}</option> })
         .collect_view();
+    let sheet_control = (!sniffed.sheets.is_empty()).then(|| {
+        let chosen = current_sheet;
+        let options = sniffed
+            .sheets
+            .iter()
+            .enumerate()
+            .map(|(i, name)| view! { <option value=i.to_string() selected=i == chosen>{name.clone()}</option> })
+            .collect_view();
+        view! {
+            <label class="field">
+                <span>{move || texts().sheet_label}</span>
+                <select on:change=on_sheet data-testid="sheet-select">{options}</select>
+            </label>
+        }
+    });
     let date_order = plan.date_orders.first().cloned();
     let date_control = date_order.map(|o| {
         let basis = o.basis;
@@ -255,6 +284,7 @@ fn PlanEditor(id: u32, sniffed: Sniffed) -> impl IntoView {
 
     view! {
         <div class="plan-controls">
+            {sheet_control}
             <label class="field">
                 <span>{move || texts().kind_label}</span>
                 <select on:change=on_kind data-testid="kind-select">{kind_options}</select>

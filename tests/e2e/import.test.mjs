@@ -144,6 +144,39 @@ test('a large load shows progress, keeps the page responsive, and can be cancell
   assert.deepEqual(await readKpis(page), kpisBefore);
 });
 
+test('an Excel workbook is read directly, its cover sheet skipped, with a sheet picker', { timeout: 120_000 }, async (t) => {
+  const { page } = await open(t);
+  await page.setInputFiles(FILE_INPUT, path.join(repoRoot, 'tests/fixtures/workbook-notes.xlsx'));
+  await page.waitForSelector('[data-testid="preview"]', { timeout: 30_000 });
+  const sheets = await page.locator('[data-testid="sheet-select"] option').allInnerTexts();
+  assert.deepEqual(sheets, ['说明', '笔记数据']);
+  assert.equal(await page.inputValue('[data-testid="sheet-select"]'), '1');
+  assert.equal(await page.inputValue('[data-testid="header-line"]'), '2');
+  await screenshot(page, 'mapping-xlsx');
+  await confirmMapping(page, 1);
+  await page.waitForSelector(FILES_READY, { state: 'attached', timeout: 30_000 });
+  const kpis = await readKpis(page);
+  assert.equal(kpis.impressions, 12_000 + 34_500 + 8_906);
+});
+
+test('overlapping monthly order exports count a repeated order once', { timeout: 120_000 }, async (t) => {
+  const { page } = await open(t);
+  const march = 'order_id,time,revenue,utm_source\nSO1,2026-03-30 10:00:00,100,xiaohongshu\nSO2,2026-03-31 11:00:00,200,xhs\n';
+  const april = 'order_id,time,revenue,utm_source\nSO2,2026-03-31 11:00:00,200,xhs\nSO3,2026-04-01 09:00:00,300,xiaohongshu\n';
+  await page.setInputFiles(FILE_INPUT, [
+    { name: 'orders-2026-03.csv', mimeType: 'text/csv', buffer: Buffer.from(march) },
+    { name: 'orders-2026-04.csv', mimeType: 'text/csv', buffer: Buffer.from(april) },
+  ]);
+  await confirmMapping(page, 2);
+  await page.waitForSelector(FILES_READY, { state: 'attached', timeout: 30_000 });
+  const kpis = await readKpis(page);
+  assert.equal(kpis.revenue, 600, 'SO2 counted once');
+  await page.click('[data-testid="import-report"] summary');
+  const report = await page.locator('[data-testid="import-report"]').innerText();
+  assert.match(report, /orders-2026-04\.csv/);
+  assert.match(report, /repeats line 3 of an earlier file/);
+});
+
 test('the import pages requested nothing from other origins and logged no errors', () => {
   assert.ok(sessions.length > 0);
   for (const { requests, consoleErrors, pageErrors } of sessions) {

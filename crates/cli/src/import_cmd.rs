@@ -28,6 +28,9 @@ pub struct ImportArgs {
     /// 1-based line of the header row instead of finding it.
     #[arg(long)]
     header_line: Option<u64>,
+    /// Worksheet of an Excel workbook (1 = the first).
+    #[arg(long)]
+    sheet: Option<usize>,
     /// Write every problem as CSV to this file.
     #[arg(long)]
     problems_csv: Option<PathBuf>,
@@ -70,6 +73,7 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
             .transpose()?,
         delimiter: args.delimiter.as_deref().map(parse_delimiter).transpose()?,
         header_line: args.header_line,
+        sheet: args.sheet.map(|s| s.saturating_sub(1)),
         ..ImportOptions::default()
     };
 
@@ -77,6 +81,13 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
     let mut head = vec![0u8; SNIFF_BYTES];
     let filled = read_full(&mut file, &mut head).map_err(|e| format!("{name}: {e}"))?;
     head.truncate(filled);
+    if xhs_roi_engine::xlsx::is_zip(&head) {
+        // A workbook is read whole: a zip's directory is at its end.
+        let bytes = std::fs::read(&args.file).map_err(|e| format!("{name}: {e}"))?;
+        let imported =
+            xhs_roi_engine::import(&name, &bytes, &options).map_err(|e| e.to_string())?;
+        return print_report(args, &name, imported);
+    }
     let sniffed = import::sniff(&name, &head, &options).map_err(|e| e.to_string())?;
     let mut importer = Importer::new(&name, sniffed.plan);
     importer.feed(&head);
@@ -88,10 +99,16 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
         }
         importer.feed(&chunk[..n]);
     }
-    let imported = importer.finish();
+    print_report(args, &name, importer.finish())
+}
 
+fn print_report(
+    args: &ImportArgs,
+    name: &str,
+    imported: xhs_roi_engine::Import,
+) -> Result<(), String> {
     if let Some(path) = &args.problems_csv {
-        std::fs::write(path, import::problems_csv(&name, &imported.problems))
+        std::fs::write(path, import::problems_csv(name, &imported.problems))
             .map_err(|e| format!("{}: {e}", path.display()))?;
     }
 

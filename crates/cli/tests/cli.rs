@@ -250,3 +250,18 @@ fn docs_fields_md_matches_the_schema() {
         "docs/fields.md is out of date: run `cargo run -p xhs-roi-cli -- fields > docs/fields.md`"
     );
 }
+
+#[test]
+fn import_reads_the_chosen_sheet_of_an_excel_workbook() {
+    let book = repo().join("tests/fixtures/workbook-notes.xlsx");
+    let out = xhs_roi(&["import", book.to_str().unwrap(), "--sheet", "2", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["kind"], "notes");
+    assert_eq!(json["rows_read"], 3);
+    assert_eq!(json["totals"]["impressions"], serde_json::json!(55406.0));
+}

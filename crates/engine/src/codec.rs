@@ -519,6 +519,8 @@ pub fn encode_sniffed(sniffed: &Sniffed) -> Vec<u8> {
             w.strings(cells);
         }
     }
+    w.strings(&sniffed.sheets);
+    w.u64(sniffed.sheet as u64);
     w.0
 }
 
@@ -534,10 +536,14 @@ pub fn decode_sniffed(bytes: &[u8]) -> Result<Sniffed, CodecError> {
     };
     let preview = rows()?;
     let above_header = rows()?;
+    let sheets = r.strings()?;
+    let sheet = r.number()?;
     Ok(Sniffed {
         plan,
         preview,
         above_header,
+        sheets,
+        sheet,
     })
 }
 
@@ -570,6 +576,13 @@ pub fn encode_options(options: &ImportOptions) -> Vec<u8> {
         None => w.u8(0),
     }
     opt_u8(&mut w, options.day_order.map(order_code));
+    match options.sheet {
+        Some(s) => {
+            w.u8(1);
+            w.u64(s as u64);
+        }
+        None => w.u8(0),
+    }
     w.0
 }
 
@@ -604,7 +617,12 @@ pub fn decode_options(bytes: &[u8]) -> Result<ImportOptions, CodecError> {
         }
     };
     let day_order = opt_u8(&mut r)?.map(order_of).transpose()?;
+    let sheet = match r.u8()? {
+        0 => None,
+        _ => Some(r.number()?),
+    };
     Ok(ImportOptions {
+        sheet,
         kind,
         encoding,
         delimiter,
@@ -685,6 +703,7 @@ mod tests {
             header_line: Some(3),
             fields: Some(vec![Some("order_id".into()), None]),
             day_order: Some(DayOrder::MonthFirst),
+            sheet: Some(1),
         };
         assert_eq!(decode_options(&encode_options(&options)).unwrap(), options);
         let default = ImportOptions::default();

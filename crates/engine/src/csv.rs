@@ -20,8 +20,12 @@ pub enum ReadError {
     Pdf,
     #[error("this looks like a binary file, not a table of text")]
     Binary,
-    #[error("this is a zip archive or Excel workbook; save it as CSV first")]
+    #[error("this is a zip archive, not a table or an Excel workbook")]
     Zip,
+    #[error("this is a legacy Excel workbook (.xls): save it as .xlsx or CSV")]
+    Xls,
+    #[error("the Excel workbook is damaged and could not be read")]
+    DamagedWorkbook,
     #[error("the text encoding is not recognised (expected UTF-8, UTF-16 or GB18030)")]
     UnknownEncoding,
     #[error("no header row was found")]
@@ -103,9 +107,12 @@ pub fn detect_encoding(head: &[u8]) -> Result<Encoding, ReadError> {
     if head.starts_with(b"%PDF") {
         return Err(ReadError::Pdf);
     }
-    // Zip (.xlsx) and OLE2 (legacy .xls) workbooks.
-    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+    // A zip here is not a workbook (those are opened before sniffing).
+    if head.starts_with(b"PK\x03\x04") {
         return Err(ReadError::Zip);
+    }
+    if head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        return Err(ReadError::Xls);
     }
     if head[..head.len().min(4096)].contains(&0) {
         return Err(ReadError::Binary);

@@ -131,6 +131,8 @@ pub struct ImportOptions {
     pub fields: Option<Vec<Option<String>>>,
     /// Day/month order for every date column.
     pub day_order: Option<DayOrder>,
+    /// Worksheet of an Excel workbook, 0 = the first.
+    pub sheet: Option<usize>,
 }
 
 /// How the day/month order of a date column was decided.
@@ -213,6 +215,10 @@ pub struct Sniffed {
     pub preview: Vec<(u64, Vec<String>)>,
     /// Records above the header (title lines), as text.
     pub above_header: Vec<(u64, Vec<String>)>,
+    /// The sheet names when the file is an Excel workbook (else empty).
+    pub sheets: Vec<String>,
+    /// The sheet the plan is for.
+    pub sheet: usize,
 }
 
 /// The result of reading one file.
@@ -238,12 +244,78 @@ pub struct Import {
     pub problem_count: usize,
 }
 
-/// Reads a whole file held in memory.
+/// Reads a whole file held in memory (CSV-like text or an Excel workbook).
 pub fn import(file: &str, bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportError> {
+    if let Some((sniffed, csv)) = sniff_workbook(file, bytes, options)? {
+        let mut importer = Importer::new(file, sniffed.plan);
+        importer.feed(&csv);
+        return Ok(importer.finish());
+    }
     let sniffed = sniff(file, &bytes[..bytes.len().min(SNIFF_BYTES)], options)?;
     let mut importer = Importer::new(file, sniffed.plan);
     importer.feed(bytes);
     Ok(importer.finish())
+}
+
+/// For an Excel workbook (`None` otherwise): the plan for the chosen sheet
+/// and that sheet as CSV bytes. Without a chosen sheet, the first sheet
+/// that holds a table is taken (a cover sheet of notes is skipped); the
+/// plan's `sheets` lists them all for the picker.
+pub fn sniff_workbook(
+    file: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<Option<(Sniffed, Vec<u8>)>, ImportError> {
+    let Some((csv, sheets)) = open_workbook(file, bytes, options)? else {
+        return Ok(None);
+    };
+    let try_sheet = |csv: &[u8]| sniff(file, &csv[..csv.len().min(SNIFF_BYTES)], options);
+    let mut first = try_sheet(&csv).map(|s| (s, csv, options.sheet.unwrap_or(0)));
+    if first.is_err() && options.sheet.is_none() {
+        for index in 1..sheets.len() {
+            let chosen = ImportOptions {
+                sheet: Some(index),
+                ..options.clone()
+            };
+            if let Ok(Some((csv, _))) = open_workbook(file, bytes, &chosen) {
+                if let Ok(s) = try_sheet(&csv) {
+                    first = Ok((s, csv, index));
+                    break;
+                }
+            }
+        }
+    }
+    let (mut sniffed, csv, index) = first?;
+    sniffed.sheets = sheets;
+    sniffed.sheet = index;
+    Ok(Some((sniffed, csv)))
+}
+
+/// An Excel workbook's chosen sheet as CSV bytes, and every sheet's name.
+pub type Workbook = (Vec<u8>, Vec<String>);
+
+/// For an Excel workbook: the chosen sheet as CSV bytes and every sheet's
+/// name. `None` when the file is not a zip archive.
+pub fn open_workbook(
+    file: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<Option<Workbook>, ImportError> {
+    if !crate::xlsx::is_zip(bytes) {
+        return Ok(None);
+    }
+    let fail = |reason| ImportError {
+        file: file.to_string(),
+        reason,
+    };
+    let workbook = crate::xlsx::Workbook::open(bytes).map_err(|e| match e {
+        crate::xlsx::XlsxError::NotAWorkbook => fail(ReadError::Zip),
+        _ => fail(ReadError::DamagedWorkbook),
+    })?;
+    let csv = workbook
+        .sheet_csv(options.sheet.unwrap_or(0))
+        .map_err(|_| fail(ReadError::DamagedWorkbook))?;
+    Ok(Some((csv.into_bytes(), workbook.sheet_names())))
 }
 
 /// Decides how to read a file from its first bytes (up to [`SNIFF_BYTES`]).
@@ -340,6 +412,8 @@ pub fn sniff_text(
         },
         preview: data.iter().take(20).cloned().collect(),
         above_header: sample[..header_index].to_vec(),
+        sheets: Vec::new(),
+        sheet: 0,
     })
 }
 

@@ -19,6 +19,7 @@ pub mod schema;
 pub mod table;
 pub mod time;
 pub mod value;
+pub mod xlsx;
 
 pub use import::{import, Import, ImportError, ImportOptions, Problem, ProblemReason};
 pub use report::{Dataset, Kpis, ReportSettings};
