@@ -102,6 +102,15 @@ pub struct Texts {
     pub cancelled: fn(&str) -> String,
     pub download_problems: &'static str,
     pub worker_broken: &'static str,
+    pub attribution_title: &'static str,
+    pub attribution_caption: fn(&str, &str) -> String,
+    pub attribution_empty: &'static str,
+    pub channel_label: &'static str,
+    pub vs_last_touch: &'static str,
+    pub xhs_tag: &'static str,
+    pub total_label: &'static str,
+    pub model_names: [&'static str; 7],
+    pub channel_names: [(&'static str, &'static str); 10],
     pub fatal_title: &'static str,
     pub fatal_body: &'static str,
     pub reload: &'static str,
@@ -238,6 +247,28 @@ pub static EN: Texts = Texts {
     cancelled: |file| format!("{file}: import cancelled; nothing was changed"),
     download_problems: "Download problems (CSV)",
     worker_broken: "the file could not be read in the background; try again",
+    attribution_title: "Attribution: every model side by side",
+    attribution_caption: |journeys, conversions| {
+        format!("Conversions credited to each channel, from {journeys} journeys with {conversions} conversions. Exact Markov and Shapley, computed on this device. Small figures: change against last touch.")
+    },
+    attribution_empty: "Load a touchpoint log or a paths table to compare attribution models.",
+    channel_label: "Channel",
+    vs_last_touch: "vs last touch",
+    xhs_tag: "Xiaohongshu",
+    total_label: "Total",
+    model_names: ["First touch", "Last touch", "Linear", "Position-based", "Time decay", "Markov", "Shapley"],
+    channel_names: [
+        ("xhs_note", "Xiaohongshu note"),
+        ("xhs_search", "Xiaohongshu search"),
+        ("kol_note", "KOL note"),
+        ("juguang_ads", "Juguang ads"),
+        ("wechat", "WeChat"),
+        ("tmall", "Tmall"),
+        ("jd", "JD"),
+        ("douyin", "Douyin"),
+        ("offline_store", "Offline store"),
+        ("direct", "Direct"),
+    ],
     fatal_title: "Something went wrong",
     fatal_body: "The app hit an internal error and stopped. Your files never left this device. Reload to start again.",
     reload: "Reload",
@@ -379,6 +410,36 @@ pub static ZH: Texts = Texts {
     cancelled: |file| format!("{file}：已取消导入，数据未改变"),
     download_problems: "下载问题清单（CSV）",
     worker_broken: "后台读取文件失败，请重试",
+    attribution_title: "归因：各模型并列对比",
+    attribution_caption: |journeys, conversions| {
+        format!("各渠道获得的转化归因，基于 {journeys} 条用户路径、{conversions} 次转化。马尔可夫与 Shapley 为精确解，全部在本设备计算。小字：相对末次触点的变化。")
+    },
+    attribution_empty: "导入触点日志或路径表后，即可对比各归因模型。",
+    channel_label: "渠道",
+    vs_last_touch: "相对末次触点",
+    xhs_tag: "小红书",
+    total_label: "合计",
+    model_names: [
+        "首次触点",
+        "末次触点",
+        "线性",
+        "位置加权",
+        "时间衰减",
+        "马尔可夫",
+        "Shapley",
+    ],
+    channel_names: [
+        ("xhs_note", "小红书笔记"),
+        ("xhs_search", "小红书搜索"),
+        ("kol_note", "达人笔记"),
+        ("juguang_ads", "聚光广告"),
+        ("wechat", "微信"),
+        ("tmall", "天猫"),
+        ("jd", "京东"),
+        ("douyin", "抖音"),
+        ("offline_store", "线下门店"),
+        ("direct", "直接访问"),
+    ],
     fatal_title: "出错了",
     fatal_body: "应用遇到内部错误已停止。您的文件从未离开本设备。请重新加载。",
     reload: "重新加载",
@@ -467,6 +528,14 @@ impl Texts {
             CostCategory::Agency => self.cost_agency,
             CostCategory::Technology => self.cost_technology,
         }
+    }
+
+    /// A channel's name for people (unknown channels as they are written).
+    pub fn channel_name(&self, channel: &str) -> String {
+        self.channel_names
+            .iter()
+            .find(|(id, _)| *id == channel)
+            .map_or_else(|| channel.to_string(), |(_, name)| name.to_string())
     }
 
     /// A canonical field's name for people.

@@ -26,6 +26,10 @@ pub enum WorkerEvent {
     },
     Done(Import),
     Failed(ImportError),
+    /// Every model's credit over the journeys the worker keeps.
+    Attributed(xhs_roi_engine::attribution::Attribution),
+    /// The worker keeps no journeys to attribute.
+    Unattributed,
     /// The browser refused to read the file, or the worker broke.
     Broken,
 }
@@ -120,6 +124,11 @@ fn on_message(data: Array) {
             Ok(i) => (WorkerEvent::Done(i), true),
             Err(_) => (WorkerEvent::Broken, true),
         },
+        "attributed" => match codec::decode_attribution(&bytes()) {
+            Ok(a) => (WorkerEvent::Attributed(a), true),
+            Err(_) => (WorkerEvent::Broken, true),
+        },
+        "unattributed" => (WorkerEvent::Unattributed, true),
         "failed" => {
             let code = data.get(2).as_f64().unwrap_or(0.0) as usize;
             let error = ImportError {
@@ -176,6 +185,38 @@ pub fn request(
     message.push(&JsValue::from(id));
     message.push(&file);
     message.push(&Uint8Array::from(codec::encode_options(options).as_slice()));
+    CLIENT.with(|c| {
+        if let Some(client) = c.borrow_mut().as_mut() {
+            client.handlers.insert(id, Box::new(on_event));
+            if client.ready {
+                let _ = client.worker.post_message(&message);
+            } else {
+                client.queue.push(message);
+            }
+        }
+    });
+}
+
+/// Asks the worker for every model's credit over the journeys it keeps.
+pub fn attribute(on_event: impl FnMut(WorkerEvent) + 'static) {
+    let id = NEXT_ID.with(|n| {
+        let mut n = n.borrow_mut();
+        *n += 1;
+        *n
+    });
+    let started = CLIENT.with(|c| {
+        let mut slot = c.borrow_mut();
+        if slot.is_none() {
+            *slot = start();
+        }
+        slot.is_some()
+    });
+    if !started {
+        return;
+    }
+    let message = Array::new();
+    message.push(&JsValue::from_str("attribute"));
+    message.push(&JsValue::from(id));
     CLIENT.with(|c| {
         if let Some(client) = c.borrow_mut().as_mut() {
             client.handlers.insert(id, Box::new(on_event));

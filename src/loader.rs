@@ -85,6 +85,33 @@ pub fn load_demo(state: AppState) {
         }));
         state.import_errors.set(errors);
         state.busy.set(false);
+        // The demo journeys go to the worker, where attribution runs.
+        if let Ok(bytes) = fetch_bytes(DEMO_TOUCHPOINTS).await {
+            let parts = js_sys::Array::of1(&Uint8Array::from(bytes.as_slice()));
+            if let Ok(file) = web_sys::File::new_with_u8_array_sequence(&parts, "touchpoints.csv") {
+                let options = ImportOptions {
+                    kind: Some(Kind::Touchpoints),
+                    ..ImportOptions::default()
+                };
+                import_client::request(file, &options, true, move |event| {
+                    if let WorkerEvent::Done(_) = event {
+                        refresh_attribution(state);
+                    }
+                });
+            }
+        }
+    });
+}
+
+/// The demo's touchpoint journeys.
+const DEMO_TOUCHPOINTS: &str = "demo/touchpoints.csv";
+
+/// Asks the worker for every model's credit over the journeys it keeps.
+pub fn refresh_attribution(state: AppState) {
+    import_client::attribute(move |event| match event {
+        WorkerEvent::Attributed(result) => state.attribution.set(Some(Arc::new(result))),
+        WorkerEvent::Unattributed => state.attribution.set(None),
+        _ => {}
     });
 }
 
@@ -161,7 +188,10 @@ fn sniff(state: AppState, id: u32, first_time: bool) {
                 WorkerEvent::Broken => PendingStatus::Failed(LoadError::Background {
                     file: pending.name.clone(),
                 }),
-                WorkerEvent::Progress { .. } | WorkerEvent::Done(_) => return,
+                WorkerEvent::Progress { .. }
+                | WorkerEvent::Done(_)
+                | WorkerEvent::Attributed(_)
+                | WorkerEvent::Unattributed => return,
             };
             state.pending.update(|p| {
                 if let Some(f) = p.iter_mut().find(|f| f.id == id) {
@@ -218,6 +248,12 @@ pub fn import_pending(state: AppState) {
 
 fn import_next(state: AppState, mut queue: Vec<Pending>, mut done: Vec<Import>) {
     if queue.is_empty() {
+        if done
+            .iter()
+            .any(|i| matches!(i.kind, Kind::Touchpoints | Kind::Paths))
+        {
+            refresh_attribution(state);
+        }
         apply_imports(state, done);
         state.progress.set(None);
         state.busy.set(false);
@@ -290,7 +326,7 @@ fn import_next(state: AppState, mut queue: Vec<Pending>, mut done: Vec<Import>) 
                     .update(|e| e.push(LoadError::Background { file: name.clone() }));
                 import_next(state, std::mem::take(&mut queue), std::mem::take(&mut done));
             }
-            WorkerEvent::Sniffed(_) => {}
+            WorkerEvent::Sniffed(_) | WorkerEvent::Attributed(_) | WorkerEvent::Unattributed => {}
         },
     );
 }

@@ -122,6 +122,8 @@ pub struct AppState {
     pub pending: RwSignal<Vec<Pending>, LocalStorage>,
     pub progress: RwSignal<Option<Progress>>,
     next_id: StoredValue<u32>,
+    /// Every attribution model's credit per channel, computed in the worker.
+    pub attribution: RwSignal<Option<Arc<xhs_roi_engine::attribution::Attribution>>>,
     pub kpis: Memo<Option<Kpis>>,
     pub weekly: Memo<Vec<WeekPoint>>,
 }
@@ -153,6 +155,7 @@ impl AppState {
             pending: RwSignal::new_local(Vec::new()),
             progress: RwSignal::new(None),
             next_id: StoredValue::new(0),
+            attribution: RwSignal::new(None),
             kpis,
             weekly,
         }

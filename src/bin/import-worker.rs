@@ -124,10 +124,36 @@ mod worker {
         import::sniff_text(name, text.as_bytes(), encoding, options)
     }
 
+    /// Every model over the journeys kept here (touchpoints, else paths).
+    fn attribute(id: f64) {
+        use xhs_roi_engine::attribution::{self, Journeys, Settings};
+        let settings = Settings::default();
+        let result = KEPT.with(|kept| {
+            let kept = kept.borrow();
+            let journeys = match (kept.get(&Kind::Touchpoints), kept.get(&Kind::Paths)) {
+                (Some(t), _) => Journeys::from_touchpoints(t, &settings).ok(),
+                (None, Some(p)) => Journeys::from_paths(p).ok(),
+                (None, None) => None,
+            }?;
+            if journeys.is_empty() {
+                return None;
+            }
+            attribution::attribute(&journeys, &settings).ok()
+        });
+        match result {
+            Some(result) => post_bytes("attributed", id, &codec::encode_attribution(&result)),
+            None => post(&["unattributed".into(), id.into()], None),
+        }
+    }
+
     fn handle(message: MessageEvent) -> Result<(), JsValue> {
         let data: Array = message.data().unchecked_into();
         let tag = data.get(0).as_string().unwrap_or_default();
         let id = data.get(1).as_f64().unwrap_or(0.0);
+        if tag == "attribute" {
+            attribute(id);
+            return Ok(());
+        }
         let file: File = data.get(2).dyn_into()?;
         let options = codec::decode_options(&Uint8Array::new(&data.get(3)).to_vec())
             .map_err(|e| JsValue::from_str(&e.to_string()))?;

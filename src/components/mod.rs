@@ -1,6 +1,7 @@
 //! Widgets of the dashboard. Each reads the narrowest state it needs from
 //! [`AppState`](crate::state::AppState) in context.
 
+pub mod attribution;
 pub mod drop_zone;
 pub mod import_progress;
 pub mod import_report;

@@ -8,12 +8,14 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { confirmMapping } from './support/mapping.mjs';
 import { startServer } from './support/server.mjs';
 import {
+  cliBinary,
   cliReport,
   flattenReport,
   launchBrowser,
@@ -210,6 +212,32 @@ test('demo dashboard shows the engine\'s numbers for the demo data', TEST_OPTION
 
   await expectShownTextsMatch(page, cli);
   await screenshot(page, 'dashboard-en');
+});
+
+test('the attribution table shows the engine\'s credit for every model and channel', TEST_OPTIONS, async (t) => {
+  const { page } = await openSession(t, 'attribution', { locale: 'en-US' });
+  await waitForDashboard(page);
+  await page.waitForSelector('[data-testid="attribution-table"]', { timeout: 30_000 });
+  const shown = await page.$$eval('[data-testid="attribution-table"] td[data-model]', (cells) =>
+    cells.map((c) => [c.dataset.model, c.dataset.channel, Number(c.dataset.value)]),
+  );
+  const cli = JSON.parse(
+    execFileSync(cliBinary(), ['attribute', '--touchpoints', 'public/demo/touchpoints.csv', '--format', 'json'], {
+      cwd: repoRoot,
+      maxBuffer: 1 << 26,
+    }).toString(),
+  );
+  const expected = new Map();
+  for (const model of cli.models) {
+    for (const credit of model.credits) expected.set(`${model.model}/${credit.channel}`, credit.conversions);
+  }
+  assert.equal(shown.length, expected.size, 'one cell per model and channel');
+  for (const [model, channel, value] of shown) {
+    assert.equal(value, expected.get(`${model}/${channel}`), `${model} ${channel}`);
+  }
+  const highlighted = await page.$$eval('[data-testid="attribution-table"] tr.xhs', (rows) => rows.length);
+  assert.ok(highlighted >= 3, 'Xiaohongshu channels are highlighted');
+  await page.locator('[data-testid="attribution"]').screenshot({ path: path.join(repoRoot, 'tests/artifacts/attribution-en.png') });
 });
 
 test('uploading the demo notes alone gives the notes-only numbers', TEST_OPTIONS, async (t) => {

@@ -736,3 +736,133 @@ mod kept_table_tests {
         assert_eq!(decoded.table.rows, 0);
     }
 }
+
+/// The per-channel credits of every model (no bootstrap, no chain facts):
+/// what the comparison view shows, sent from the worker to the page.
+pub fn encode_attribution(result: &crate::attribution::Attribution) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.0.extend_from_slice(MAGIC);
+    w.strings(&result.channels);
+    for n in [result.journeys, result.touches] {
+        w.u64(n as u64);
+    }
+    for x in [
+        result.total_conversions,
+        result.total_value,
+        result.total_nulls,
+    ] {
+        w.u64(x.to_bits());
+    }
+    w.len(result.models.len());
+    for m in &result.models {
+        w.str(m.model.name());
+        w.len(m.credits.len());
+        for c in &m.credits {
+            w.str(&c.channel);
+            w.u64(c.conversions.to_bits());
+            w.u64(c.value.to_bits());
+        }
+        match &m.removal_effects {
+            Some(effects) => {
+                w.u8(1);
+                w.len(effects.len());
+                for e in effects {
+                    w.str(&e.channel);
+                    w.u64(e.conversions.to_bits());
+                    w.u64(e.value.to_bits());
+                }
+            }
+            None => w.u8(0),
+        }
+    }
+    w.0
+}
+
+pub fn decode_attribution(bytes: &[u8]) -> Result<crate::attribution::Attribution, CodecError> {
+    use crate::attribution::{Attribution, ChannelCredit, Model, ModelResult, RemovalEffect};
+    let mut r = Reader { bytes };
+    if r.take(4)? != MAGIC {
+        return Err(CodecError("magic"));
+    }
+    let channels = r.strings()?;
+    let journeys = r.number()?;
+    let touches = r.number()?;
+    let [total_conversions, total_value, total_nulls] = [
+        f64::from_bits(r.u64()?),
+        f64::from_bits(r.u64()?),
+        f64::from_bits(r.u64()?),
+    ];
+    let n = r.len()?;
+    let mut models = Vec::with_capacity(n);
+    for _ in 0..n {
+        let model = Model::from_name(r.str()?).ok_or(CodecError("model"))?;
+        let count = r.len()?;
+        let mut credits = Vec::with_capacity(count);
+        for _ in 0..count {
+            credits.push(ChannelCredit {
+                channel: r.str()?.to_string(),
+                conversions: f64::from_bits(r.u64()?),
+                value: f64::from_bits(r.u64()?),
+            });
+        }
+        let removal_effects = match r.u8()? {
+            0 => None,
+            _ => {
+                let count = r.len()?;
+                let mut effects = Vec::with_capacity(count);
+                for _ in 0..count {
+                    effects.push(RemovalEffect {
+                        channel: r.str()?.to_string(),
+                        conversions: f64::from_bits(r.u64()?),
+                        value: f64::from_bits(r.u64()?),
+                    });
+                }
+                Some(effects)
+            }
+        };
+        models.push(ModelResult {
+            model,
+            credits,
+            removal_effects,
+            markov: None,
+            intervals: None,
+        });
+    }
+    Ok(Attribution {
+        channels,
+        journeys,
+        touches,
+        total_conversions,
+        total_value,
+        total_nulls,
+        models,
+        bootstrap: None,
+    })
+}
+
+#[cfg(test)]
+mod attribution_tests {
+    use super::*;
+    use crate::attribution::{attribute, Journeys, Settings};
+
+    #[test]
+    fn attribution_credits_survive_the_round_trip_exactly() {
+        let text = std::fs::read("../../public/demo/touchpoints.csv").unwrap();
+        let table = crate::import("t.csv", &text, &ImportOptions::default())
+            .unwrap()
+            .table;
+        let settings = Settings::default();
+        let result = attribute(
+            &Journeys::from_touchpoints(&table, &settings).unwrap(),
+            &settings,
+        )
+        .unwrap();
+        let decoded = decode_attribution(&encode_attribution(&result)).unwrap();
+        assert_eq!(decoded.channels, result.channels);
+        for (a, b) in decoded.models.iter().zip(&result.models) {
+            assert_eq!(a.model, b.model);
+            assert_eq!(a.credits, b.credits);
+            assert_eq!(a.removal_effects, b.removal_effects);
+        }
+    }
+}
