@@ -67,7 +67,7 @@ pub struct Texts {
     pub week_label: fn(u32, u32) -> String,
     pub privacy_note: &'static str,
     pub import_title: &'static str,
-    pub import_row: fn(&str, usize, usize, usize) -> String,
+    pub import_row: fn(&str, usize, usize, usize, usize) -> String,
     pub kind_names: [&'static str; 8],
     pub unused_kind: &'static str,
     pub dismiss: &'static str,
@@ -180,8 +180,8 @@ pub static EN: Texts = Texts {
     },
     privacy_note: "Everything is computed in this browser tab. No data leaves your device.",
     import_title: "Import report",
-    import_row: |kind, rows, rejected, problems| {
-        format!("{kind}: {rows} rows read, {rejected} rejected, {problems} problems")
+    import_row: |kind, rows, with_problems, rejected, problems| {
+        format!("{kind}: {rows} rows read ({with_problems} with problems), {rejected} rejected, {problems} problems")
     },
     kind_names: ["Notes", "Costs", "Orders", "Touchpoints", "Paths", "KOLs", "Surveys", "Comments"],
     unused_kind: "kept for attribution (coming next)",
@@ -335,8 +335,8 @@ pub static ZH: Texts = Texts {
     week_label: |month, day| format!("{month}/{day}"),
     privacy_note: "所有计算都在本浏览器标签页内完成，数据不会离开您的设备。",
     import_title: "导入报告",
-    import_row: |kind, rows, rejected, problems| {
-        format!("{kind}：读取 {rows} 行，拒绝 {rejected} 行，问题 {problems} 个")
+    import_row: |kind, rows, with_problems, rejected, problems| {
+        format!("{kind}：读取 {rows} 行（其中 {with_problems} 行有问题），拒绝 {rejected} 行，问题 {problems} 个")
     },
     kind_names: [
         "笔记", "成本", "订单", "触点", "路径", "达人", "问卷", "评论",

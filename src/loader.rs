@@ -30,6 +30,7 @@ fn summary(imported: &Import) -> FileSummary {
         kind: imported.kind,
         rows_read: imported.rows_read,
         rows_rejected: imported.rows_rejected,
+        rows_with_problems: imported.rows_with_problems,
         rows_duplicate: imported.rows_duplicate,
         problem_count: imported.problem_count,
         problems: Arc::new(imported.problems.clone()),

@@ -60,6 +60,7 @@ pub struct FileSummary {
     pub kind: Kind,
     pub rows_read: usize,
     pub rows_rejected: usize,
+    pub rows_with_problems: usize,
     pub rows_duplicate: usize,
     pub problem_count: usize,
     /// Every listed problem (for the CSV download); the screen shows a few.

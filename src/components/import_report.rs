@@ -39,7 +39,7 @@ pub fn ImportReport() -> impl IntoView {
                         <li>
                             <span class="import-file">{f.file.clone()}</span>
                             " · "
-                            {(texts.import_row)(texts.kind_name(f.kind), f.rows_read, f.rows_rejected, f.problem_count)}
+                            {(texts.import_row)(texts.kind_name(f.kind), f.rows_read, f.rows_with_problems, f.rows_rejected, f.problem_count)}
                             {(!used).then(|| view! { <span class="muted">" · " {texts.unused_kind}</span> })}
                             <ul class="import-problems">
                                 {f.problems.iter().take(PROBLEMS_SHOWN).map(|p| view! {
