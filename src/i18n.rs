@@ -108,6 +108,7 @@ pub struct Texts {
     pub channel_label: &'static str,
     pub vs_last_touch: &'static str,
     pub xhs_tag: &'static str,
+    pub interval_help: &'static str,
     pub total_label: &'static str,
     pub model_names: [&'static str; 7],
     pub channel_names: [(&'static str, &'static str); 10],
@@ -255,6 +256,7 @@ pub static EN: Texts = Texts {
     channel_label: "Channel",
     vs_last_touch: "vs last touch",
     xhs_tag: "Xiaohongshu",
+    interval_help: "95% bootstrap interval (200 resamples of the journeys, seeded: the same every time)",
     total_label: "Total",
     model_names: ["First touch", "Last touch", "Linear", "Position-based", "Time decay", "Markov", "Shapley"],
     channel_names: [
@@ -418,6 +420,7 @@ pub static ZH: Texts = Texts {
     channel_label: "渠道",
     vs_last_touch: "相对末次触点",
     xhs_tag: "小红书",
+    interval_help: "95% 自助法区间（对用户路径重抽样 200 次，固定随机种子，结果可复现）",
     total_label: "合计",
     model_names: [
         "首次触点",

@@ -4,6 +4,7 @@
 //! backend, tests hand them an SVG string and read it back. `scale` is the
 //! device pixel ratio, so text and strokes keep their size on a sharp canvas.
 
+pub mod attribution;
 pub mod canvas;
 pub mod cost;
 pub mod weekly;

@@ -2,6 +2,8 @@ use leptos::prelude::*;
 use xhs_roi_engine::attribution::Model;
 use xhs_roi_engine::format;
 
+use crate::charts::attribution::{draw, model_colour, Bars, ModelSeries};
+use crate::charts::canvas::{ChartCanvas, MeasuredCanvas};
 use crate::state::AppState;
 
 /// The models in the order a marketer reads them: the rules, then the data-driven ones.
@@ -26,6 +28,61 @@ pub fn is_xiaohongshu(channel: &str) -> bool {
         || channel.contains("小红书")
 }
 
+/// Channels in the order the panel shows them: most Markov credit first.
+fn channel_order(result: &xhs_roi_engine::attribution::Attribution) -> Vec<String> {
+    let credit = |channel: &str| {
+        result
+            .model(Model::Markov)
+            .and_then(|r| r.credit(channel))
+            .map_or(0.0, |c| c.conversions)
+    };
+    let mut channels = result.channels.clone();
+    channels.sort_by(|a, b| credit(b).total_cmp(&credit(a)));
+    channels
+}
+
+fn paint_chart(
+    area: &plotters::drawing::DrawingArea<MeasuredCanvas, plotters::coord::Shift>,
+    scale: f64,
+) {
+    let state = AppState::expect();
+    let texts = state.texts();
+    let locale = state.locale.get();
+    let Some(result) = state.attribution.get() else {
+        return;
+    };
+    let channels = channel_order(&result);
+    let models = MODELS
+        .iter()
+        .filter_map(|&m| {
+            let r = result.model(m)?;
+            let pick = |c: &str| r.credit(c).map_or(0.0, |x| x.conversions);
+            let intervals = r.intervals.as_ref().map(|list| {
+                channels
+                    .iter()
+                    .map(|c| {
+                        list.iter()
+                            .find(|i| &i.channel == c)
+                            .map_or((0.0, 0.0), |i| (i.conversions.low, i.conversions.high))
+                    })
+                    .collect()
+            });
+            Some(ModelSeries {
+                label: texts.model_names[MODELS.iter().position(|&x| x == m).unwrap_or(0)],
+                colour: model_colour(m.name()),
+                values: channels.iter().map(|c| pick(c)).collect(),
+                intervals,
+            })
+        })
+        .collect();
+    let bars = Bars {
+        channels: channels.iter().map(|c| texts.channel_name(c)).collect(),
+        models,
+        locale,
+    };
+    let _ = draw(area, &bars, scale);
+}
+
 /// Every attribution model side by side per channel, with each model's
 /// change against last touch.
 #[component]
@@ -40,9 +97,7 @@ pub fn AttributionPanel() -> impl IntoView {
             let credit = |m: Model, channel: &str| {
                 result.model(m).and_then(|r| r.credit(channel)).map_or(0.0, |c| c.conversions)
             };
-            // Most Markov credit first.
-            let mut channels = result.channels.clone();
-            channels.sort_by(|a, b| credit(Model::Markov, b).total_cmp(&credit(Model::Markov, a)));
+            let channels = channel_order(&result);
             let head = MODELS
                 .iter()
                 .filter(|&&m| result.model(m).is_some())
@@ -68,9 +123,22 @@ pub fn AttributionPanel() -> impl IntoView {
                                     </span>
                                 }
                             });
+                            let interval = result
+                                .model(m)
+                                .and_then(|r| r.intervals.as_ref())
+                                .and_then(|i| i.iter().find(|c| &c.channel == channel))
+                                .map(|c| {
+                                    let text = format!(
+                                        "{}–{}",
+                                        format::grouped(c.conversions.low, 1),
+                                        format::grouped(c.conversions.high, 1)
+                                    );
+                                    view! { <span class="interval" title=texts.interval_help>{text}</span> }
+                                });
                             view! {
                                 <td class="number" data-model=m.name() data-channel=channel.clone() data-value=value.to_string()>
                                     {format::grouped(value, 1)}
+                                    {interval}
                                     {delta_text}
                                 </td>
                             }
@@ -101,6 +169,11 @@ pub fn AttributionPanel() -> impl IntoView {
             );
             view! {
                 <p class="panel-caption">{caption}</p>
+                <ChartCanvas
+                    name="attribution"
+                    label=Signal::derive(move || state.texts().attribution_title.to_string())
+                    paint=paint_chart
+                />
                 <div class="table-scroll">
                     <table class="data-table" data-testid="attribution-table">
                         <thead>

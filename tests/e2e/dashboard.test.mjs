@@ -237,7 +237,7 @@ test('the attribution table shows the engine\'s credit for every model and chann
   }
   const highlighted = await page.$$eval('[data-testid="attribution-table"] tr.xhs', (rows) => rows.length);
   assert.ok(highlighted >= 3, 'Xiaohongshu channels are highlighted');
-  await page.locator('[data-testid="attribution"]').screenshot({ path: path.join(repoRoot, 'tests/artifacts/attribution-en.png') });
+  await screenshot(page, 'attribution-en');
 });
 
 test('uploading the demo notes alone gives the notes-only numbers', TEST_OPTIONS, async (t) => {
@@ -410,6 +410,8 @@ test('charts are drawn crisp for the device pixel ratio', TEST_OPTIONS, async (t
     viewport: { width: 1280, height: 800 },
   });
   await waitForDashboard(page);
+  // The attribution chart arrives from the worker a moment after the cards.
+  await page.waitForSelector('canvas[data-chart="attribution"]', { timeout: 30_000 });
 
   const wide = await settledCharts(page, (charts) => chartProblems(charts, 2).length === 0, 10_000);
   assert.deepEqual(chartProblems(wide, 2), [], 'charts at 1280 px');

@@ -774,12 +774,29 @@ pub fn encode_attribution(result: &crate::attribution::Attribution) -> Vec<u8> {
             }
             None => w.u8(0),
         }
+        match &m.intervals {
+            Some(intervals) => {
+                w.u8(1);
+                w.len(intervals.len());
+                for i in intervals {
+                    w.str(&i.channel);
+                    for x in [i.conversions, i.value] {
+                        for v in [x.mean, x.low, x.high] {
+                            w.u64(v.to_bits());
+                        }
+                    }
+                }
+            }
+            None => w.u8(0),
+        }
     }
     w.0
 }
 
 pub fn decode_attribution(bytes: &[u8]) -> Result<crate::attribution::Attribution, CodecError> {
-    use crate::attribution::{Attribution, ChannelCredit, Model, ModelResult, RemovalEffect};
+    use crate::attribution::{
+        Attribution, ChannelCredit, CreditInterval, Interval, Model, ModelResult, RemovalEffect,
+    };
     let mut r = Reader { bytes };
     if r.take(4)? != MAGIC {
         return Err(CodecError("magic"));
@@ -820,12 +837,37 @@ pub fn decode_attribution(bytes: &[u8]) -> Result<crate::attribution::Attributio
                 Some(effects)
             }
         };
+        let intervals = match r.u8()? {
+            0 => None,
+            _ => {
+                let count = r.len()?;
+                let mut out = Vec::with_capacity(count);
+                for _ in 0..count {
+                    let channel = r.str()?.to_string();
+                    let mut interval = || -> Result<Interval, CodecError> {
+                        Ok(Interval {
+                            mean: f64::from_bits(r.u64()?),
+                            low: f64::from_bits(r.u64()?),
+                            high: f64::from_bits(r.u64()?),
+                        })
+                    };
+                    let conversions = interval()?;
+                    let value = interval()?;
+                    out.push(CreditInterval {
+                        channel,
+                        conversions,
+                        value,
+                    });
+                }
+                Some(out)
+            }
+        };
         models.push(ModelResult {
             model,
             credits,
             removal_effects,
             markov: None,
-            intervals: None,
+            intervals,
         });
     }
     Ok(Attribution {
@@ -851,7 +893,8 @@ mod attribution_tests {
         let table = crate::import("t.csv", &text, &ImportOptions::default())
             .unwrap()
             .table;
-        let settings = Settings::default();
+        let mut settings = Settings::default();
+        settings.bootstrap.replicates = 20;
         let result = attribute(
             &Journeys::from_touchpoints(&table, &settings).unwrap(),
             &settings,
@@ -863,6 +906,7 @@ mod attribution_tests {
             assert_eq!(a.model, b.model);
             assert_eq!(a.credits, b.credits);
             assert_eq!(a.removal_effects, b.removal_effects);
+            assert_eq!(a.intervals, b.intervals);
         }
     }
 }

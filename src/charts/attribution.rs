@@ -1,0 +1,184 @@
+//! Attribution: one group of bars per channel, one bar per model, with the
+//! bootstrap interval drawn on the models that have one.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use xhs_roi_engine::format::{self, Locale};
+
+use super::{DrawResult, LegendMark, Metrics, AXIS, FONT, GRID, INK, MUTED};
+
+/// One model's bars.
+pub struct ModelSeries<'a> {
+    pub label: &'a str,
+    pub colour: RGBColor,
+    /// Credit per channel, in `Bars::channels` order.
+    pub values: Vec<f64>,
+    /// 95% bootstrap interval per channel, when the model has one.
+    pub intervals: Option<Vec<(f64, f64)>>,
+}
+
+pub struct Bars<'a> {
+    /// Channel labels, in the interface language.
+    pub channels: Vec<String>,
+    pub models: Vec<ModelSeries<'a>>,
+    pub locale: Locale,
+}
+
+/// The colour of a model wherever it appears.
+pub fn model_colour(model: &str) -> RGBColor {
+    match model {
+        "first_touch" => RGBColor(148, 163, 184),
+        "last_touch" => RGBColor(71, 85, 105),
+        "linear" => RGBColor(167, 139, 250),
+        "position_based" => RGBColor(96, 165, 250),
+        "time_decay" => RGBColor(52, 211, 153),
+        "markov" => RGBColor(255, 36, 66),
+        _ => RGBColor(245, 158, 11),
+    }
+}
+
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    bars: &Bars<'_>,
+    scale: f64,
+) -> DrawResult<DB> {
+    let m = Metrics { scale };
+    area.fill(&WHITE)?;
+    let groups = bars.channels.len();
+    let series = bars.models.len();
+    if groups == 0 || series == 0 {
+        return Ok(());
+    }
+    let top = bars
+        .models
+        .iter()
+        .flat_map(|s| {
+            s.values
+                .iter()
+                .copied()
+                .chain(s.intervals.iter().flatten().map(|&(_, high)| high))
+        })
+        .fold(0.0f64, f64::max)
+        .max(1.0)
+        * 1.08;
+    let label_font = (FONT, m.font(11.0)).into_font().color(&MUTED);
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(m.px(34.0))
+        .margin_right(m.px(8.0))
+        .margin_left(m.px(4.0))
+        .x_label_area_size(m.px(30.0))
+        .y_label_area_size(m.px(44.0))
+        .build_cartesian_2d(0f64..groups as f64, 0f64..top)?;
+    let locale = bars.locale;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(5)
+        .y_label_formatter(&|y| format::compact(*y, locale))
+        .y_label_style(label_font.clone())
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID.stroke_width(m.px(1.0)))
+        .axis_style(AXIS.stroke_width(m.px(1.0)))
+        .draw()?;
+
+    let width = 0.84 / series as f64;
+    for (k, model) in bars.models.iter().enumerate() {
+        chart.draw_series(model.values.iter().enumerate().map(|(g, &v)| {
+            let x = g as f64 + 0.08 + k as f64 * width;
+            Rectangle::new([(x, 0.0), (x + width * 0.9, v)], model.colour.filled())
+        }))?;
+        if let Some(intervals) = &model.intervals {
+            for (g, &(low, high)) in intervals.iter().enumerate() {
+                let x = g as f64 + 0.08 + (k as f64 + 0.45) * width;
+                let stroke = INK.stroke_width(m.px(1.0));
+                let (px, p_low) = chart.backend_coord(&(x, low));
+                let (_, p_high) = chart.backend_coord(&(x, high));
+                let cap = m.px(3.0) as i32;
+                area.draw(&PathElement::new(vec![(px, p_low), (px, p_high)], stroke))?;
+                area.draw(&PathElement::new(
+                    vec![(px - cap, p_low), (px + cap, p_low)],
+                    stroke,
+                ))?;
+                area.draw(&PathElement::new(
+                    vec![(px - cap, p_high), (px + cap, p_high)],
+                    stroke,
+                ))?;
+            }
+        }
+    }
+    for (g, name) in bars.channels.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(g as f64 + 0.5, 0.0));
+        area.draw(&Text::new(
+            name.clone(),
+            (px, py + m.px(8.0) as i32),
+            label_font.clone().pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+    }
+    let legend: Vec<(&str, LegendMark)> = bars
+        .models
+        .iter()
+        .map(|s| (s.label, LegendMark::Bar(s.colour)))
+        .collect();
+    super::legend(area, &legend, (m.px(48.0) as i32, m.px(6.0) as i32), &m)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::testing::{count, svg, texts};
+
+    fn bars() -> Bars<'static> {
+        Bars {
+            channels: vec!["Tmall".into(), "Xiaohongshu note".into(), "WeChat".into()],
+            models: vec![
+                ModelSeries {
+                    label: "Last touch",
+                    colour: model_colour("last_touch"),
+                    values: vec![300.0, 0.0, 0.0],
+                    intervals: None,
+                },
+                ModelSeries {
+                    label: "Markov",
+                    colour: model_colour("markov"),
+                    values: vec![140.0, 43.0, 20.0],
+                    intervals: Some(vec![(120.0, 160.0), (35.0, 50.0), (15.0, 26.0)]),
+                },
+            ],
+            locale: Locale::En,
+        }
+    }
+
+    #[test]
+    fn draws_a_bar_per_model_and_channel_with_names_and_legend() {
+        let out = svg(900, 320, |area| draw(area, &bars(), 1.0).unwrap());
+        let texts = texts(&out);
+        for name in [
+            "Tmall",
+            "Xiaohongshu note",
+            "WeChat",
+            "Last touch",
+            "Markov",
+        ] {
+            assert!(
+                texts.contains(&name.to_string()),
+                "{name} missing in {texts:?}"
+            );
+        }
+        // 3 Markov bars plus its legend swatch.
+        assert_eq!(count(&out, "fill=\"#FF2442\""), 4);
+        assert_eq!(count(&out, "fill=\"#475569\""), 4);
+    }
+
+    #[test]
+    fn intervals_become_error_bars() {
+        let with = svg(900, 320, |area| draw(area, &bars(), 1.0).unwrap());
+        let mut plain = bars();
+        plain.models[1].intervals = None;
+        let without = svg(900, 320, |area| draw(area, &plain, 1.0).unwrap());
+        // Three lines per interval: the whisker and two caps.
+        assert_eq!(count(&with, "<polyline") - count(&without, "<polyline"), 9);
+    }
+}
