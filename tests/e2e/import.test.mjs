@@ -133,6 +133,16 @@ test('a large load shows progress, keeps the page responsive, and can be cancell
     setTimeout(() => resolve(performance.now() - start), 0);
   }));
   assert.ok(lag < 200, `the main thread was blocked for ${lag} ms`);
+  // While the worker reads, every main-thread task over 50 ms is recorded.
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks.push(Math.round(entry.duration));
+    }).observe({ type: 'longtask' });
+  });
+  await page.waitForTimeout(1500);
+  const longTasks = await page.evaluate(() => window.__longTasks);
+  assert.deepEqual(longTasks, [], 'main-thread tasks over 50 ms while the file is read');
   await screenshot(page, 'import-progress');
 
   await page.click('[data-testid="cancel-import"]');
