@@ -504,7 +504,11 @@ impl RecordReader {
                 &mut self.ends[self.ends_len..],
             );
             self.line += count_byte(&input[..read], self.newline);
-            self.quotes += count_byte(&input[..read], b'"') as usize;
+            // Quote parity only matters for a record still open at the end of
+            // the input, so only bytes of records left open are counted.
+            if !matches!(result, R::Record) {
+                self.quotes += count_byte(&input[..read], b'"') as usize;
+            }
             input = &input[read..];
             self.out_len += written;
             self.ends_len += ended;

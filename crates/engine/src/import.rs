@@ -713,6 +713,7 @@ fn take_record(plan: &Plan, builder: &mut Builder, records_seen: &mut usize, rec
         return;
     }
     if record.len() == plan.headers.len()
+        && record.get(0).map(trim) == plan.headers.first().map(|h| trim(h))
         && record
             .iter()
             .zip(&plan.headers)
@@ -723,7 +724,8 @@ fn take_record(plan: &Plan, builder: &mut Builder, records_seen: &mut usize, rec
     }
     // A replacement character means text was lost: the decoder replaced
     // bytes that are not text, or the file already carried the damage.
-    if record.text().contains('\u{FFFD}') {
+    // U+FFFD is EF BF BD in UTF-8: look for the lead byte first.
+    if record.text().as_bytes().contains(&0xEF) && record.text().contains('\u{FFFD}') {
         for (column, cell) in record.iter().enumerate() {
             if cell.contains('\u{FFFD}') {
                 let header = plan.headers.get(column).map_or("", String::as_str);

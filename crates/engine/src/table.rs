@@ -58,7 +58,13 @@ impl TextColumn {
     pub fn push(&mut self, text: Option<&str>) {
         let code = match text {
             None => MISSING_TEXT,
-            Some(t) => self.intern(t),
+            // Exports repeat a value on consecutive rows (a person's touches,
+            // a note's days, a campaign): compare with the previous row's
+            // value before hashing.
+            Some(t) => match self.codes.last() {
+                Some(&last) if last != MISSING_TEXT && *self.values[last as usize] == *t => last,
+                _ => self.intern(t),
+            },
         };
         self.codes.push(code);
     }
