@@ -14,7 +14,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use xhs_roi_engine::codec;
 use xhs_roi_engine::csv::ReadError;
-use xhs_roi_engine::import::{self, Import, ImportError, ImportOptions, Sniffed};
+use xhs_roi_engine::import::{Import, ImportError, ImportOptions, Sniffed};
 
 /// What the worker says about one request.
 pub enum WorkerEvent {
@@ -239,61 +239,14 @@ pub fn cancel_all() {
     });
 }
 
-/// The fallback: the same engine calls on the page (small files only in
-/// practice, since this blocks while it reads).
+/// Without a worker the page does not parse files itself (it ships no
+/// parser, and a big file would freeze it): the request fails with a
+/// message instead.
 fn run_on_page(
-    file: web_sys::File,
-    options: ImportOptions,
-    import: bool,
+    _file: web_sys::File,
+    _options: ImportOptions,
+    _import: bool,
     mut on_event: impl FnMut(WorkerEvent) + 'static,
 ) {
-    leptos::task::spawn_local(async move {
-        let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else {
-            on_event(WorkerEvent::Broken);
-            return;
-        };
-        let bytes = Uint8Array::new(&buffer).to_vec();
-        let name = file.name();
-        let workbook = match import::sniff_workbook(&name, &bytes, &options) {
-            Ok(w) => w,
-            Err(e) => {
-                on_event(WorkerEvent::Failed(e));
-                return;
-            }
-        };
-        if let Some((sniffed, csv)) = workbook {
-            let event = if import {
-                let mut importer = import::Importer::new(&name, sniffed.plan);
-                importer.feed(&csv);
-                WorkerEvent::Done(importer.finish())
-            } else {
-                WorkerEvent::Sniffed(sniffed)
-            };
-            on_event(event);
-            return;
-        }
-        let head = &bytes[..bytes.len().min(import::SNIFF_BYTES)];
-        // This fallback has no GB18030 decoder; the worker uses the browser's.
-        let sniffed = import::detect(&name, head).and_then(|encoding| {
-            if xhs_roi_engine::csv::Decoder::supported(encoding) {
-                import::sniff(&name, head, &options)
-            } else {
-                Err(import::ImportError {
-                    file: name.clone(),
-                    reason: xhs_roi_engine::csv::ReadError::UnknownEncoding,
-                })
-            }
-        });
-        let event = match sniffed {
-            Err(e) => WorkerEvent::Failed(e),
-            Ok(sniffed) if !import => WorkerEvent::Sniffed(sniffed),
-            Ok(sniffed) if xhs_roi_engine::csv::Decoder::supported(sniffed.plan.encoding) => {
-                let mut importer = import::Importer::new(&name, sniffed.plan);
-                importer.feed(&bytes);
-                WorkerEvent::Done(importer.finish())
-            }
-            Ok(_) => WorkerEvent::Broken,
-        };
-        on_event(event);
-    });
+    on_event(WorkerEvent::Broken);
 }

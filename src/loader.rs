@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use xhs_roi_engine::import::Sniffed;
-use xhs_roi_engine::{import, Dataset, Import, ImportOptions, Kind, Problem, ProblemReason};
+use xhs_roi_engine::{Dataset, Import, ImportOptions, Kind, Problem, ProblemReason};
 
 use crate::import_client::{self, WorkerEvent};
 use crate::state::{
@@ -56,29 +56,38 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, LoadError> {
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-/// Loads the built-in demo dataset.
+/// Loads the built-in demo dataset: fetched from the app's own origin and
+/// read by the import worker, like any file (the page ships no parser).
 pub fn load_demo(state: AppState) {
     state.busy.set(true);
     leptos::task::spawn_local(async move {
-        let mut dataset = Dataset::default();
-        let mut files = Vec::new();
+        let mut fetched = Vec::new();
         let mut errors = Vec::new();
         for (url, kind) in DEMO_FILES {
-            let options = ImportOptions {
-                kind: Some(kind),
-                ..ImportOptions::default()
-            };
-            let result = fetch_bytes(url)
-                .await
-                .and_then(|bytes| import(url, &bytes, &options).map_err(LoadError::Import));
-            match result {
-                Ok(imported) => {
-                    files.push(summary(&imported));
-                    place(&mut dataset, imported);
-                }
-                Err(message) => errors.push(message),
+            match fetch_bytes(url).await {
+                Ok(bytes) => fetched.push((url, kind, bytes)),
+                Err(error) => errors.push(error),
             }
         }
+        demo_next(state, fetched, Dataset::default(), Vec::new(), errors);
+    });
+}
+
+type DemoQueue = Vec<(&'static str, Kind, Vec<u8>)>;
+
+fn file_from_bytes(bytes: &[u8], name: &str) -> Option<web_sys::File> {
+    let parts = js_sys::Array::of1(&Uint8Array::from(bytes));
+    web_sys::File::new_with_u8_array_sequence(&parts, name).ok()
+}
+
+fn demo_next(
+    state: AppState,
+    mut queue: DemoQueue,
+    mut dataset: Dataset,
+    mut files: Vec<FileSummary>,
+    mut errors: Vec<LoadError>,
+) {
+    if queue.is_empty() {
         state.loaded.set(Some(Loaded {
             dataset: Arc::new(dataset),
             source: Source::Demo,
@@ -86,21 +95,60 @@ pub fn load_demo(state: AppState) {
         }));
         state.import_errors.set(errors);
         state.busy.set(false);
-        // The demo journeys go to the worker, where attribution runs.
-        if let Ok(bytes) = fetch_bytes(DEMO_TOUCHPOINTS).await {
-            let parts = js_sys::Array::of1(&Uint8Array::from(bytes.as_slice()));
-            if let Ok(file) = web_sys::File::new_with_u8_array_sequence(&parts, "touchpoints.csv") {
-                let options = ImportOptions {
-                    kind: Some(Kind::Touchpoints),
-                    ..ImportOptions::default()
-                };
-                import_client::request(file, &options, true, move |event| {
-                    if let WorkerEvent::Done(_) = event {
-                        refresh_attribution(state);
-                    }
-                });
+        load_demo_journeys(state);
+        return;
+    }
+    let (url, kind, bytes) = queue.remove(0);
+    let Some(file) = file_from_bytes(&bytes, url) else {
+        errors.push(LoadError::Fetch {
+            url: url.to_string(),
+        });
+        return demo_next(state, queue, dataset, files, errors);
+    };
+    let options = ImportOptions {
+        kind: Some(kind),
+        ..ImportOptions::default()
+    };
+    import_client::request(file, &options, true, move |event| {
+        match event {
+            WorkerEvent::Done(imported) => {
+                files.push(summary(&imported));
+                place(&mut dataset, imported);
             }
+            WorkerEvent::Failed(error) => errors.push(LoadError::Import(error)),
+            WorkerEvent::Broken => errors.push(LoadError::Background {
+                file: url.to_string(),
+            }),
+            _ => return,
         }
+        demo_next(
+            state,
+            std::mem::take(&mut queue),
+            std::mem::take(&mut dataset),
+            std::mem::take(&mut files),
+            std::mem::take(&mut errors),
+        );
+    });
+}
+
+/// The demo journeys go to the worker, where attribution runs.
+fn load_demo_journeys(state: AppState) {
+    leptos::task::spawn_local(async move {
+        let Ok(bytes) = fetch_bytes(DEMO_TOUCHPOINTS).await else {
+            return;
+        };
+        let Some(file) = file_from_bytes(&bytes, DEMO_TOUCHPOINTS) else {
+            return;
+        };
+        let options = ImportOptions {
+            kind: Some(Kind::Touchpoints),
+            ..ImportOptions::default()
+        };
+        import_client::request(file, &options, true, move |event| {
+            if let WorkerEvent::Done(_) = event {
+                refresh_attribution(state);
+            }
+        });
     });
 }
 
