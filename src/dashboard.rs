@@ -5,7 +5,7 @@ use xhs_roi_engine::{format, CostCategory, Kpis};
 
 use crate::charts;
 use crate::charts::canvas::{ChartCanvas, MeasuredCanvas};
-use crate::components::attribution::AttributionPanel;
+use crate::components::attribution::{AttributionPanel, PathExplorerPanel};
 use crate::components::drop_zone::DropZone;
 use crate::components::import_progress::ImportProgress;
 use crate::components::import_report::ImportReport;
@@ -41,6 +41,7 @@ pub fn Dashboard() -> impl IntoView {
                 <CostChart/>
             </div>
             <AttributionPanel/>
+            <PathExplorerPanel/>
         </Show>
     }
 }

@@ -109,6 +109,16 @@ pub struct Texts {
     pub vs_last_touch: &'static str,
     pub xhs_tag: &'static str,
     pub interval_help: &'static str,
+    pub paths_title: &'static str,
+    pub top_paths_title: &'static str,
+    pub path_label: &'static str,
+    pub conversions_label: &'static str,
+    pub share_label: &'static str,
+    pub lengths_title: &'static str,
+    pub touches_label: fn(usize, bool) -> String,
+    pub journeys_label: &'static str,
+    pub time_title: &'static str,
+    pub days_label: fn(u32, u32) -> String,
     pub total_label: &'static str,
     pub model_names: [&'static str; 7],
     pub channel_names: [(&'static str, &'static str); 10],
@@ -257,6 +267,20 @@ pub static EN: Texts = Texts {
     vs_last_touch: "vs last touch",
     xhs_tag: "Xiaohongshu",
     interval_help: "95% bootstrap interval (200 resamples of the journeys, seeded: the same every time)",
+    paths_title: "Path explorer",
+    top_paths_title: "Most common converting paths",
+    path_label: "Path",
+    conversions_label: "Conversions",
+    share_label: "Share",
+    lengths_title: "Journey length",
+    touches_label: |n, more| if more { format!("{n}+ touches") } else if n == 1 { "1 touch".into() } else { format!("{n} touches") },
+    journeys_label: "Journeys",
+    time_title: "First touch to conversion",
+    days_label: |from, to| match (from, to) {
+        (0, 1) => "same day".into(),
+        (f, 0) => format!("{f}+ days"),
+        (f, t) => format!("{f}–{} days", t - 1),
+    },
     total_label: "Total",
     model_names: ["First touch", "Last touch", "Linear", "Position-based", "Time decay", "Markov", "Shapley"],
     channel_names: [
@@ -421,6 +445,26 @@ pub static ZH: Texts = Texts {
     vs_last_touch: "相对末次触点",
     xhs_tag: "小红书",
     interval_help: "95% 自助法区间（对用户路径重抽样 200 次，固定随机种子，结果可复现）",
+    paths_title: "路径分析",
+    top_paths_title: "最常见的转化路径",
+    path_label: "路径",
+    conversions_label: "转化数",
+    share_label: "占比",
+    lengths_title: "路径长度",
+    touches_label: |n, more| {
+        if more {
+            format!("{n} 个及以上触点")
+        } else {
+            format!("{n} 个触点")
+        }
+    },
+    journeys_label: "路径数",
+    time_title: "首次触点到转化",
+    days_label: |from, to| match (from, to) {
+        (0, 1) => "当天".into(),
+        (f, 0) => format!("{f} 天及以上"),
+        (f, t) => format!("{f}–{} 天", t - 1),
+    },
     total_label: "合计",
     model_names: [
         "首次触点",

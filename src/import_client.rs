@@ -26,8 +26,12 @@ pub enum WorkerEvent {
     },
     Done(Import),
     Failed(ImportError),
-    /// Every model's credit over the journeys the worker keeps.
-    Attributed(xhs_roi_engine::attribution::Attribution),
+    /// Every model's credit over the journeys the worker keeps, and the
+    /// path explorer's figures.
+    Attributed(
+        xhs_roi_engine::attribution::Attribution,
+        xhs_roi_engine::attribution::paths::PathExplorer,
+    ),
     /// The worker keeps no journeys to attribute.
     Unattributed,
     /// The browser refused to read the file, or the worker broke.
@@ -124,10 +128,16 @@ fn on_message(data: Array) {
             Ok(i) => (WorkerEvent::Done(i), true),
             Err(_) => (WorkerEvent::Broken, true),
         },
-        "attributed" => match codec::decode_attribution(&bytes()) {
-            Ok(a) => (WorkerEvent::Attributed(a), true),
-            Err(_) => (WorkerEvent::Broken, true),
-        },
+        "attributed" => {
+            let paths = Uint8Array::new(&data.get(3)).to_vec();
+            match (
+                codec::decode_attribution(&bytes()),
+                codec::decode_explorer(&paths),
+            ) {
+                (Ok(a), Ok(p)) => (WorkerEvent::Attributed(a, p), true),
+                _ => (WorkerEvent::Broken, true),
+            }
+        }
         "unattributed" => (WorkerEvent::Unattributed, true),
         "failed" => {
             let code = data.get(2).as_f64().unwrap_or(0.0) as usize;

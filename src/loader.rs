@@ -158,7 +158,10 @@ const DEMO_TOUCHPOINTS: &str = "demo/touchpoints.csv";
 /// Asks the worker for every model's credit over the journeys it keeps.
 pub fn refresh_attribution(state: AppState) {
     import_client::attribute(move |event| match event {
-        WorkerEvent::Attributed(result) => state.attribution.set(Some(Arc::new(result))),
+        WorkerEvent::Attributed(result, paths) => {
+            state.attribution.set(Some(Arc::new(result)));
+            state.paths.set(Some(Arc::new(paths)));
+        }
         WorkerEvent::Unattributed => state.attribution.set(None),
         _ => {}
     });
@@ -239,7 +242,7 @@ fn sniff(state: AppState, id: u32, first_time: bool) {
                 }),
                 WorkerEvent::Progress { .. }
                 | WorkerEvent::Done(_)
-                | WorkerEvent::Attributed(_)
+                | WorkerEvent::Attributed(..)
                 | WorkerEvent::Unattributed => return,
             };
             state.pending.update(|p| {
@@ -375,7 +378,7 @@ fn import_next(state: AppState, mut queue: Vec<Pending>, mut done: Vec<Import>) 
                     .update(|e| e.push(LoadError::Background { file: name.clone() }));
                 import_next(state, std::mem::take(&mut queue), std::mem::take(&mut done));
             }
-            WorkerEvent::Sniffed(_) | WorkerEvent::Attributed(_) | WorkerEvent::Unattributed => {}
+            WorkerEvent::Sniffed(_) | WorkerEvent::Attributed(..) | WorkerEvent::Unattributed => {}
         },
     );
 }

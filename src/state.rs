@@ -125,6 +125,8 @@ pub struct AppState {
     next_id: StoredValue<u32>,
     /// Every attribution model's credit per channel, computed in the worker.
     pub attribution: RwSignal<Option<Arc<xhs_roi_engine::attribution::Attribution>>>,
+    /// Top paths, path lengths and time to conversion, from the worker.
+    pub paths: RwSignal<Option<Arc<xhs_roi_engine::attribution::paths::PathExplorer>>>,
     pub kpis: Memo<Option<Kpis>>,
     pub weekly: Memo<Vec<WeekPoint>>,
 }
@@ -157,6 +159,7 @@ impl AppState {
             progress: RwSignal::new(None),
             next_id: StoredValue::new(0),
             attribution: RwSignal::new(None),
+            paths: RwSignal::new(None),
             kpis,
             weekly,
         }

@@ -124,6 +124,9 @@ mod worker {
         import::sniff_text(name, text.as_bytes(), encoding, options)
     }
 
+    /// Converting paths listed in the path explorer.
+    const TOP_PATHS: usize = 10;
+
     /// Every model over the journeys kept here (touchpoints, else paths).
     fn attribute(id: f64) {
         use xhs_roi_engine::attribution::{self, Journeys, Settings};
@@ -142,10 +145,26 @@ mod worker {
             // logs up to 200,000 journeys, fewer beyond so the answer still
             // comes in about a second.
             settings.bootstrap.replicates = if journeys.len() <= 200_000 { 200 } else { 30 };
-            attribution::attribute(&journeys, &settings).ok()
+            let explorer = attribution::paths::explore(&journeys, TOP_PATHS);
+            Some((attribution::attribute(&journeys, &settings).ok()?, explorer))
         });
         match result {
-            Some(result) => post_bytes("attributed", id, &codec::encode_attribution(&result)),
+            Some((result, explorer)) => {
+                let credits = Uint8Array::from(codec::encode_attribution(&result).as_slice());
+                let paths = Uint8Array::from(codec::encode_explorer(&explorer).as_slice());
+                let buffers = Array::of2(&credits.buffer(), &paths.buffer());
+                let parts: [JsValue; 4] =
+                    ["attributed".into(), id.into(), credits.into(), paths.into()];
+                let message: Array = parts.iter().collect();
+                if scope()
+                    .post_message_with_transfer(&message, &buffers)
+                    .is_err()
+                {
+                    web_sys::console::error_1(
+                        &"import worker: a message could not be posted".into(),
+                    );
+                }
+            }
             None => post(&["unattributed".into(), id.into()], None),
         }
     }

@@ -196,3 +196,105 @@ pub fn AttributionPanel() -> impl IntoView {
         </section>
     }
 }
+
+/// Top converting paths, journey lengths and time to conversion.
+#[component]
+pub fn PathExplorerPanel() -> impl IntoView {
+    let state = AppState::expect();
+    let body = move || {
+        let locale = state.locale.get();
+        let texts = state.texts();
+        state.paths.get().map(|explorer| {
+            let total: f64 = explorer.lengths.iter().map(|l| l.conversions).sum();
+            let share = move |x: f64| if total > 0.0 { format::percent(x / total) } else { format::MISSING.to_string() };
+            let top = explorer
+                .top_paths
+                .iter()
+                .map(|p| {
+                    let steps = p
+                        .path
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            let xhs = is_xiaohongshu(c);
+                            view! {
+                                {(i > 0).then(|| view! { <span class="arrow" aria-hidden="true">"→"</span> })}
+                                <span class="step" class:xhs=xhs>{texts.channel_name(c)}</span>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <tr data-testid="top-path">
+                            <td class="path">{steps}</td>
+                            <td class="number">{format::grouped(p.conversions, 0)}</td>
+                            <td class="number">{share(p.conversions)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let max_journeys = explorer.lengths.iter().map(|l| l.journeys).fold(0.0, f64::max).max(1.0);
+            let last = explorer.lengths.len();
+            let lengths = explorer
+                .lengths
+                .iter()
+                .map(|l| {
+                    let width = format!("{:.1}%", l.journeys / max_journeys * 100.0);
+                    view! {
+                        <li>
+                            <span class="bar-label">{(texts.touches_label)(l.touches, l.touches == last)}</span>
+                            <span class="bar-track"><span class="bar-fill" style:width=width></span></span>
+                            <span class="bar-value">{format::count(l.journeys, locale)} " · " {format::grouped(l.conversions, 0)}</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let max_time = explorer.time_to_conversion.iter().map(|t| t.conversions).fold(0.0, f64::max).max(1.0);
+            let times = explorer
+                .time_to_conversion
+                .iter()
+                .map(|t| {
+                    let width = format!("{:.1}%", t.conversions / max_time * 100.0);
+                    view! {
+                        <li>
+                            <span class="bar-label">{(texts.days_label)(t.from_days, t.to_days)}</span>
+                            <span class="bar-track"><span class="bar-fill" style:width=width></span></span>
+                            <span class="bar-value">{format::grouped(t.conversions, 0)}</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="explorer">
+                    <div>
+                        <h3 class="subtitle">{texts.top_paths_title}</h3>
+                        <table class="data-table" data-testid="top-paths">
+                            <thead><tr>
+                                <th scope="col">{texts.path_label}</th>
+                                <th scope="col" class="number">{texts.conversions_label}</th>
+                                <th scope="col" class="number">{texts.share_label}</th>
+                            </tr></thead>
+                            <tbody>{top}</tbody>
+                        </table>
+                    </div>
+                    <div class="distributions">
+                        <h3 class="subtitle">{texts.lengths_title}</h3>
+                        <p class="panel-caption">{texts.journeys_label} " · " {texts.conversions_label}</p>
+                        <ul class="bars" data-testid="path-lengths">{lengths}</ul>
+                        {(!explorer.time_to_conversion.is_empty()).then(|| view! {
+                            <h3 class="subtitle">{texts.time_title}</h3>
+                            <ul class="bars" data-testid="time-to-conversion">{times}</ul>
+                        })}
+                    </div>
+                </div>
+            }
+        })
+    };
+    view! {
+        <Show when=move || state.paths.with(Option::is_some)>
+            <section class="panel" data-testid="path-explorer">
+                <h2 class="panel-title">{move || state.texts().paths_title}</h2>
+                {body}
+            </section>
+        </Show>
+    }
+}

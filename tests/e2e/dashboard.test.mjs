@@ -235,6 +235,12 @@ test('the attribution table shows the engine\'s credit for every model and chann
   for (const [model, channel, value] of shown) {
     assert.equal(value, expected.get(`${model}/${channel}`), `${model} ${channel}`);
   }
+  // The path explorer: top converting paths, journey lengths, time to conversion.
+  await page.waitForSelector('[data-testid="top-paths"]', { timeout: 10_000 });
+  const paths = await page.$$eval('[data-testid="top-path"]', (rows) => rows.length);
+  assert.ok(paths > 0 && paths <= 10, `${paths} top paths`);
+  assert.equal(await page.locator('[data-testid="path-lengths"] li').count(), 6);
+  assert.equal(await page.locator('[data-testid="time-to-conversion"] li').count(), 6);
   const highlighted = await page.$$eval('[data-testid="attribution-table"] tr.xhs', (rows) => rows.length);
   assert.ok(highlighted >= 3, 'Xiaohongshu channels are highlighted');
   await screenshot(page, 'attribution-en');

@@ -910,3 +910,92 @@ mod attribution_tests {
         }
     }
 }
+
+/// The path explorer's figures, sent beside the attribution.
+pub fn encode_explorer(e: &crate::attribution::paths::PathExplorer) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.0.extend_from_slice(MAGIC);
+    w.len(e.top_paths.len());
+    for p in &e.top_paths {
+        w.strings(&p.path);
+        w.u64(p.conversions.to_bits());
+        w.u64(p.value.to_bits());
+    }
+    w.len(e.lengths.len());
+    for l in &e.lengths {
+        w.u64(l.touches as u64);
+        w.u64(l.journeys.to_bits());
+        w.u64(l.conversions.to_bits());
+    }
+    w.len(e.time_to_conversion.len());
+    for t in &e.time_to_conversion {
+        w.u32(t.from_days);
+        w.u32(t.to_days);
+        w.u64(t.conversions.to_bits());
+    }
+    w.0
+}
+
+pub fn decode_explorer(
+    bytes: &[u8],
+) -> Result<crate::attribution::paths::PathExplorer, CodecError> {
+    use crate::attribution::paths::{LengthBucket, PathCount, PathExplorer, TimeBucket};
+    let mut r = Reader { bytes };
+    if r.take(4)? != MAGIC {
+        return Err(CodecError("magic"));
+    }
+    let n = r.len()?;
+    let mut top_paths = Vec::with_capacity(n);
+    for _ in 0..n {
+        top_paths.push(PathCount {
+            path: r.strings()?,
+            conversions: f64::from_bits(r.u64()?),
+            value: f64::from_bits(r.u64()?),
+        });
+    }
+    let n = r.len()?;
+    let mut lengths = Vec::with_capacity(n);
+    for _ in 0..n {
+        lengths.push(LengthBucket {
+            touches: r.number()?,
+            journeys: f64::from_bits(r.u64()?),
+            conversions: f64::from_bits(r.u64()?),
+        });
+    }
+    let n = r.len()?;
+    let mut time_to_conversion = Vec::with_capacity(n);
+    for _ in 0..n {
+        time_to_conversion.push(TimeBucket {
+            from_days: r.u32()?,
+            to_days: r.u32()?,
+            conversions: f64::from_bits(r.u64()?),
+        });
+    }
+    Ok(PathExplorer {
+        top_paths,
+        lengths,
+        time_to_conversion,
+    })
+}
+
+#[cfg(test)]
+mod explorer_tests {
+    use super::*;
+    use crate::attribution::{paths::explore, Journeys, Settings};
+
+    #[test]
+    fn the_path_explorer_survives_the_round_trip() {
+        let text = std::fs::read("../../public/demo/touchpoints.csv").unwrap();
+        let table = crate::import("t.csv", &text, &ImportOptions::default())
+            .unwrap()
+            .table;
+        let journeys = Journeys::from_touchpoints(&table, &Settings::default()).unwrap();
+        let original = explore(&journeys, 10);
+        assert_eq!(
+            decode_explorer(&encode_explorer(&original)).unwrap(),
+            original
+        );
+        assert_eq!(original.top_paths.len(), 10);
+        assert!(!original.time_to_conversion.is_empty());
+    }
+}

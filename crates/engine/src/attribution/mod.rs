@@ -22,6 +22,7 @@ pub mod channels;
 mod hash;
 pub mod journeys;
 pub mod markov;
+pub mod paths;
 pub mod rng;
 pub mod rules;
 pub mod shapley;
