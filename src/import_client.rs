@@ -55,17 +55,6 @@ thread_local! {
     static NEXT_ID: RefCell<u32> = const { RefCell::new(1) };
 }
 
-const READ_ERRORS: [ReadError; 8] = [
-    ReadError::Empty,
-    ReadError::Pdf,
-    ReadError::Binary,
-    ReadError::Zip,
-    ReadError::UnknownEncoding,
-    ReadError::NoHeader,
-    ReadError::Xls,
-    ReadError::DamagedWorkbook,
-];
-
 const WORKER_URL: &str = "import-worker-loader.js";
 
 fn start() -> Option<Client> {
@@ -143,7 +132,10 @@ fn on_message(data: Array) {
             let code = data.get(2).as_f64().unwrap_or(0.0) as usize;
             let error = ImportError {
                 file: data.get(3).as_string().unwrap_or_default(),
-                reason: READ_ERRORS.get(code).copied().unwrap_or(ReadError::Binary),
+                reason: ReadError::ALL
+                    .get(code)
+                    .copied()
+                    .unwrap_or(ReadError::Binary),
             };
             (WorkerEvent::Failed(error), true)
         }
@@ -174,41 +166,20 @@ pub fn request(
     import: bool,
     on_event: impl FnMut(WorkerEvent) + 'static,
 ) {
-    let id = NEXT_ID.with(|n| {
-        let mut n = n.borrow_mut();
-        *n += 1;
-        *n
-    });
-    let started = CLIENT.with(|c| {
-        let mut slot = c.borrow_mut();
-        if slot.is_none() {
-            *slot = start();
-        }
-        slot.is_some()
-    });
-    if !started {
-        run_on_page(file, options.clone(), import, on_event);
-        return;
-    }
-    let message = Array::new();
-    message.push(&JsValue::from_str(if import { "import" } else { "sniff" }));
-    message.push(&JsValue::from(id));
-    message.push(&file);
-    message.push(&Uint8Array::from(codec::encode_options(options).as_slice()));
-    CLIENT.with(|c| {
-        if let Some(client) = c.borrow_mut().as_mut() {
-            client.handlers.insert(id, Box::new(on_event));
-            if client.ready {
-                let _ = client.worker.post_message(&message);
-            } else {
-                client.queue.push(message);
-            }
-        }
-    });
+    let tag = if import { "import" } else { "sniff" };
+    let options = Uint8Array::from(codec::encode_options(options).as_slice());
+    send(tag, &[file.into(), options.into()], Box::new(on_event));
 }
 
 /// Asks the worker for every model's credit over the journeys it keeps.
 pub fn attribute(on_event: impl FnMut(WorkerEvent) + 'static) {
+    send("attribute", &[], Box::new(on_event));
+}
+
+/// Numbers a request, starts the worker if needed, and posts
+/// `[tag, id, ...payload]` (queued until the worker is ready). Without a
+/// worker the handler hears `Broken` at once.
+fn send(tag: &str, payload: &[JsValue], mut on_event: Handler) {
     let id = NEXT_ID.with(|n| {
         let mut n = n.borrow_mut();
         *n += 1;
@@ -222,14 +193,20 @@ pub fn attribute(on_event: impl FnMut(WorkerEvent) + 'static) {
         slot.is_some()
     });
     if !started {
+        // The page ships no parser: without a worker the request fails with
+        // a message instead of freezing the page.
+        on_event(WorkerEvent::Broken);
         return;
     }
     let message = Array::new();
-    message.push(&JsValue::from_str("attribute"));
+    message.push(&JsValue::from_str(tag));
     message.push(&JsValue::from(id));
+    for part in payload {
+        message.push(part);
+    }
     CLIENT.with(|c| {
         if let Some(client) = c.borrow_mut().as_mut() {
-            client.handlers.insert(id, Box::new(on_event));
+            client.handlers.insert(id, on_event);
             if client.ready {
                 let _ = client.worker.post_message(&message);
             } else {
@@ -247,16 +224,4 @@ pub fn cancel_all() {
             client.worker.terminate();
         }
     });
-}
-
-/// Without a worker the page does not parse files itself (it ships no
-/// parser, and a big file would freeze it): the request fails with a
-/// message instead.
-fn run_on_page(
-    _file: web_sys::File,
-    _options: ImportOptions,
-    _import: bool,
-    mut on_event: impl FnMut(WorkerEvent) + 'static,
-) {
-    on_event(WorkerEvent::Broken);
 }

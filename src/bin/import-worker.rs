@@ -42,17 +42,6 @@ mod worker {
     const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
     const PROGRESS_EVERY_MS: f64 = 100.0;
 
-    const READ_ERRORS: [ReadError; 8] = [
-        ReadError::Empty,
-        ReadError::Pdf,
-        ReadError::Binary,
-        ReadError::Zip,
-        ReadError::UnknownEncoding,
-        ReadError::NoHeader,
-        ReadError::Xls,
-        ReadError::DamagedWorkbook,
-    ];
-
     fn scope() -> DedicatedWorkerGlobalScope {
         js_sys::global().unchecked_into()
     }
@@ -75,7 +64,7 @@ mod worker {
     }
 
     fn fail(id: f64, error: &ImportError) {
-        let code = READ_ERRORS
+        let code = ReadError::ALL
             .iter()
             .position(|&e| e == error.reason)
             .unwrap_or(0);

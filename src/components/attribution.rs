@@ -7,15 +7,7 @@ use crate::charts::canvas::{ChartCanvas, MeasuredCanvas};
 use crate::state::AppState;
 
 /// The models in the order a marketer reads them: the rules, then the data-driven ones.
-const MODELS: [Model; 7] = [
-    Model::FirstTouch,
-    Model::LastTouch,
-    Model::Linear,
-    Model::PositionBased,
-    Model::TimeDecay,
-    Model::Markov,
-    Model::Shapley,
-];
+const MODELS: [Model; 7] = Model::ALL;
 
 /// Channels that are Xiaohongshu's own (highlighted: the question is what
 /// the platform is worth).

@@ -32,6 +32,21 @@ pub enum ReadError {
     NoHeader,
 }
 
+impl ReadError {
+    /// Every reason, in a fixed order: its index is the code the import
+    /// worker sends to the page.
+    pub const ALL: [ReadError; 8] = [
+        ReadError::Empty,
+        ReadError::Pdf,
+        ReadError::Binary,
+        ReadError::Zip,
+        ReadError::UnknownEncoding,
+        ReadError::NoHeader,
+        ReadError::Xls,
+        ReadError::DamagedWorkbook,
+    ];
+}
+
 /// The text encodings the reader detects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Encoding {
