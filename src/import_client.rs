@@ -172,8 +172,12 @@ pub fn request(
 }
 
 /// Asks the worker for every model's credit over the journeys it keeps.
-pub fn attribute(on_event: impl FnMut(WorkerEvent) + 'static) {
-    send("attribute", &[], Box::new(on_event));
+pub fn attribute(
+    settings: &xhs_roi_engine::attribution::Settings,
+    on_event: impl FnMut(WorkerEvent) + 'static,
+) {
+    let settings = Uint8Array::from(codec::encode_attribution_settings(settings).as_slice());
+    send("attribute", &[settings.into()], Box::new(on_event));
 }
 
 /// Numbers a request, starts the worker if needed, and posts

@@ -157,7 +157,8 @@ const DEMO_TOUCHPOINTS: &str = "demo/touchpoints.csv";
 
 /// Asks the worker for every model's credit over the journeys it keeps.
 pub fn refresh_attribution(state: AppState) {
-    import_client::attribute(move |event| match event {
+    let settings = state.attribution_settings.get_untracked();
+    import_client::attribute(&settings, move |event| match event {
         WorkerEvent::Attributed(result, paths) => {
             state.attribution.set(Some(Arc::new(result)));
             state.paths.set(Some(Arc::new(paths)));

@@ -125,6 +125,8 @@ pub struct AppState {
     next_id: StoredValue<u32>,
     /// Every attribution model's credit per channel, computed in the worker.
     pub attribution: RwSignal<Option<Arc<xhs_roi_engine::attribution::Attribution>>>,
+    /// The attribution settings the user chose (the rest are defaults).
+    pub attribution_settings: RwSignal<xhs_roi_engine::attribution::Settings>,
     /// Top paths, path lengths and time to conversion, from the worker.
     pub paths: RwSignal<Option<Arc<xhs_roi_engine::attribution::paths::PathExplorer>>>,
     pub kpis: Memo<Option<Kpis>>,
@@ -160,6 +162,7 @@ impl AppState {
             next_id: StoredValue::new(0),
             attribution: RwSignal::new(None),
             paths: RwSignal::new(None),
+            attribution_settings: RwSignal::new(Default::default()),
             kpis,
             weekly,
         }

@@ -117,9 +117,11 @@ mod worker {
     const TOP_PATHS: usize = 10;
 
     /// Every model over the journeys kept here (touchpoints, else paths).
-    fn attribute(id: f64) {
-        use xhs_roi_engine::attribution::{self, Journeys, Settings};
-        let mut settings = Settings::default();
+    fn attribute(id: f64, settings: Option<Vec<u8>>) {
+        use xhs_roi_engine::attribution::{self, Journeys};
+        let chosen = settings.and_then(|bytes| codec::decode_attribution_settings(&bytes).ok());
+        let explicit_replicates = chosen.as_ref().is_some_and(|s| s.bootstrap.replicates > 0);
+        let mut settings = chosen.unwrap_or_default();
         let result = KEPT.with(|kept| {
             let kept = kept.borrow();
             let journeys = match (kept.get(&Kind::Touchpoints), kept.get(&Kind::Paths)) {
@@ -133,7 +135,9 @@ mod worker {
             // Bootstrap intervals for Markov and Shapley: 200 resamples on
             // logs up to 200,000 journeys, fewer beyond so the answer still
             // comes in about a second.
-            settings.bootstrap.replicates = if journeys.len() <= 200_000 { 200 } else { 30 };
+            if !explicit_replicates {
+                settings.bootstrap.replicates = if journeys.len() <= 200_000 { 200 } else { 30 };
+            }
             let explorer = attribution::paths::explore(&journeys, TOP_PATHS);
             Some((attribution::attribute(&journeys, &settings).ok()?, explorer))
         });
@@ -163,7 +167,12 @@ mod worker {
         let tag = data.get(0).as_string().unwrap_or_default();
         let id = data.get(1).as_f64().unwrap_or(0.0);
         if tag == "attribute" {
-            attribute(id);
+            let settings = data
+                .get(2)
+                .dyn_into::<Uint8Array>()
+                .ok()
+                .map(|a| a.to_vec());
+            attribute(id, settings);
             return Ok(());
         }
         let file: File = data.get(2).dyn_into()?;

@@ -181,6 +181,7 @@ pub fn AttributionPanel() -> impl IntoView {
     view! {
         <section class="panel attribution" data-testid="attribution">
             <h2 class="panel-title">{move || texts().attribution_title}</h2>
+            <AttributionSettings/>
             {move || body().map_or_else(
                 || view! { <p class="empty">{texts().attribution_empty}</p> }.into_any(),
                 |v| v.into_any(),
@@ -288,5 +289,79 @@ pub fn PathExplorerPanel() -> impl IntoView {
                 {body}
             </section>
         </Show>
+    }
+}
+
+/// The settings that change attribution's numbers: lookback, half-life,
+/// position weights and Markov order. A change reruns the models in the worker.
+#[component]
+pub fn AttributionSettings() -> impl IntoView {
+    use xhs_roi_engine::attribution::PositionWeights;
+    let state = AppState::expect();
+    let texts = move || state.texts();
+    let settings = state.attribution_settings;
+    let change = move |update: Box<dyn FnOnce(&mut xhs_roi_engine::attribution::Settings)>| {
+        settings.update(|s| update(s));
+        crate::loader::refresh_attribution(state);
+    };
+    let presets = [
+        PositionWeights::U_SHAPED,
+        PositionWeights::J_SHAPED,
+        PositionWeights::INVERSE_J,
+    ];
+    let days_select =
+        move |values: &'static [u32],
+              current: f64,
+              on: fn(&mut xhs_roi_engine::attribution::Settings, f64)| {
+            let options = values
+            .iter()
+            .map(|&d| view! { <option value=d.to_string() selected=f64::from(d) == current>{move || (texts().days)(d)}</option> })
+            .collect_view();
+            view! {
+                <select on:change=move |e| {
+                    if let Ok(d) = event_target_value(&e).parse::<f64>() {
+                        change(Box::new(move |s| on(s, d)));
+                    }
+                }>{options}</select>
+            }
+        };
+    let current = settings.get_untracked();
+    let preset_index = presets
+        .iter()
+        .position(|p| *p == current.position_weights)
+        .unwrap_or(0);
+    view! {
+        <div class="plan-controls attribution-settings" data-testid="attribution-settings">
+            <label class="field">
+                <span>{move || texts().lookback_label}</span>
+                {days_select(&[7, 14, 30, 60, 90], current.lookback_days, |s, d| s.lookback_days = d)}
+            </label>
+            <label class="field">
+                <span>{move || texts().half_life_label}</span>
+                {days_select(&[1, 3, 7, 14, 30], current.half_life_days, |s, d| s.half_life_days = d)}
+            </label>
+            <label class="field">
+                <span>{move || texts().position_label}</span>
+                <select on:change=move |e| {
+                    if let Ok(i) = event_target_value(&e).parse::<usize>() {
+                        if let Some(&w) = presets.get(i) {
+                            change(Box::new(move |s| s.position_weights = w));
+                        }
+                    }
+                }>
+                    {(0..3).map(|i| view! { <option value=i.to_string() selected=i == preset_index>{move || texts().position_presets[i]}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span>{move || texts().markov_order_label}</span>
+                <select data-testid="markov-order" on:change=move |e| {
+                    if let Ok(k) = event_target_value(&e).parse::<u8>() {
+                        change(Box::new(move |s| s.markov_order = k));
+                    }
+                }>
+                    {(1u8..=3).map(|k| view! { <option value=k.to_string() selected=k == current.markov_order>{k}</option> }).collect_view()}
+                </select>
+            </label>
+        </div>
     }
 }

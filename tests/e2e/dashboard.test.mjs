@@ -246,6 +246,30 @@ test('the attribution table shows the engine\'s credit for every model and chann
   await screenshot(page, 'attribution-en');
 });
 
+test('changing the Markov order reruns attribution and matches the CLI', TEST_OPTIONS, async (t) => {
+  const { page } = await openSession(t, 'markov order', { locale: 'en-US' });
+  await waitForDashboard(page);
+  await page.waitForSelector('[data-testid="attribution-table"]', { timeout: 30_000 });
+  const cli = JSON.parse(
+    execFileSync(
+      cliBinary(),
+      ['attribute', '--touchpoints', 'public/demo/touchpoints.csv', '--markov-order', '2', '--format', 'json'],
+      { cwd: repoRoot, maxBuffer: 1 << 26 },
+    ).toString(),
+  );
+  const markov = cli.models.find((m) => m.model === 'markov');
+  await page.selectOption('[data-testid="markov-order"]', '2');
+  const expected = Object.fromEntries(markov.credits.map((c) => [c.channel, c.conversions]));
+  await page.waitForFunction(
+    (want) =>
+      [...document.querySelectorAll('td[data-model="markov"]')].every(
+        (td) => Number(td.dataset.value) === want[td.dataset.channel],
+      ),
+    expected,
+    { timeout: 15_000 },
+  );
+});
+
 test('uploading the demo notes alone gives the notes-only numbers', TEST_OPTIONS, async (t) => {
   const { page } = await openSession(t, 'upload notes');
   await waitForDashboard(page);

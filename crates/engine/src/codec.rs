@@ -999,3 +999,66 @@ mod explorer_tests {
         assert!(!original.time_to_conversion.is_empty());
     }
 }
+
+/// The attribution settings the page can change (the rest keep their
+/// defaults), sent with an `attribute` request.
+pub fn encode_attribution_settings(s: &crate::attribution::Settings) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.0.extend_from_slice(MAGIC);
+    for x in [
+        s.lookback_days,
+        s.half_life_days,
+        s.position_weights.first,
+        s.position_weights.middle,
+        s.position_weights.last,
+    ] {
+        w.u64(x.to_bits());
+    }
+    w.u8(s.markov_order);
+    w.u32(s.bootstrap.replicates);
+    w.0
+}
+
+pub fn decode_attribution_settings(
+    bytes: &[u8],
+) -> Result<crate::attribution::Settings, CodecError> {
+    let mut r = Reader { bytes };
+    if r.take(4)? != MAGIC {
+        return Err(CodecError("magic"));
+    }
+    let mut s = crate::attribution::Settings::default();
+    let mut number = || r.u64().map(f64::from_bits);
+    s.lookback_days = number()?;
+    s.half_life_days = number()?;
+    s.position_weights.first = number()?;
+    s.position_weights.middle = number()?;
+    s.position_weights.last = number()?;
+    s.markov_order = r.u8()?;
+    s.bootstrap.replicates = r.u32()?;
+    s.validate().map_err(|_| CodecError("settings"))?;
+    Ok(s)
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+    use crate::attribution::{PositionWeights, Settings};
+
+    #[test]
+    fn attribution_settings_survive_the_round_trip_and_are_validated() {
+        let mut s = Settings {
+            lookback_days: 14.0,
+            half_life_days: 3.0,
+            position_weights: PositionWeights::J_SHAPED,
+            markov_order: 2,
+            ..Settings::default()
+        };
+        s.bootstrap.replicates = 50;
+        assert_eq!(
+            decode_attribution_settings(&encode_attribution_settings(&s)).unwrap(),
+            s
+        );
+        s.markov_order = 9;
+        assert!(decode_attribution_settings(&encode_attribution_settings(&s)).is_err());
+    }
+}
