@@ -9,6 +9,7 @@ use xhs_roi_engine::value::ValueError;
 use xhs_roi_engine::{CostCategory, ProblemReason};
 
 pub struct Texts {
+    pub locale: Locale,
     pub app_name: &'static str,
     pub tagline: &'static str,
     pub document_title: &'static str,
@@ -136,6 +137,7 @@ pub struct Texts {
 }
 
 pub static EN: Texts = Texts {
+    locale: Locale::En,
     app_name: "xhs-roi",
     tagline: "Xiaohongshu ROI, computed privately in your browser",
     document_title: "xhs-roi · Xiaohongshu marketing ROI",
@@ -315,6 +317,7 @@ pub static EN: Texts = Texts {
 };
 
 pub static ZH: Texts = Texts {
+    locale: Locale::Zh,
     app_name: "xhs-roi",
     tagline: "小红书投放回报，在浏览器里私密计算",
     document_title: "xhs-roi · 小红书营销 ROI",
@@ -605,7 +608,7 @@ impl Texts {
 
     /// A canonical field's name for people.
     pub fn field_label(&self, field: &str) -> String {
-        let chinese = std::ptr::eq(self, &ZH);
+        let chinese = self.locale == Locale::Zh;
         FIELD_LABELS
             .iter()
             .find(|(name, _, _)| *name == field)

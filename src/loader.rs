@@ -198,6 +198,7 @@ pub fn choose_files(state: AppState, chosen: Vec<web_sys::File>) {
                 options: ImportOptions::default(),
                 status: PendingStatus::Sniffing,
                 remembered: false,
+                revision: 0,
             })
         });
         sniff(state, id, true);
@@ -249,6 +250,7 @@ fn sniff(state: AppState, id: u32, first_time: bool) {
             state.pending.update(|p| {
                 if let Some(f) = p.iter_mut().find(|f| f.id == id) {
                     f.status = status;
+                    f.revision += 1;
                 }
             });
         },

@@ -80,6 +80,8 @@ pub struct Pending {
     pub status: PendingStatus,
     /// The options came from a mapping confirmed earlier for these headers.
     pub remembered: bool,
+    /// Bumped whenever a new sniff result arrives, so the card redraws.
+    pub revision: u32,
 }
 
 #[derive(Debug, Clone)]

@@ -20,7 +20,7 @@ mod worker {
     use wasm_bindgen::JsCast;
     use web_sys::{Blob, DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
     use xhs_roi_engine::codec;
-    use xhs_roi_engine::csv::{Decoder, Encoding, ReadError};
+    use xhs_roi_engine::csv::{Decoder, ReadError};
     use xhs_roi_engine::import::{
         self, ImportError, ImportOptions, Importer, Sniffed, SNIFF_BYTES,
     };
@@ -258,9 +258,6 @@ mod worker {
             let rest = decoder.decode()?;
             importer.feed_utf8(rest.as_bytes());
         }
-        debug_assert!(
-            encoding != Encoding::Gb18030 || text_decoder.is_some() || Decoder::supported(encoding)
-        );
         finish(id, importer.finish(), total);
         Ok(())
     }

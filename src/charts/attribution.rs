@@ -3,10 +3,9 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-use xhs_roi_engine::format::{self, Locale};
+use xhs_roi_engine::format::Locale;
 
-use super::{DrawResult, LegendMark, Metrics, AXIS, FONT, GRID, INK, MUTED};
+use super::{DrawResult, LegendMark, Metrics, INK};
 
 /// One model's bars.
 pub struct ModelSeries<'a> {
@@ -62,7 +61,6 @@ pub fn draw<DB: DrawingBackend>(
         .fold(0.0f64, f64::max)
         .max(1.0)
         * 1.08;
-    let label_font = (FONT, m.font(11.0)).into_font().color(&MUTED);
     let mut chart = ChartBuilder::on(area)
         .margin_top(m.px(34.0))
         .margin_right(m.px(8.0))
@@ -70,18 +68,7 @@ pub fn draw<DB: DrawingBackend>(
         .x_label_area_size(m.px(30.0))
         .y_label_area_size(m.px(44.0))
         .build_cartesian_2d(0f64..groups as f64, 0f64..top)?;
-    let locale = bars.locale;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_labels(5)
-        .y_label_formatter(&|y| format::compact(*y, locale))
-        .y_label_style(label_font.clone())
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID.stroke_width(m.px(1.0)))
-        .axis_style(AXIS.stroke_width(m.px(1.0)))
-        .draw()?;
+    super::value_mesh(&mut chart, &m, bars.locale)?;
 
     let width = 0.84 / series as f64;
     for (k, model) in bars.models.iter().enumerate() {
@@ -108,14 +95,12 @@ pub fn draw<DB: DrawingBackend>(
             }
         }
     }
-    for (g, name) in bars.channels.iter().enumerate() {
-        let (px, py) = chart.backend_coord(&(g as f64 + 0.5, 0.0));
-        area.draw(&Text::new(
-            name.clone(),
-            (px, py + m.px(8.0) as i32),
-            label_font.clone().pos(Pos::new(HPos::Center, VPos::Top)),
-        ))?;
-    }
+    let names = bars
+        .channels
+        .iter()
+        .enumerate()
+        .map(|(g, name)| (g as f64 + 0.5, name.clone()));
+    super::group_labels(area, &chart, names, &m)?;
     let legend: Vec<(&str, LegendMark)> = bars
         .models
         .iter()

@@ -38,6 +38,58 @@ impl Metrics {
     }
 }
 
+/// The value chart's frame shared by the charts with groups along x: light
+/// horizontal grid lines, compact value labels on the left, no x mesh (the
+/// groups are labelled by [`group_labels`]).
+pub fn value_mesh<DB: plotters::prelude::DrawingBackend>(
+    chart: &mut XyChart<'_, DB>,
+    m: &Metrics,
+    locale: xhs_roi_engine::format::Locale,
+) -> DrawResult<DB> {
+    use plotters::prelude::*;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(5)
+        .y_label_formatter(&|y| xhs_roi_engine::format::compact(*y, locale))
+        .y_label_style((FONT, m.font(11.0)).into_font().color(&MUTED))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID.stroke_width(m.px(1.0)))
+        .axis_style(AXIS.stroke_width(m.px(1.0)))
+        .draw()
+}
+
+/// Text under the x axis, centred on each `(x, label)`.
+pub fn group_labels<DB: plotters::prelude::DrawingBackend>(
+    area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+    chart: &XyChart<'_, DB>,
+    labels: impl IntoIterator<Item = (f64, String)>,
+    m: &Metrics,
+) -> DrawResult<DB> {
+    use plotters::prelude::*;
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let font = (FONT, m.font(11.0))
+        .into_font()
+        .color(&MUTED)
+        .pos(Pos::new(HPos::Center, VPos::Top));
+    for (x, text) in labels {
+        let (px, py) = chart.backend_coord(&(x, 0.0));
+        area.draw(&Text::new(text, (px, py + m.px(8.0) as i32), font.clone()))?;
+    }
+    Ok(())
+}
+
+/// A chart with `f64` on both axes.
+pub type XyChart<'a, DB> = plotters::chart::ChartContext<
+    'a,
+    DB,
+    plotters::coord::cartesian::Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::types::RangedCoordf64,
+    >,
+>;
+
 /// How a legend entry is marked.
 pub enum LegendMark {
     Bar(RGBColor),

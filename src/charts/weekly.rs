@@ -5,7 +5,7 @@ use plotters::prelude::*;
 use xhs_roi_engine::format::{self, Locale};
 use xhs_roi_engine::report::WeekPoint;
 
-use super::{DrawResult, Metrics, AXIS, FONT, GRID, MUTED, RED, RED_SOFT};
+use super::{DrawResult, Metrics, AXIS, FONT, MUTED, RED, RED_SOFT};
 
 /// Text the chart needs, already in the interface language.
 pub struct Labels<'a> {
@@ -44,34 +44,7 @@ pub fn draw<DB: DrawingBackend>(
         .set_secondary_coord(0f64..n, 0f64..max_interactions);
 
     let locale = labels.locale;
-    let week_text = |x: &f64| {
-        let i = x.floor() as usize;
-        match weeks.get(i) {
-            Some(w) if (x - x.floor() - 0.5).abs() < 1e-9 => {
-                let (_, month, day) = w.week.ymd();
-                (labels.week_label)(month, day)
-            }
-            _ => String::new(),
-        }
-    };
-    // Label every k-th week so labels never collide.
-    let every = ((n / 8.0).ceil() as usize).max(1);
-    let x_positions: Vec<f64> = (0..weeks.len())
-        .step_by(every)
-        .map(|i| i as f64 + 0.5)
-        .collect();
-
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_labels(5)
-        .y_label_formatter(&|y| format::compact(*y, locale))
-        .y_label_style(label_font.clone())
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID.stroke_width(m.px(1.0)))
-        .axis_style(AXIS.stroke_width(m.px(1.0)))
-        .draw()?;
+    super::value_mesh(&mut chart, &m, locale)?;
     chart
         .configure_secondary_axes()
         .y_labels(5)
@@ -80,21 +53,13 @@ pub fn draw<DB: DrawingBackend>(
         .axis_style(AXIS.stroke_width(m.px(1.0)))
         .draw()?;
 
-    // Week labels under the bars they name.
-    for &x in &x_positions {
-        let text = week_text(&x);
-        let (px, py) = chart.backend_coord(&(x, 0.0));
-        area.draw(&Text::new(
-            text,
-            (px, py + m.px(8.0) as i32),
-            label_font
-                .clone()
-                .pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Center,
-                    plotters::style::text_anchor::VPos::Top,
-                )),
-        ))?;
-    }
+    // Week labels under the bars they name, every k-th so they never collide.
+    let every = ((n / 8.0).ceil() as usize).max(1);
+    let week_labels = weeks.iter().enumerate().step_by(every).map(|(i, w)| {
+        let (_, month, day) = w.week.ymd();
+        (i as f64 + 0.5, (labels.week_label)(month, day))
+    });
+    super::group_labels(area, &chart, week_labels, &m)?;
 
     chart.draw_series(weeks.iter().enumerate().map(|(i, w)| {
         let x = i as f64;

@@ -49,20 +49,11 @@ pub fn MappingScreen() -> impl IntoView {
                 </header>
                 <For
                     each=move || state.pending.get()
-                    key=|p| (p.id, status_key(p), p.remembered)
+                    key=|p| (p.id, p.revision, p.remembered)
                     children=move |pending| view! { <PendingFile pending=pending/> }
                 />
             </section>
         </Show>
-    }
-}
-
-/// Changes when what a card shows changes, so `For` redraws it.
-fn status_key(pending: &Pending) -> String {
-    match &pending.status {
-        PendingStatus::Sniffing => "sniffing".into(),
-        PendingStatus::Failed(_) => "failed".into(),
-        PendingStatus::Ready(s) => format!("{:?}", s.plan),
     }
 }
 

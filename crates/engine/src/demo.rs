@@ -97,6 +97,16 @@ impl Rng {
         (floor + f64::from(u8::from(self.unit() < expected - floor))) as u64
     }
 
+    /// The index a draw in `[0, scale)` falls on when the weights are laid
+    /// end to end; `None` when it falls past the last (rounding).
+    fn weighted(&mut self, scale: f64, weights: impl IntoIterator<Item = f64>) -> Option<usize> {
+        let mut u = self.unit() * scale;
+        weights.into_iter().position(|w| {
+            u -= w;
+            u < 0.0
+        })
+    }
+
     /// Exponentially distributed with the given mean.
     fn exponential(&mut self, mean: f64) -> f64 {
         -mean * (1.0 - self.unit()).ln()
@@ -500,14 +510,8 @@ fn make_orders(
             let from_xhs = n < xhs_orders;
             order_number += 1;
             let price = {
-                let mut u = rng.unit();
-                PRODUCTS
-                    .iter()
-                    .find(|(_, share)| {
-                        u -= share;
-                        u < 0.0
-                    })
-                    .map_or(PRODUCTS[0].0, |p| p.0)
+                let product = rng.weighted(1.0, PRODUCTS.iter().map(|p| p.1));
+                product.map_or(PRODUCTS[0].0, |i| PRODUCTS[i].0)
             };
             let quantity = if rng.chance(0.15) { 2.0 } else { 1.0 };
             let new_customer = rng.chance(if from_xhs { 0.72 } else { 0.45 });
@@ -531,13 +535,8 @@ fn make_orders(
                 } else if route < 0.65 {
                     // A creator's promo code, weighted by whose notes people saw that day.
                     let day_views: f64 = views_by_account_day.iter().map(|v| v[index]).sum();
-                    let mut u = rng.unit() * day_views;
-                    let account = views_by_account_day
-                        .iter()
-                        .position(|v| {
-                            u -= v[index];
-                            u < 0.0
-                        })
+                    let account = rng
+                        .weighted(day_views, views_by_account_day.iter().map(|v| v[index]))
                         .unwrap_or(0);
                     promo = accounts[account].promo_code.clone();
                     discount = 0.9;
@@ -818,14 +817,9 @@ fn make_touchpoints(rng: &mut Rng, notes: &[Note]) -> String {
         let mut xhs_touches = 0;
         let mut last_channel = "";
         for _ in 0..touches {
-            let mut u = rng.unit() * total;
-            let channel = CHANNELS
-                .iter()
-                .find(|c| {
-                    u -= c.1;
-                    u < 0.0
-                })
-                .map_or("direct", |c| c.0);
+            let channel = rng
+                .weighted(total, CHANNELS.iter().map(|c| c.1))
+                .map_or("direct", |i| CHANNELS[i].0);
             let (campaign, note) = if matches!(channel, "xhs_note" | "kol_note" | "xhs_search") {
                 xhs_touches += 1;
                 let note = &notes[rng.below(notes.len())];

@@ -887,11 +887,10 @@ impl Builder {
     /// or the same note on the same date.
     fn identity(&self, cells: &[(usize, Cell)], record: &Record<'_>) -> Option<String> {
         let fields = self.kind.fields();
-        let key_fields: &[&str] = match self.kind {
-            Kind::Orders => &["order_id"],
-            Kind::Notes => &["note_id", "date"],
-            _ => return None,
-        };
+        let key_fields = self.kind.identity_fields();
+        if key_fields.is_empty() {
+            return None;
+        }
         let mut key = String::new();
         for name in key_fields {
             let part = cells.iter().find(|(f, _)| fields[*f].name == *name);

@@ -60,6 +60,16 @@ impl Kind {
         }
     }
 
+    /// The fields two rows share when one repeats the other (the same order
+    /// id; the same note on the same date). Empty: rows never repeat.
+    pub fn identity_fields(self) -> &'static [&'static str] {
+        match self {
+            Kind::Orders => &["order_id"],
+            Kind::Notes => &["note_id", "date"],
+            _ => &[],
+        }
+    }
+
     /// Position of a canonical field in [`Kind::fields`].
     pub fn field_index(self, name: &str) -> Option<usize> {
         self.fields().iter().position(|f| f.name == name)

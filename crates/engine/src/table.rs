@@ -255,11 +255,10 @@ impl Table {
     /// part of the key; an empty key cell means the row cannot be shown to
     /// repeat another (`None`).
     pub fn row_key(&self, row: usize) -> Option<String> {
-        let names: &[&str] = match self.kind {
-            Kind::Orders => &["order_id"],
-            Kind::Notes => &["note_id", "date"],
-            _ => return None,
-        };
+        let names = self.kind.identity_fields();
+        if names.is_empty() {
+            return None;
+        }
         let mut key = String::new();
         for name in names {
             match self.column(name) {
