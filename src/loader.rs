@@ -18,10 +18,11 @@ use crate::state::{
 use crate::storage;
 
 /// The demo files, relative to the page so the app works from any sub-folder.
-const DEMO_FILES: [(&str, Kind); 3] = [
+const DEMO_FILES: [(&str, Kind); 4] = [
     ("demo/notes.csv", Kind::Notes),
     ("demo/costs.csv", Kind::Costs),
     ("demo/orders.csv", Kind::Orders),
+    ("demo/surveys.csv", Kind::Surveys),
 ];
 
 fn summary(imported: &Import) -> FileSummary {
@@ -452,6 +453,7 @@ fn slot(dataset: &mut Dataset, kind: Kind) -> Option<&mut Option<xhs_roi_engine:
         Kind::Notes => Some(&mut dataset.notes),
         Kind::Costs => Some(&mut dataset.costs),
         Kind::Orders => Some(&mut dataset.orders),
+        Kind::Surveys => Some(&mut dataset.surveys),
         _ => None,
     }
 }

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use serde::Serialize;
+use xhs_roi_engine::attribution::survey::{self, PlatformShares, SurveyCounts};
 use xhs_roi_engine::attribution::{
     attribute, Attribution, JourneyStats, Journeys, Model, PositionWeights, Settings,
 };
@@ -60,6 +61,10 @@ pub struct AttributeArgs {
     pub removal_effects: bool,
     #[arg(long, value_enum, default_value = "csv")]
     pub format: Format,
+    /// Survey answers ("how did you hear about us?"): the JSON output gains
+    /// `surveys`, each platform's self-reported share beside every model's.
+    #[arg(long, value_name = "FILE")]
+    pub surveys: Option<PathBuf>,
 }
 
 /// The JSON output: the input's facts, then the attribution.
@@ -73,6 +78,15 @@ struct JsonOutput<'a> {
     journey_stats: &'a JourneyStats,
     #[serde(flatten)]
     attribution: &'a Attribution,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    surveys: Option<SurveyOutput>,
+}
+
+#[derive(Serialize)]
+struct SurveyOutput {
+    answers: u64,
+    unrecognised: Vec<(String, u64)>,
+    platforms: Vec<PlatformShares>,
 }
 
 /// Runs `xhs-roi attribute`; the error is one line for stderr.
@@ -109,6 +123,30 @@ pub fn run(args: &AttributeArgs) -> Result<(), String> {
         return Err(format!("{name}: no journeys to attribute"));
     }
     let result = attribute(&journeys, &settings).map_err(|e| e.to_string())?;
+    if args.surveys.is_some() && args.format != Format::Json {
+        return Err("--surveys needs --format json".into());
+    }
+    let surveys = match &args.surveys {
+        Some(path) => {
+            let name = path.display().to_string();
+            let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+            let options = ImportOptions {
+                kind: Some(Kind::Surveys),
+                ..Default::default()
+            };
+            let table = import(&name, &bytes, &options)
+                .map_err(|e| e.to_string())?
+                .table;
+            let counts = SurveyCounts::from_table(&table)
+                .ok_or_else(|| format!("{name}: the answer column is missing"))?;
+            Some(SurveyOutput {
+                answers: counts.total(),
+                platforms: survey::compare(&counts, &result),
+                unrecognised: counts.unrecognised,
+            })
+        }
+        None => None,
+    };
     let text = match args.format {
         Format::Csv => result.to_csv(args.removal_effects),
         Format::Json => {
@@ -120,6 +158,7 @@ pub fn run(args: &AttributeArgs) -> Result<(), String> {
                 problems: imported.problem_count,
                 journey_stats: &journeys.stats,
                 attribution: &result,
+                surveys,
             };
             let mut json = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
             json.push('\n');

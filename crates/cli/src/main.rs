@@ -156,6 +156,7 @@ fn report(args: &ReportArgs) -> Result<(), CliError> {
         notes: load_opt(&args.notes, Kind::Notes)?,
         costs: load_opt(&args.costs, Kind::Costs)?,
         orders: load_opt(&args.orders, Kind::Orders)?,
+        ..Dataset::default()
     };
     let settings = ReportSettings {
         margin: args.margin,

@@ -265,3 +265,53 @@ fn import_reads_the_chosen_sheet_of_an_excel_workbook() {
     assert_eq!(json["rows_read"], 3);
     assert_eq!(json["totals"]["impressions"], serde_json::json!(55406.0));
 }
+
+#[test]
+fn attribute_json_puts_survey_shares_beside_the_models() {
+    let out = xhs_roi(&[
+        "attribute",
+        "--touchpoints",
+        &demo("touchpoints.csv"),
+        "--surveys",
+        &demo("surveys.csv"),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let surveys = &json["surveys"];
+    // public/demo/surveys.csv: 203 answers, 109 of them name Xiaohongshu
+    // (小红书 32, 小红书搜索 30, 在小红书上看到的 23, 小红书博主推荐 15, 小红书广告 9).
+    assert_eq!(surveys["answers"], 203);
+    let xhs = &surveys["platforms"][0];
+    assert_eq!(xhs["platform"], "xiaohongshu");
+    assert_eq!(xhs["survey"].as_f64().unwrap(), 109.0 / 203.0);
+    assert_eq!(xhs["models"].as_array().unwrap().len(), 7);
+    let unrecognised: Vec<&str> = surveys["unrecognised"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| pair[0].as_str().unwrap())
+        .collect();
+    assert_eq!(unrecognised, ["同事介绍", "忘记了", "其他", "朋友推荐"]);
+}
+
+#[test]
+fn attribute_refuses_surveys_with_csv_output() {
+    let out = xhs_roi(&[
+        "attribute",
+        "--touchpoints",
+        &demo("touchpoints.csv"),
+        "--surveys",
+        &demo("surveys.csv"),
+    ]);
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "xhs-roi: --surveys needs --format json"
+    );
+}

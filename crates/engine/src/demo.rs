@@ -38,17 +38,20 @@ pub struct DemoFiles {
     pub orders: String,
     pub touchpoints: String,
     pub kols: String,
+    /// "How did you hear about us?" answered by some of the people who bought.
+    pub surveys: String,
 }
 
 impl DemoFiles {
     /// `(file name, contents)` pairs, as published in `public/demo/`.
-    pub fn files(&self) -> [(&'static str, &str); 5] {
+    pub fn files(&self) -> [(&'static str, &str); 6] {
         [
             ("notes.csv", &self.notes),
             ("costs.csv", &self.costs),
             ("orders.csv", &self.orders),
             ("touchpoints.csv", &self.touchpoints),
             ("kols.csv", &self.kols),
+            ("surveys.csv", &self.surveys),
         ]
     }
 }
@@ -322,7 +325,10 @@ pub fn generate(seed: u64) -> DemoFiles {
     let (orders_csv, commission_sales) =
         make_orders(&mut rng, &accounts, &views_by_day, &views_by_account_day);
     let costs_csv = make_costs(&mut rng, &accounts, &notes, &campaigns, &commission_sales);
-    let touchpoints_csv = make_touchpoints(&mut rng, &notes);
+    // The surveys draw from their own generator so that adding them left
+    // every other published file as it was.
+    let mut survey_rng = Rng(seed.wrapping_add(0x9E37_79B9_7F4A_7C15));
+    let (touchpoints_csv, surveys_csv) = make_touchpoints(&mut rng, &mut survey_rng, &notes);
 
     let mut kols_csv = String::from("account,kol_id,followers,tier,fee,city,category\n");
     for a in &accounts {
@@ -344,6 +350,7 @@ pub fn generate(seed: u64) -> DemoFiles {
         orders: orders_csv,
         touchpoints: touchpoints_csv,
         kols: kols_csv,
+        surveys: surveys_csv,
     }
 }
 
@@ -800,10 +807,12 @@ const CHANNELS: [(&str, f64); 10] = [
     ("direct", 0.04),
 ];
 
-/// Journeys of 5,000 people: touches across channels, some ending in a purchase.
-fn make_touchpoints(rng: &mut Rng, notes: &[Note]) -> String {
+/// Journeys of 5,000 people: touches across channels, some ending in a
+/// purchase; and the survey answers of some of the buyers.
+fn make_touchpoints(rng: &mut Rng, survey_rng: &mut Rng, notes: &[Note]) -> (String, String) {
     let (start, end) = launch_period();
     let mut csv = String::from("person_id,time,channel,campaign,note_id,event,value\n");
+    let mut surveys = String::from("respondent_id,time,answer\n");
     let total: f64 = CHANNELS.iter().map(|c| c.1).sum();
     for person in 1..=5_000u32 {
         let mut t = time::timestamp(
@@ -816,6 +825,7 @@ fn make_touchpoints(rng: &mut Rng, notes: &[Note]) -> String {
         let touches = 1 + rng.count(extra).min(7) as usize;
         let mut xhs_touches = 0;
         let mut last_channel = "";
+        let mut first_channel = "";
         for _ in 0..touches {
             let channel = rng
                 .weighted(total, CHANNELS.iter().map(|c| c.1))
@@ -838,6 +848,9 @@ fn make_touchpoints(rng: &mut Rng, notes: &[Note]) -> String {
                 time::format_timestamp(t)
             );
             last_channel = channel;
+            if first_channel.is_empty() {
+                first_channel = channel;
+            }
             t += (rng.exponential(2.0) * 86_400.0) as i64 + 60;
         }
         // Xiaohongshu touches raise the odds; a purchase needs a shop at the end.
@@ -855,9 +868,41 @@ fn make_touchpoints(rng: &mut Rng, notes: &[Note]) -> String {
                 "P{person:05},{},{shop},,,conversion,{value:.2}",
                 time::format_timestamp(t)
             );
+            if survey_rng.chance(0.6) {
+                let answer = survey_answer(survey_rng, first_channel, last_channel);
+                let _ = writeln!(
+                    surveys,
+                    "P{person:05},{},{answer}",
+                    time::format_timestamp(t + 600)
+                );
+            }
         }
     }
-    csv
+    (csv, surveys)
+}
+
+/// What a buyer answers to "how did you hear about us?": mostly where they
+/// first met the brand, sometimes where they bought, sometimes a friend.
+fn survey_answer(rng: &mut Rng, first: &str, last: &str) -> &'static str {
+    let roll = rng.unit();
+    let channel = if roll < 0.6 {
+        first
+    } else if roll < 0.85 {
+        last
+    } else {
+        return *rng.pick(&["朋友推荐", "忘记了", "同事介绍"]);
+    };
+    match channel {
+        "xhs_note" | "xhs_search" => *rng.pick(&["小红书", "在小红书上看到的", "小红书搜索"]),
+        "kol_note" => *rng.pick(&["小红书博主推荐", "小红书"]),
+        "juguang_ads" => "小红书广告",
+        "wechat" => *rng.pick(&["微信公众号", "朋友圈"]),
+        "tmall" => "天猫",
+        "jd" => "京东",
+        "douyin" => "抖音",
+        "offline_store" => "线下门店",
+        _ => "其他",
+    }
 }
 
 /// Quotes a CSV field when it needs it.
@@ -887,6 +932,7 @@ mod tests {
             notes: read("notes.csv", &files.notes),
             costs: read("costs.csv", &files.costs),
             orders: read("orders.csv", &files.orders),
+            ..Dataset::default()
         }
     }
 
@@ -953,5 +999,20 @@ mod tests {
             .count();
         let rate = conversions as f64 / 5_000.0;
         assert!((0.03..0.12).contains(&rate), "conversion {rate}");
+    }
+
+    #[test]
+    fn about_six_in_ten_buyers_answer_the_survey_and_most_name_a_platform() {
+        let files = generate(DEMO_SEED);
+        let conversions = files.touchpoints.matches(",conversion,").count() as f64;
+        let surveys = import("s", files.surveys.as_bytes(), &ImportOptions::default()).unwrap();
+        let answers = surveys.table.rows as f64;
+        assert!((0.5..0.7).contains(&(answers / conversions)), "{answers}");
+        let counts = crate::attribution::survey::SurveyCounts::from_table(&surveys.table).unwrap();
+        let other = counts.counts[crate::attribution::survey::Platform::Other as usize] as f64;
+        assert!(
+            other / answers < 0.25,
+            "{other} of {answers} name no platform"
+        );
     }
 }

@@ -14,6 +14,8 @@ pub struct Dataset {
     pub notes: Option<Table>,
     pub costs: Option<Table>,
     pub orders: Option<Table>,
+    /// "How did you hear about us?" answers, shown beside attribution.
+    pub surveys: Option<Table>,
 }
 
 /// Settings that change the report's numbers.
@@ -356,6 +358,7 @@ mod tests {
                  o2,2026-03-04,200,,XHS10\n\
                  o3,2026-03-04,999,tmall,\n",
             )),
+            ..Dataset::default()
         }
     }
 

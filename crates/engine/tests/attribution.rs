@@ -760,3 +760,29 @@ fn channel_names_with_commas_are_quoted_in_csv() {
     assert!(csv.contains("last_touch,\"a,b\",0,0\n"), "{csv}");
     assert!(csv.contains("last_touch,\"c\"\"d\",1,1\n"), "{csv}");
 }
+
+#[test]
+fn progress_reports_each_stage_and_every_bootstrap_resample() {
+    use xhs_roi_engine::attribution::{attribute_observed, BootstrapSettings, Stage};
+    let settings = Settings {
+        bootstrap: BootstrapSettings {
+            replicates: 3,
+            seed: 1,
+        },
+        ..Settings::default()
+    };
+    let mut stages = Vec::new();
+    let observed = attribute_observed(&sample(), &settings, &mut |s| stages.push(s)).unwrap();
+    assert_eq!(
+        stages,
+        vec![
+            Stage::RuleModels,
+            Stage::Markov,
+            Stage::Bootstrap { done: 0, of: 3 },
+            Stage::Bootstrap { done: 1, of: 3 },
+            Stage::Bootstrap { done: 2, of: 3 },
+            Stage::Bootstrap { done: 3, of: 3 },
+        ]
+    );
+    assert_eq!(observed, run(&sample(), &settings));
+}

@@ -29,6 +29,15 @@ pub struct BootstrapResult {
 /// Runs `settings.bootstrap.replicates` resamples for the Markov and Shapley
 /// models among `settings.models`.
 pub fn bootstrap(journeys: &Journeys, settings: &Settings) -> BootstrapResult {
+    bootstrap_observed(journeys, settings, &mut |_| {})
+}
+
+/// [`bootstrap`], telling `done` how many replicates are finished after each.
+pub fn bootstrap_observed(
+    journeys: &Journeys,
+    settings: &Settings,
+    done: &mut dyn FnMut(u32),
+) -> BootstrapResult {
     let replicates = settings.bootstrap.replicates as usize;
     let want_markov = settings.models.contains(&Model::Markov);
     let want_shapley = settings.models.contains(&Model::Shapley);
@@ -66,7 +75,7 @@ pub fn bootstrap(journeys: &Journeys, settings: &Settings) -> BootstrapResult {
     let mut markov_v = Vec::new();
     let mut shapley_c = Vec::new();
     let mut shapley_v = Vec::new();
-    for _ in 0..replicates {
+    for replicate in 0..replicates {
         c.fill(0.0);
         v.fill(0.0);
         u.fill(0.0);
@@ -97,6 +106,7 @@ pub fn bootstrap(journeys: &Journeys, settings: &Settings) -> BootstrapResult {
             shapley_c.extend_from_slice(&s[0].conversions);
             shapley_v.extend_from_slice(&s[0].value);
         }
+        done(replicate as u32 + 1);
     }
     let summarise = |samples: Vec<f64>| -> Vec<Interval> {
         (0..n)

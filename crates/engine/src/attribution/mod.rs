@@ -26,6 +26,7 @@ pub mod paths;
 pub mod rng;
 pub mod rules;
 pub mod shapley;
+pub mod survey;
 
 use serde::{Deserialize, Serialize};
 
@@ -336,10 +337,33 @@ impl Attribution {
     }
 }
 
+/// What [`attribute_observed`] is doing, for a progress bar on big inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// First/last touch, linear, position-based, time decay and Shapley.
+    RuleModels,
+    Markov,
+    /// `done` of `of` bootstrap resamples finished.
+    Bootstrap {
+        done: u32,
+        of: u32,
+    },
+}
+
 /// Runs the models of `settings` over `journeys`.
 pub fn attribute(
     journeys: &Journeys,
     settings: &Settings,
+) -> Result<Attribution, AttributionError> {
+    attribute_observed(journeys, settings, &mut |_| {})
+}
+
+/// [`attribute`], telling `progress` as each stage starts and after each
+/// bootstrap resample.
+pub fn attribute_observed(
+    journeys: &Journeys,
+    settings: &Settings,
+    progress: &mut dyn FnMut(Stage),
 ) -> Result<Attribution, AttributionError> {
     settings.validate()?;
     let names = journeys.channels();
@@ -361,21 +385,28 @@ pub fn attribute(
         .copied()
         .filter(|m| *m != Model::Markov)
         .collect();
+    progress(Stage::RuleModels);
     let rule_results = if rule_models.is_empty() {
         Vec::new()
     } else {
         rules::run(journeys.view(), journeys.all_ages(), &rule_models, settings)
     };
-    let markov_result = settings
-        .models
-        .contains(&Model::Markov)
-        .then(|| markov::markov(journeys.view(), settings.markov_order));
-    let intervals = (settings.bootstrap.replicates > 0
+    let markov_result = settings.models.contains(&Model::Markov).then(|| {
+        progress(Stage::Markov);
+        markov::markov(journeys.view(), settings.markov_order)
+    });
+    let of = settings.bootstrap.replicates;
+    let intervals = (of > 0
         && settings
             .models
             .iter()
             .any(|m| matches!(m, Model::Markov | Model::Shapley)))
-    .then(|| bootstrap::bootstrap(journeys, settings));
+    .then(|| {
+        progress(Stage::Bootstrap { done: 0, of });
+        bootstrap::bootstrap_observed(journeys, settings, &mut |done| {
+            progress(Stage::Bootstrap { done, of })
+        })
+    });
 
     let interval_list = |model: Model| -> Option<Vec<CreditInterval>> {
         let b = intervals.as_ref()?;
