@@ -34,8 +34,43 @@ pub enum WorkerEvent {
     ),
     /// The worker keeps no journeys to attribute.
     Unattributed,
+    /// Attribution is under way.
+    Attributing(AttributionProgress),
     /// The browser refused to read the file, or the worker broke.
     Broken,
+}
+
+/// Where a long attribution run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttributionProgress {
+    Journeys,
+    RuleModels,
+    Markov,
+    Bootstrap { done: u32, of: u32 },
+}
+
+impl AttributionProgress {
+    fn from_message(stage: u32, done: u32, of: u32) -> AttributionProgress {
+        match stage {
+            0 => AttributionProgress::Journeys,
+            1 => AttributionProgress::RuleModels,
+            2 => AttributionProgress::Markov,
+            _ => AttributionProgress::Bootstrap { done, of },
+        }
+    }
+
+    /// Rough share of the run done: the bootstrap is most of the time when
+    /// it runs.
+    pub fn fraction(self) -> f64 {
+        match self {
+            AttributionProgress::Journeys => 0.02,
+            AttributionProgress::RuleModels => 0.08,
+            AttributionProgress::Markov => 0.12,
+            AttributionProgress::Bootstrap { done, of } => {
+                0.15 + 0.85 * f64::from(done) / f64::from(of.max(1))
+            }
+        }
+    }
 }
 
 type Handler = Box<dyn FnMut(WorkerEvent)>;
@@ -128,6 +163,11 @@ fn on_message(data: Array) {
             }
         }
         "unattributed" => (WorkerEvent::Unattributed, true),
+        "attributing" => {
+            let number = |i| data.get(i).as_f64().unwrap_or(0.0) as u32;
+            let progress = AttributionProgress::from_message(number(2), number(3), number(4));
+            (WorkerEvent::Attributing(progress), false)
+        }
         "failed" => {
             let code = data.get(2).as_f64().unwrap_or(0.0) as usize;
             let error = ImportError {
@@ -172,12 +212,19 @@ pub fn request(
 }
 
 /// Asks the worker for every model's credit over the journeys it keeps.
+/// With `auto_bootstrap` the worker picks the number of resamples by the
+/// input's size instead of taking the settings' number.
 pub fn attribute(
     settings: &xhs_roi_engine::attribution::Settings,
+    auto_bootstrap: bool,
     on_event: impl FnMut(WorkerEvent) + 'static,
 ) {
     let settings = Uint8Array::from(codec::encode_attribution_settings(settings).as_slice());
-    send("attribute", &[settings.into()], Box::new(on_event));
+    send(
+        "attribute",
+        &[settings.into(), JsValue::from_bool(auto_bootstrap)],
+        Box::new(on_event),
+    );
 }
 
 /// Numbers a request, starts the worker if needed, and posts

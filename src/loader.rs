@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use xhs_roi_engine::import::Sniffed;
 use xhs_roi_engine::{Dataset, Import, ImportOptions, Kind, Problem, ProblemReason};
 
-use crate::import_client::{self, WorkerEvent};
+use crate::import_client::{self, AttributionProgress, WorkerEvent};
 use crate::state::{
     AppState, FileSummary, LoadError, Loaded, Pending, PendingStatus, Progress, Source,
 };
@@ -159,13 +159,24 @@ const DEMO_TOUCHPOINTS: &str = "demo/touchpoints.csv";
 /// Asks the worker for every model's credit over the journeys it keeps.
 pub fn refresh_attribution(state: AppState) {
     let settings = state.attribution_settings.get_untracked();
-    import_client::attribute(&settings, move |event| match event {
+    let auto_bootstrap = state.bootstrap_auto.get_untracked();
+    state
+        .attribution_progress
+        .set(Some(AttributionProgress::Journeys));
+    mark("xhs-attribute-start");
+    import_client::attribute(&settings, auto_bootstrap, move |event| match event {
+        WorkerEvent::Attributing(progress) => state.attribution_progress.set(Some(progress)),
         WorkerEvent::Attributed(result, paths) => {
             state.attribution.set(Some(Arc::new(result)));
             state.paths.set(Some(Arc::new(paths)));
+            state.attribution_progress.set(None);
+            measure("xhs-attribute", "xhs-attribute-start", "xhs-attribute-end");
         }
-        WorkerEvent::Unattributed => state.attribution.set(None),
-        _ => {}
+        WorkerEvent::Unattributed => {
+            state.attribution.set(None);
+            state.attribution_progress.set(None);
+        }
+        _ => state.attribution_progress.set(None),
     });
 }
 
@@ -246,6 +257,7 @@ fn sniff(state: AppState, id: u32, first_time: bool) {
                 WorkerEvent::Progress { .. }
                 | WorkerEvent::Done(_)
                 | WorkerEvent::Attributed(..)
+                | WorkerEvent::Attributing(_)
                 | WorkerEvent::Unattributed => return,
             };
             state.pending.update(|p| {
@@ -382,7 +394,10 @@ fn import_next(state: AppState, mut queue: Vec<Pending>, mut done: Vec<Import>) 
                     .update(|e| e.push(LoadError::Background { file: name.clone() }));
                 import_next(state, std::mem::take(&mut queue), std::mem::take(&mut done));
             }
-            WorkerEvent::Sniffed(_) | WorkerEvent::Attributed(..) | WorkerEvent::Unattributed => {}
+            WorkerEvent::Sniffed(_)
+            | WorkerEvent::Attributed(..)
+            | WorkerEvent::Attributing(_)
+            | WorkerEvent::Unattributed => {}
         },
     );
 }

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use xhs_roi_engine::attribution::survey::SurveyCounts;
 use xhs_roi_engine::format::Locale;
 use xhs_roi_engine::report::{weekly_engagement, WeekPoint};
 use xhs_roi_engine::{Dataset, ImportOptions, Kind, Kpis, Problem, ReportSettings};
@@ -131,6 +132,13 @@ pub struct AppState {
     pub attribution_settings: RwSignal<xhs_roi_engine::attribution::Settings>,
     /// Top paths, path lengths and time to conversion, from the worker.
     pub paths: RwSignal<Option<Arc<xhs_roi_engine::attribution::paths::PathExplorer>>>,
+    /// Where a running attribution is; `None` when none runs.
+    pub attribution_progress: RwSignal<Option<crate::import_client::AttributionProgress>>,
+    /// The worker picks the number of bootstrap resamples by the input's
+    /// size; off, the settings' own number (0: no intervals) is used.
+    pub bootstrap_auto: RwSignal<bool>,
+    /// Survey answers counted per platform, when a surveys table is loaded.
+    pub surveys: Memo<Option<Arc<SurveyCounts>>>,
     pub kpis: Memo<Option<Kpis>>,
     pub weekly: Memo<Vec<WeekPoint>>,
 }
@@ -153,6 +161,12 @@ impl AppState {
                     .unwrap_or_default()
             })
         });
+        let surveys = Memo::new(move |_| {
+            loaded.with(|l| {
+                let table = l.as_ref()?.dataset.surveys.as_ref()?;
+                SurveyCounts::from_table(table).map(Arc::new)
+            })
+        });
         AppState {
             locale: RwSignal::new(locale),
             loaded,
@@ -165,6 +179,9 @@ impl AppState {
             attribution: RwSignal::new(None),
             paths: RwSignal::new(None),
             attribution_settings: RwSignal::new(Default::default()),
+            attribution_progress: RwSignal::new(None),
+            bootstrap_auto: RwSignal::new(true),
+            surveys,
             kpis,
             weekly,
         }

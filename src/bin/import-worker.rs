@@ -8,10 +8,12 @@
 //! binary codec. Cancelling is the page terminating this worker.
 //!
 //! Messages in: `["sniff", id, File, options]` and `["import", id, File,
-//! options]`, options being `codec::encode_options` bytes. Messages out:
-//! `["ready"]`, `["sniffed", id, bytes]`, `["progress", id, bytes_read,
-//! total_bytes, rows]`, `["done", id, bytes]`, `["failed", id, reason_code,
-//! file]`.
+//! options]`, options being `codec::encode_options` bytes; `["attribute",
+//! id, settings, auto_bootstrap]`. Messages out: `["ready"]`, `["sniffed",
+//! id, bytes]`, `["progress", id, bytes_read, total_bytes, rows]`, `["done",
+//! id, bytes]`, `["failed", id, reason_code, file]`, `["attributing", id,
+//! stage, done, of]`, `["attributed", id, credits, paths]`,
+//! `["unattributed", id]`.
 
 #[cfg(target_arch = "wasm32")]
 mod worker {
@@ -116,12 +118,37 @@ mod worker {
     /// Converting paths listed in the path explorer.
     const TOP_PATHS: usize = 10;
 
+    /// Posts `["attributing", id, stage, done, of]`: stage 0 builds the
+    /// journeys, 1 runs the rule models and Shapley, 2 Markov, 3 the
+    /// bootstrap (`done` of `of` resamples). Resamples are reported at most
+    /// ten times a second.
+    fn attribution_progress(id: f64, stage: u32, done: u32, of: u32, last_post: &mut f64) {
+        let now = js_sys::Date::now();
+        if stage == 3 && done > 0 && done < of && now - *last_post < PROGRESS_EVERY_MS {
+            return;
+        }
+        *last_post = now;
+        post(
+            &[
+                "attributing".into(),
+                id.into(),
+                stage.into(),
+                done.into(),
+                of.into(),
+            ],
+            None,
+        );
+    }
+
     /// Every model over the journeys kept here (touchpoints, else paths).
-    fn attribute(id: f64, settings: Option<Vec<u8>>) {
-        use xhs_roi_engine::attribution::{self, Journeys};
-        let chosen = settings.and_then(|bytes| codec::decode_attribution_settings(&bytes).ok());
-        let explicit_replicates = chosen.as_ref().is_some_and(|s| s.bootstrap.replicates > 0);
-        let mut settings = chosen.unwrap_or_default();
+    /// With `auto_bootstrap` the number of resamples follows the input's size.
+    fn attribute(id: f64, settings: Option<Vec<u8>>, auto_bootstrap: bool) {
+        use xhs_roi_engine::attribution::{self, Journeys, Stage};
+        let mut settings = settings
+            .and_then(|bytes| codec::decode_attribution_settings(&bytes).ok())
+            .unwrap_or_default();
+        let mut last_post = 0.0;
+        attribution_progress(id, 0, 0, 0, &mut last_post);
         let result = KEPT.with(|kept| {
             let kept = kept.borrow();
             let journeys = match (kept.get(&Kind::Touchpoints), kept.get(&Kind::Paths)) {
@@ -135,11 +162,19 @@ mod worker {
             // Bootstrap intervals for Markov and Shapley: 200 resamples on
             // logs up to 200,000 journeys, fewer beyond so the answer still
             // comes in about a second.
-            if !explicit_replicates {
+            if auto_bootstrap {
                 settings.bootstrap.replicates = if journeys.len() <= 200_000 { 200 } else { 30 };
             }
             let explorer = attribution::paths::explore(&journeys, TOP_PATHS);
-            Some((attribution::attribute(&journeys, &settings).ok()?, explorer))
+            let result = attribution::attribute_observed(&journeys, &settings, &mut |stage| {
+                let (code, done, of) = match stage {
+                    Stage::RuleModels => (1, 0, 0),
+                    Stage::Markov => (2, 0, 0),
+                    Stage::Bootstrap { done, of } => (3, done, of),
+                };
+                attribution_progress(id, code, done, of, &mut last_post);
+            });
+            Some((result.ok()?, explorer))
         });
         match result {
             Some((result, explorer)) => {
@@ -172,7 +207,8 @@ mod worker {
                 .dyn_into::<Uint8Array>()
                 .ok()
                 .map(|a| a.to_vec());
-            attribute(id, settings);
+            let auto_bootstrap = data.get(3).as_bool().unwrap_or(true);
+            attribute(id, settings, auto_bootstrap);
             return Ok(());
         }
         let file: File = data.get(2).dyn_into()?;

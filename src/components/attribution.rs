@@ -90,6 +90,7 @@ pub fn AttributionPanel() -> impl IntoView {
                 result.model(m).and_then(|r| r.credit(channel)).map_or(0.0, |c| c.conversions)
             };
             let channels = channel_order(&result);
+            let interval_help = (texts.interval_help)(result.bootstrap.map_or(0, |b| b.replicates));
             let head = MODELS
                 .iter()
                 .filter(|&&m| result.model(m).is_some())
@@ -125,7 +126,7 @@ pub fn AttributionPanel() -> impl IntoView {
                                         format::grouped(c.conversions.low, 1),
                                         format::grouped(c.conversions.high, 1)
                                     );
-                                    view! { <span class="interval" title=texts.interval_help>{text}</span> }
+                                    view! { <span class="interval" title=interval_help.clone()>{text}</span> }
                                 });
                             view! {
                                 <td class="number" data-model=m.name() data-channel=channel.clone() data-value=value.to_string()>
@@ -175,6 +176,7 @@ pub fn AttributionPanel() -> impl IntoView {
                         <tfoot><tr><th scope="row">{texts.total_label}</th>{totals}</tr></tfoot>
                     </table>
                 </div>
+                <SurveyComparison/>
             }
         })
     };
@@ -182,6 +184,7 @@ pub fn AttributionPanel() -> impl IntoView {
         <section class="panel attribution" data-testid="attribution">
             <h2 class="panel-title">{move || texts().attribution_title}</h2>
             <AttributionSettings/>
+            <AttributionProgressBar/>
             {move || body().map_or_else(
                 || view! { <p class="empty">{texts().attribution_empty}</p> }.into_any(),
                 |v| v.into_any(),
@@ -293,14 +296,15 @@ pub fn PathExplorerPanel() -> impl IntoView {
 }
 
 /// The settings that change attribution's numbers: lookback, half-life,
-/// position weights and Markov order. A change reruns the models in the worker.
+/// position weights (a preset or custom), Markov order and the bootstrap.
+/// A change reruns the models in the worker.
 #[component]
 pub fn AttributionSettings() -> impl IntoView {
-    use xhs_roi_engine::attribution::PositionWeights;
+    use xhs_roi_engine::attribution::{PositionWeights, Settings};
     let state = AppState::expect();
     let texts = move || state.texts();
     let settings = state.attribution_settings;
-    let change = move |update: Box<dyn FnOnce(&mut xhs_roi_engine::attribution::Settings)>| {
+    let change = move |update: Box<dyn FnOnce(&mut Settings)>| {
         settings.update(|s| update(s));
         crate::loader::refresh_attribution(state);
     };
@@ -309,27 +313,93 @@ pub fn AttributionSettings() -> impl IntoView {
         PositionWeights::J_SHAPED,
         PositionWeights::INVERSE_J,
     ];
-    let days_select =
-        move |values: &'static [u32],
-              current: f64,
-              on: fn(&mut xhs_roi_engine::attribution::Settings, f64)| {
-            let options = values
+    let days_select = move |values: &'static [u32], current: f64, on: fn(&mut Settings, f64)| {
+        let options = values
             .iter()
             .map(|&d| view! { <option value=d.to_string() selected=f64::from(d) == current>{move || (texts().days)(d)}</option> })
             .collect_view();
-            view! {
-                <select on:change=move |e| {
-                    if let Ok(d) = event_target_value(&e).parse::<f64>() {
-                        change(Box::new(move |s| on(s, d)));
-                    }
-                }>{options}</select>
-            }
-        };
+        view! {
+            <select on:change=move |e| {
+                if let Ok(d) = event_target_value(&e).parse::<f64>() {
+                    change(Box::new(move |s| on(s, d)));
+                }
+            }>{options}</select>
+        }
+    };
     let current = settings.get_untracked();
     let preset_index = presets
         .iter()
         .position(|p| *p == current.position_weights)
-        .unwrap_or(0);
+        .unwrap_or(presets.len());
+    let custom = RwSignal::new(preset_index == presets.len());
+    let percent = |w: f64| format!("{}", (w * 1000.0).round() / 10.0);
+    let parts = [
+        RwSignal::new(percent(current.position_weights.first)),
+        RwSignal::new(percent(current.position_weights.middle)),
+        RwSignal::new(percent(current.position_weights.last)),
+    ];
+    // The three percentages as weights, when they are valid.
+    let custom_weights = move || {
+        let values: Vec<f64> = parts
+            .iter()
+            .filter_map(|p| p.get().trim().parse::<f64>().ok())
+            .collect();
+        let [first, middle, last] = values[..] else {
+            return None;
+        };
+        let valid = values.iter().all(|v| (0.0..=100.0).contains(v))
+            && (first + middle + last - 100.0).abs() < 1e-6;
+        valid
+            .then(|| PositionWeights {
+                first: first / 100.0,
+                middle: middle / 100.0,
+                // Exactly 1 in total, whatever the rounding of the parts.
+                last: 1.0 - first / 100.0 - middle / 100.0,
+            })
+            .filter(|_| last >= 0.0)
+    };
+    let apply_custom = move || {
+        if let Some(w) = custom_weights() {
+            if settings.with_untracked(|s| s.position_weights != w) {
+                change(Box::new(move |s| s.position_weights = w));
+            }
+        }
+    };
+    let custom_inputs = move || {
+        custom.get().then(|| {
+            let inputs = parts
+                .iter()
+                .enumerate()
+                .map(|(i, &part)| {
+                    view! {
+                        <label class="field narrow">
+                            <span>{move || texts().position_parts[i]}</span>
+                            <input type="number" min="0" max="100" step="any" inputmode="decimal"
+                                data-testid=format!("position-weight-{i}")
+                                prop:value=move || part.get()
+                                on:input=move |e| {
+                                    part.set(event_target_value(&e));
+                                    apply_custom();
+                                }/>
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! {
+                {inputs}
+                <Show when=move || custom_weights().is_none()>
+                    <p class="field-error" role="alert">{move || texts().position_invalid}</p>
+                </Show>
+            }
+        })
+    };
+    let bootstrap_value = move || {
+        if state.bootstrap_auto.get() {
+            "auto".to_string()
+        } else {
+            settings.with(|s| s.bootstrap.replicates.to_string())
+        }
+    };
     view! {
         <div class="plan-controls attribution-settings" data-testid="attribution-settings">
             <label class="field">
@@ -342,16 +412,20 @@ pub fn AttributionSettings() -> impl IntoView {
             </label>
             <label class="field">
                 <span>{move || texts().position_label}</span>
-                <select on:change=move |e| {
-                    if let Ok(i) = event_target_value(&e).parse::<usize>() {
-                        if let Some(&w) = presets.get(i) {
+                <select data-testid="position-preset" on:change=move |e| {
+                    let Ok(i) = event_target_value(&e).parse::<usize>() else { return };
+                    match presets.get(i) {
+                        Some(&w) => {
+                            custom.set(false);
                             change(Box::new(move |s| s.position_weights = w));
                         }
+                        None => custom.set(true),
                     }
                 }>
-                    {(0..3).map(|i| view! { <option value=i.to_string() selected=i == preset_index>{move || texts().position_presets[i]}</option> }).collect_view()}
+                    {(0..4).map(|i| view! { <option value=i.to_string() selected=i == preset_index>{move || texts().position_presets[i]}</option> }).collect_view()}
                 </select>
             </label>
+            {custom_inputs}
             <label class="field">
                 <span>{move || texts().markov_order_label}</span>
                 <select data-testid="markov-order" on:change=move |e| {
@@ -362,6 +436,119 @@ pub fn AttributionSettings() -> impl IntoView {
                     {(1u8..=3).map(|k| view! { <option value=k.to_string() selected=k == current.markov_order>{k}</option> }).collect_view()}
                 </select>
             </label>
+            <label class="field">
+                <span>{move || texts().bootstrap_label}</span>
+                <select data-testid="bootstrap" prop:value=bootstrap_value on:change=move |e| {
+                    let value = event_target_value(&e);
+                    let replicates = value.parse::<u32>().ok();
+                    state.bootstrap_auto.set(replicates.is_none());
+                    change(Box::new(move |s| s.bootstrap.replicates = replicates.unwrap_or(0)));
+                }>
+                    <option value="auto">{move || texts().bootstrap_auto}</option>
+                    <option value="0">{move || texts().bootstrap_off}</option>
+                    {[100u32, 200, 500, 1000].map(|n| view! { <option value=n.to_string()>{move || (texts().resamples)(n)}</option> }).collect_view()}
+                </select>
+            </label>
         </div>
+    }
+}
+
+/// Where a running attribution is, as a labelled bar.
+#[component]
+fn AttributionProgressBar() -> impl IntoView {
+    use crate::import_client::AttributionProgress;
+    let state = AppState::expect();
+    move || {
+        state.attribution_progress.get().map(|p| {
+            let (stage, done, of) = match p {
+                AttributionProgress::Journeys => (0, 0, 0),
+                AttributionProgress::RuleModels => (1, 0, 0),
+                AttributionProgress::Markov => (2, 0, 0),
+                AttributionProgress::Bootstrap { done, of } => (3, done, of),
+            };
+            let label = (state.texts().attribution_stage)(stage, done, of);
+            view! {
+                <div class="attribution-progress" role="status" aria-live="polite" data-testid="attribution-progress">
+                    <span>{label}</span>
+                    <progress max="100" value=format!("{:.0}", p.fraction() * 100.0)></progress>
+                </div>
+            }
+        })
+    }
+}
+
+/// Each platform's share of conversions under every model, beside the share
+/// of survey answers that name it.
+#[component]
+pub fn SurveyComparison() -> impl IntoView {
+    use xhs_roi_engine::attribution::survey::{self, Platform};
+    let state = AppState::expect();
+    move || {
+        let texts = state.texts();
+        let result = state.attribution.get()?;
+        let Some(counts) = state.surveys.get() else {
+            return Some(
+                view! { <p class="panel-caption survey-hint">{texts.survey_hint}</p> }.into_any(),
+            );
+        };
+        let locale = state.locale.get();
+        let rows = survey::compare(&counts, &result);
+        let model_index = |m: Model| MODELS.iter().position(|&x| x == m).unwrap_or(0);
+        let head = result
+            .models
+            .iter()
+            .map(|r| view! { <th scope="col" class="number">{texts.model_names[model_index(r.model)]}</th> })
+            .collect_view();
+        let body = rows
+            .iter()
+            .map(|row| {
+                let xhs = row.platform == Platform::Xiaohongshu;
+                let survey = row.survey.unwrap_or(0.0);
+                let cells = row
+                    .models
+                    .iter()
+                    .map(|m| {
+                        view! {
+                            <td class="number" data-model=m.model.name() data-value=m.share.to_string()>
+                                {format::percent(m.share)}
+                            </td>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <tr class:xhs=xhs data-platform=row.platform.name()>
+                        <th scope="row">{texts.platform_names[row.platform as usize]}</th>
+                        <td class="number survey-share" data-value=survey.to_string()>{format::or_missing(row.survey, format::percent)}</td>
+                        {cells}
+                    </tr>
+                }
+            })
+            .collect_view();
+        let unrecognised = (!counts.unrecognised.is_empty()).then(|| {
+            let list = counts
+                .unrecognised
+                .iter()
+                .map(|(answer, n)| format!("{answer} ({})", format::count(*n as f64, locale)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! { <p class="panel-caption">{(texts.survey_unrecognised)(&list)}</p> }
+        });
+        Some(view! {
+            <div class="survey-comparison" data-testid="survey-comparison">
+                <h3 class="subtitle">{texts.survey_title}</h3>
+                <p class="panel-caption">{(texts.survey_caption)(&format::count(counts.total() as f64, locale))}</p>
+                <div class="table-scroll">
+                    <table class="data-table">
+                        <thead><tr>
+                            <th scope="col">{texts.platform_label}</th>
+                            <th scope="col" class="number">{texts.survey_column}</th>
+                            {head}
+                        </tr></thead>
+                        <tbody>{body}</tbody>
+                    </table>
+                </div>
+                {unrecognised}
+            </div>
+        }.into_any())
     }
 }

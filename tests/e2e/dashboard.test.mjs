@@ -262,12 +262,84 @@ test('changing the Markov order reruns attribution and matches the CLI', TEST_OP
   const expected = Object.fromEntries(markov.credits.map((c) => [c.channel, c.conversions]));
   await page.waitForFunction(
     (want) =>
-      [...document.querySelectorAll('td[data-model="markov"]')].every(
+      [...document.querySelectorAll('[data-testid="attribution-table"] td[data-model="markov"]')].every(
         (td) => Number(td.dataset.value) === want[td.dataset.channel],
       ),
     expected,
     { timeout: 15_000 },
   );
+});
+
+/** `xhs-roi attribute` on the demo touchpoints, as JSON. */
+function cliAttribute(extra = []) {
+  return JSON.parse(
+    execFileSync(cliBinary(), ['attribute', '--touchpoints', 'public/demo/touchpoints.csv', '--format', 'json', ...extra], {
+      cwd: repoRoot,
+      maxBuffer: 1 << 26,
+    }).toString(),
+  );
+}
+
+test('survey answers sit beside each model\'s platform shares exactly as the CLI computes them', TEST_OPTIONS, async (t) => {
+  const { page } = await openSession(t, 'surveys', { locale: 'zh-CN' });
+  await waitForDashboard(page);
+  await page.waitForSelector('[data-testid="survey-comparison"] tr[data-platform]', { timeout: 30_000 });
+  const shown = await page.$$eval('[data-testid="survey-comparison"] tr[data-platform]', (rows) =>
+    rows.map((row) => ({
+      platform: row.dataset.platform,
+      survey: Number(row.querySelector('.survey-share').dataset.value),
+      models: [...row.querySelectorAll('td[data-model]')].map((td) => [td.dataset.model, Number(td.dataset.value)]),
+    })),
+  );
+  const cli = cliAttribute(['--surveys', 'public/demo/surveys.csv']).surveys;
+  assert.deepEqual(
+    shown,
+    cli.platforms.map((p) => ({ platform: p.platform, survey: p.survey, models: p.models.map((m) => [m.model, m.share]) })),
+  );
+  assert.equal(shown[0].platform, 'xiaohongshu');
+  const firstCell = await page.textContent('[data-testid="survey-comparison"] tr[data-platform="xiaohongshu"] th');
+  assert.equal(firstCell, '小红书');
+  await screenshot(page, 'surveys-zh');
+});
+
+test('custom position weights, the bootstrap choice and the progress bar rerun attribution like the CLI', TEST_OPTIONS, async (t) => {
+  const { page } = await openSession(t, 'custom weights', { locale: 'en-US' });
+  await waitForDashboard(page);
+  await page.waitForSelector('[data-testid="attribution-table"]', { timeout: 30_000 });
+
+  // 50/25/25 are exact in binary, so the page's weights equal the CLI's.
+  await page.selectOption('[data-testid="position-preset"]', '3');
+  await page.fill('[data-testid="position-weight-0"]', '50');
+  await page.fill('[data-testid="position-weight-1"]', '25');
+  assert.ok(await page.isVisible('.field-error'), 'a sum other than 100 is refused with a message');
+  await page.fill('[data-testid="position-weight-2"]', '25');
+  assert.ok(!(await page.isVisible('.field-error')));
+  const cli = cliAttribute(['--position-weights', '0.5,0.25,0.25']);
+  const expected = Object.fromEntries(
+    cli.models.find((m) => m.model === 'position_based').credits.map((c) => [c.channel, c.conversions]),
+  );
+  await page.waitForFunction(
+    (want) =>
+      [...document.querySelectorAll('[data-testid="attribution-table"] td[data-model="position_based"]')].every(
+        (td) => Number(td.dataset.value) === want[td.dataset.channel],
+      ),
+    expected,
+    { timeout: 15_000 },
+  );
+
+  // Bootstrap off: no intervals. 1,000 resamples: a progress bar, then intervals.
+  await page.selectOption('[data-testid="bootstrap"]', '0');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="attribution-table"] .interval').length === 0, null, {
+    timeout: 15_000,
+  });
+  await Promise.all([
+    page.waitForSelector('[data-testid="attribution-progress"]', { state: 'attached', timeout: 15_000 }),
+    page.selectOption('[data-testid="bootstrap"]', '1000'),
+  ]);
+  await page.waitForSelector('[data-testid="attribution-progress"]', { state: 'detached', timeout: 60_000 });
+  await page.waitForSelector('[data-testid="attribution-table"] .interval', { timeout: 15_000 });
+  const help = await page.getAttribute('[data-testid="attribution-table"] .interval', 'title');
+  assert.match(help, /1000 resamples/);
 });
 
 test('uploading the demo notes alone gives the notes-only numbers', TEST_OPTIONS, async (t) => {

@@ -737,8 +737,9 @@ mod kept_table_tests {
     }
 }
 
-/// The per-channel credits of every model (no bootstrap, no chain facts):
-/// what the comparison view shows, sent from the worker to the page.
+/// The per-channel credits of every model and the bootstrap settings (no
+/// chain facts): what the comparison view shows, sent from the worker to the
+/// page.
 pub fn encode_attribution(result: &crate::attribution::Attribution) -> Vec<u8> {
     let mut w = Writer::default();
     w.0.extend_from_slice(MAGIC);
@@ -789,6 +790,14 @@ pub fn encode_attribution(result: &crate::attribution::Attribution) -> Vec<u8> {
             }
             None => w.u8(0),
         }
+    }
+    match &result.bootstrap {
+        Some(b) => {
+            w.u8(1);
+            w.u32(b.replicates);
+            w.u64(b.seed);
+        }
+        None => w.u8(0),
     }
     w.0
 }
@@ -870,6 +879,13 @@ pub fn decode_attribution(bytes: &[u8]) -> Result<crate::attribution::Attributio
             intervals,
         });
     }
+    let bootstrap = match r.u8()? {
+        0 => None,
+        _ => Some(crate::attribution::BootstrapSettings {
+            replicates: r.u32()?,
+            seed: r.u64()?,
+        }),
+    };
     Ok(Attribution {
         channels,
         journeys,
@@ -878,7 +894,7 @@ pub fn decode_attribution(bytes: &[u8]) -> Result<crate::attribution::Attributio
         total_value,
         total_nulls,
         models,
-        bootstrap: None,
+        bootstrap,
     })
 }
 
@@ -908,6 +924,8 @@ mod attribution_tests {
             assert_eq!(a.removal_effects, b.removal_effects);
             assert_eq!(a.intervals, b.intervals);
         }
+        assert_eq!(decoded.bootstrap, result.bootstrap);
+        assert_eq!(decoded.bootstrap.unwrap().replicates, 20);
     }
 }
 
