@@ -94,6 +94,10 @@ impl Rng {
         &items[self.below(items.len())]
     }
 
+    fn pick_str(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.below(items.len())]
+    }
+
     /// Rounds an expected count to an integer without bias.
     fn count(&mut self, expected: f64) -> u64 {
         let floor = expected.floor();
@@ -890,13 +894,13 @@ fn survey_answer(rng: &mut Rng, first: &str, last: &str) -> &'static str {
     } else if roll < 0.85 {
         last
     } else {
-        return *rng.pick(&["朋友推荐", "忘记了", "同事介绍"]);
+        return rng.pick_str(&["朋友推荐", "忘记了", "同事介绍"]);
     };
     match channel {
-        "xhs_note" | "xhs_search" => *rng.pick(&["小红书", "在小红书上看到的", "小红书搜索"]),
-        "kol_note" => *rng.pick(&["小红书博主推荐", "小红书"]),
+        "xhs_note" | "xhs_search" => rng.pick_str(&["小红书", "在小红书上看到的", "小红书搜索"]),
+        "kol_note" => rng.pick_str(&["小红书博主推荐", "小红书"]),
         "juguang_ads" => "小红书广告",
-        "wechat" => *rng.pick(&["微信公众号", "朋友圈"]),
+        "wechat" => rng.pick_str(&["微信公众号", "朋友圈"]),
         "tmall" => "天猫",
         "jd" => "京东",
         "douyin" => "抖音",
