@@ -54,10 +54,11 @@ CHANNELS = [
 
 # ----------------------------------------------------------------- journeys
 
-def generate(n_journeys, seed):
+def generate(n_journeys, seed, p_continue=0.62):
     """Individual journeys with structure: a sticky channel process, a
     conversion chance that depends on the channels seen, and values that
-    depend on where the journey ends. Returns aggregated paths rows."""
+    depend on where the journey ends. A journey gains another touch with
+    probability p_continue (at most 10). Returns aggregated paths rows."""
     rng = random.Random(seed)
     first_w = [8, 5, 5, 4, 4, 3, 2, 3, 1, 2, 2, 2]
     lift = {"xhs_note": 0.5, "xhs_search": 0.8, "kol_note": 0.6, "juguang_ads": 0.3,
@@ -66,7 +67,7 @@ def generate(n_journeys, seed):
     agg = defaultdict(lambda: [0, 0, 0.0])  # path -> conversions, nulls, value
     for _ in range(n_journeys):
         length = 1
-        while length < 10 and rng.random() < 0.62:
+        while length < 10 and rng.random() < p_continue:
             length += 1
         path = [rng.choices(range(12), weights=first_w)[0]]
         for _ in range(length - 1):

@@ -11,12 +11,5 @@
 # the engine example when the CLI lacks `attribute`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv="${XHS_ROI_VENV:-bench-data/venv}"
-if ! "$venv/bin/python" -c 'import ChannelAttribution, pandas, numpy' >/dev/null 2>&1; then
-  echo "creating $venv (ChannelAttribution 2.2.5 compiles C++; a minute or two)" >&2
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --upgrade pip wheel setuptools
-  # matplotlib: ChannelAttribution imports it at load time.
-  "$venv/bin/pip" install --quiet "ChannelAttribution==2.2.5" pandas numpy matplotlib
-fi
-exec "$venv/bin/python" scripts/crosscheck-channelattribution.py "$@"
+python="$(scripts/channelattribution-venv.sh)"
+exec "$python" scripts/crosscheck-channelattribution.py "$@"

@@ -162,7 +162,7 @@ fn on_message(data: Array) {
                 _ => (WorkerEvent::Broken, true),
             }
         }
-        "unattributed" => (WorkerEvent::Unattributed, true),
+        "unattributed" | "forgotten" => (WorkerEvent::Unattributed, true),
         "attributing" => {
             let number = |i| data.get(i).as_f64().unwrap_or(0.0) as u32;
             let progress = AttributionProgress::from_message(number(2), number(3), number(4));
@@ -225,6 +225,13 @@ pub fn attribute(
         &[settings.into(), JsValue::from_bool(auto_bootstrap)],
         Box::new(on_event),
     );
+}
+
+/// Drops the journeys the worker keeps (the demo's, before the user's own
+/// files replace it). Messages are handled in order, so imports sent after
+/// this are kept.
+pub fn forget_journeys() {
+    send("forget", &[], Box::new(|_| {}));
 }
 
 /// Numbers a request, starts the worker if needed, and posts

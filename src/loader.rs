@@ -174,6 +174,7 @@ pub fn refresh_attribution(state: AppState) {
         }
         WorkerEvent::Unattributed => {
             state.attribution.set(None);
+            state.paths.set(None);
             state.attribution_progress.set(None);
         }
         _ => state.attribution_progress.set(None),
@@ -311,15 +312,26 @@ pub fn import_pending(state: AppState) {
         return;
     }
     state.busy.set(true);
+    if showing_demo(state) {
+        // The user's files replace the demo: its journeys must not be
+        // attributed beside their data.
+        import_client::forget_journeys();
+    }
     import_next(state, ready, Vec::new());
+}
+
+fn showing_demo(state: AppState) -> bool {
+    state
+        .loaded
+        .with_untracked(|l| l.as_ref().is_some_and(|l| l.source == Source::Demo))
 }
 
 fn import_next(state: AppState, mut queue: Vec<Pending>, mut done: Vec<Import>) {
     if queue.is_empty() {
-        if done
+        let new_journeys = done
             .iter()
-            .any(|i| matches!(i.kind, Kind::Touchpoints | Kind::Paths))
-        {
+            .any(|i| matches!(i.kind, Kind::Touchpoints | Kind::Paths));
+        if new_journeys || (showing_demo(state) && !done.is_empty()) {
             refresh_attribution(state);
         }
         apply_imports(state, done);

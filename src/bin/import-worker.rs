@@ -13,7 +13,9 @@
 //! id, bytes]`, `["progress", id, bytes_read, total_bytes, rows]`, `["done",
 //! id, bytes]`, `["failed", id, reason_code, file]`, `["attributing", id,
 //! stage, done, of]`, `["attributed", id, credits, paths]`,
-//! `["unattributed", id]`.
+//! `["unattributed", id]`; `["forget", id]` drops the journeys kept here
+//! (the demo's, when the user's own files replace it) and answers
+//! `["forgotten", id]`.
 
 #[cfg(target_arch = "wasm32")]
 mod worker {
@@ -201,6 +203,11 @@ mod worker {
         let data: Array = message.data().unchecked_into();
         let tag = data.get(0).as_string().unwrap_or_default();
         let id = data.get(1).as_f64().unwrap_or(0.0);
+        if tag == "forget" {
+            KEPT.with(|kept| kept.borrow_mut().clear());
+            post(&["forgotten".into(), id.into()], None);
+            return Ok(());
+        }
         if tag == "attribute" {
             let settings = data
                 .get(2)
@@ -314,8 +321,14 @@ mod worker {
         if keeps_here(imported.kind) {
             // Journeys stay in the worker, in columns; the page gets the
             // summary. Attribution will run here, next to the data.
+            // The newest journeys are the ones attributed: a paths table
+            // replaces a touchpoint log and the other way round.
             let table = std::mem::replace(&mut imported.table, Table::new(imported.kind, &[]));
-            KEPT.with(|kept| kept.borrow_mut().insert(imported.kind, table));
+            KEPT.with(|kept| {
+                let mut kept = kept.borrow_mut();
+                kept.retain(|&kind, _| !keeps_here(kind));
+                kept.insert(imported.kind, table);
+            });
         }
         post_bytes("done", id, &codec::encode_import(&imported));
     }

@@ -349,6 +349,8 @@ test('uploading the demo notes alone gives the notes-only numbers', TEST_OPTIONS
 
   const cli = engineKpis(NOTES_REPORT_ARGS);
   await expectKpis(page, cli, { keys: keysInBoth(cli), required: NOTES_KPIS });
+  // The demo's journeys went with the demo: no attribution without the user's own.
+  await page.waitForSelector('[data-testid="attribution-table"]', { state: 'detached', timeout: 15_000 });
 
   await expectShownTextsMatch(page, cli);
   await screenshot(page, 'upload-notes');
@@ -387,6 +389,8 @@ test('drag and drop of a file works', TEST_OPTIONS, async (t) => {
 
   const cli = engineKpis(NOTES_REPORT_ARGS);
   await expectKpis(page, cli, { keys: keysInBoth(cli), required: NOTES_KPIS });
+  // The demo's journeys went with the demo: no attribution without the user's own.
+  await page.waitForSelector('[data-testid="attribution-table"]', { state: 'detached', timeout: 15_000 });
 });
 
 test('a broken file gets a clear message naming the file', TEST_OPTIONS, async (t) => {

@@ -65,6 +65,10 @@ pub struct AttributeArgs {
     /// `surveys`, each platform's self-reported share beside every model's.
     #[arg(long, value_name = "FILE")]
     pub surveys: Option<PathBuf>,
+    /// Print how long reading, building journeys and the models took, on
+    /// stderr (for benchmarks).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// The JSON output: the input's facts, then the attribution.
@@ -98,6 +102,7 @@ pub fn run(args: &AttributeArgs) -> Result<(), String> {
         _ => return Err("give exactly one of --paths and --touchpoints".into()),
     };
     let name = path.display().to_string();
+    let started = std::time::Instant::now();
     let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
     let imported = import(
         &name,
@@ -114,6 +119,7 @@ pub fn run(args: &AttributeArgs) -> Result<(), String> {
             imported.rows_read, imported.rows_rejected, imported.problem_count
         );
     }
+    let read = started.elapsed();
     let journeys = match kind {
         Kind::Paths => Journeys::from_paths(&imported.table),
         _ => Journeys::from_touchpoints(&imported.table, &settings),
@@ -122,7 +128,19 @@ pub fn run(args: &AttributeArgs) -> Result<(), String> {
     if journeys.is_empty() {
         return Err(format!("{name}: no journeys to attribute"));
     }
+    let built = started.elapsed();
     let result = attribute(&journeys, &settings).map_err(|e| e.to_string())?;
+    if args.timings {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        eprintln!(
+            "xhs-roi: timings: read {:.1} ms, journeys {:.1} ms, models {:.1} ms ({} journeys, {} touches)",
+            ms(read),
+            ms(built - read),
+            ms(started.elapsed() - built),
+            result.journeys,
+            result.touches
+        );
+    }
     if args.surveys.is_some() && args.format != Format::Json {
         return Err("--surveys needs --format json".into());
     }
