@@ -184,6 +184,7 @@ pub fn AttributionPanel() -> impl IntoView {
         <section class="panel attribution" data-testid="attribution">
             <h2 class="panel-title">{move || texts().attribution_title}</h2>
             <AttributionSettings/>
+            <crate::components::channel_rules::ChannelRulesEditor/>
             <AttributionProgressBar/>
             {move || body().map_or_else(
                 || view! { <p class="empty">{texts().attribution_empty}</p> }.into_any(),

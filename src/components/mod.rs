@@ -2,6 +2,7 @@
 //! [`AppState`](crate::state::AppState) in context.
 
 pub mod attribution;
+pub mod channel_rules;
 pub mod drop_zone;
 pub mod import_progress;
 pub mod import_report;

@@ -9,7 +9,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 import { confirmMapping } from './support/mapping.mjs';
@@ -340,6 +341,63 @@ test('custom position weights, the bootstrap choice and the progress bar rerun a
   await page.waitForSelector('[data-testid="attribution-table"] .interval', { timeout: 15_000 });
   const help = await page.getAttribute('[data-testid="attribution-table"] .interval', 'title');
   assert.match(help, /1000 resamples/);
+});
+
+test('channel rules give touches without a channel their channel, and the user can edit them', TEST_OPTIONS, async (t) => {
+  const { page } = await openSession(t, 'channel rules', { locale: 'en-US' });
+  await waitForDashboard(page);
+  const log = 'tests/e2e/fixtures/utm-touchpoints.csv';
+  await uploadAndWait(page, [log]);
+  const channels = () =>
+    page.$$eval('[data-testid="attribution-table"] td[data-model="first_touch"]', (tds) =>
+      Object.fromEntries(tds.map((td) => [td.dataset.channel, Number(td.dataset.value)])),
+    );
+  const cliFirstTouch = (extra = []) =>
+    Object.fromEntries(
+      JSON.parse(
+        execFileSync(cliBinary(), ['attribute', '--touchpoints', log, '--format', 'json', ...extra], {
+          cwd: repoRoot,
+        }).toString(),
+      )
+        .models.find((m) => m.model === 'first_touch')
+        .credits.map((c) => [c.channel, c.conversions]),
+    );
+  // Default rules: weibo is a source no rule knows ("other").
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('[data-testid="attribution-table"] td[data-channel="other"]')].length > 0,
+    null,
+    { timeout: 15_000 },
+  );
+  assert.deepEqual(await channels(), cliFirstTouch());
+
+  // A rule for weibo, added on the panel, matches the CLI given the same rule.
+  await page.click('[data-testid="channel-rules"] summary');
+  const before = await page.locator('[data-testid="channel-rule"]').count();
+  await page.click('[data-testid="add-rule"]');
+  const added = page.locator('[data-testid="channel-rule"]').nth(before);
+  await added.locator('.rule-patterns input').fill('weibo');
+  await added.locator('.rule-patterns input').press('Enter');
+  await added.locator('input.rule-channel').fill('weibo');
+  await added.locator('input.rule-channel').press('Enter');
+  await page.waitForSelector('[data-testid="attribution-table"] td[data-channel="weibo"]', { timeout: 15_000 });
+  const rules = JSON.stringify({
+    rules: [{ field: 'utm_source', matches: { equals: ['weibo'] }, channel: 'weibo' }],
+  });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'xhs-rules-'));
+  const rulesFile = path.join(dir, 'rules.json');
+  await writeFile(rulesFile, rules);
+  // The CLI's file holds only the weibo rule; the defaults cover the rest the same way here.
+  const cli = cliFirstTouch(['--channel-rules', rulesFile]);
+  const shown = await channels();
+  assert.equal(shown.weibo, cli.weibo);
+  assert.equal(shown.weibo, 1, 'one converting journey starts on weibo');
+  await page.screenshot({ path: path.join(repoRoot, 'tests', 'artifacts', 'channel-rules.png'), fullPage: false });
+
+  // Deleting the rule can be undone.
+  await added.locator('[data-testid="delete-rule"]').click();
+  await page.waitForSelector('[data-testid="attribution-table"] td[data-channel="weibo"]', { state: 'detached', timeout: 15_000 });
+  await page.click('[data-testid="undo-delete-rule"]');
+  await page.waitForSelector('[data-testid="attribution-table"] td[data-channel="weibo"]', { timeout: 15_000 });
 });
 
 test('uploading the demo notes alone gives the notes-only numbers', TEST_OPTIONS, async (t) => {

@@ -65,6 +65,11 @@ pub struct AttributeArgs {
     /// `surveys`, each platform's self-reported share beside every model's.
     #[arg(long, value_name = "FILE")]
     pub surveys: Option<PathBuf>,
+    /// Channel rules as JSON (`{"rules": [...], "unmatched": "other",
+    /// "no_source": "direct"}`, see docs/attribution.md): how touches without
+    /// a channel get one from their UTM tags, referrer, codes or landing page.
+    #[arg(long, value_name = "FILE")]
+    pub channel_rules: Option<PathBuf>,
     /// Print how long reading, building journeys and the models took, on
     /// stderr (for benchmarks).
     #[arg(long)]
@@ -209,6 +214,11 @@ pub fn settings(args: &AttributeArgs) -> Result<Settings, String> {
     };
     s.bootstrap.replicates = args.bootstrap;
     s.bootstrap.seed = args.seed;
+    if let Some(path) = &args.channel_rules {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+        s.channel_rules = serde_json::from_str(&text).map_err(|e| format!("{name}: {e}"))?;
+    }
     s.validate().map_err(|e| e.to_string())?;
     Ok(s)
 }

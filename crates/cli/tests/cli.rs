@@ -315,3 +315,56 @@ fn attribute_refuses_surveys_with_csv_output() {
         "xhs-roi: --surveys needs --format json"
     );
 }
+
+#[test]
+fn attribute_classifies_sources_by_the_channel_rules_given() {
+    let dir = std::env::temp_dir().join(format!("xhs-roi-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("touchpoints.csv");
+    std::fs::write(
+        &log,
+        "person_id,time,utm_source,utm_medium,event,value\n\
+         p1,2026-03-01 10:00,xiaohongshu,search,click,\n\
+         p1,2026-03-02 10:00,weibo,social,purchase,80\n",
+    )
+    .unwrap();
+    let rules = dir.join("rules.json");
+    std::fs::write(
+        &rules,
+        r#"{"rules": [{"field": "utm_source", "matches": {"equals": "weibo"}, "channel": "weibo"}],
+            "unmatched": "elsewhere"}"#,
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "attribute",
+            "--touchpoints",
+            log.to_str().unwrap(),
+            "--models",
+            "first_touch,last_touch",
+        ];
+        args.extend_from_slice(extra);
+        let out = xhs_roi(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Default rules: Xiaohongshu search first; weibo is known to none, so other.
+    assert_eq!(
+        run(&[]),
+        "model,channel,conversions,value\n\
+         first_touch,other,0,0\nfirst_touch,xhs_search,1,80\n\
+         last_touch,other,1,80\nlast_touch,xhs_search,0,0\n"
+    );
+    // The user's rules replace them: only weibo is named, the rest is "elsewhere".
+    assert_eq!(
+        run(&["--channel-rules", rules.to_str().unwrap()]),
+        "model,channel,conversions,value\n\
+         first_touch,elsewhere,1,80\nfirst_touch,weibo,0,0\n\
+         last_touch,elsewhere,0,0\nlast_touch,weibo,1,80\n"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1034,7 +1034,94 @@ pub fn encode_attribution_settings(s: &crate::attribution::Settings) -> Vec<u8> 
     }
     w.u8(s.markov_order);
     w.u32(s.bootstrap.replicates);
+    encode_channel_rules(&mut w, &s.channel_rules);
     w.0
+}
+
+const SOURCE_FIELDS: [crate::attribution::channels::SourceField; 7] = {
+    use crate::attribution::channels::SourceField::*;
+    [
+        UtmSource,
+        UtmMedium,
+        UtmCampaign,
+        Referrer,
+        PromoCode,
+        QrCode,
+        LandingPage,
+    ]
+};
+
+fn encode_condition(
+    w: &mut Writer,
+    field: crate::attribution::channels::SourceField,
+    matches: &crate::attribution::channels::Match,
+) {
+    use crate::attribution::channels::Match;
+    let field = SOURCE_FIELDS.iter().position(|&f| f == field).unwrap_or(0);
+    w.u8(field as u8);
+    let (kind, patterns) = match matches {
+        Match::Equals(p) => (0, p),
+        Match::Prefix(p) => (1, p),
+        Match::Contains(p) => (2, p),
+    };
+    w.u8(kind);
+    w.strings(patterns);
+}
+
+fn decode_condition(r: &mut Reader) -> Result<crate::attribution::channels::Condition, CodecError> {
+    use crate::attribution::channels::{Condition, Match};
+    let field = *SOURCE_FIELDS
+        .get(r.u8()? as usize)
+        .ok_or(CodecError("source field"))?;
+    let kind = r.u8()?;
+    let patterns = r.strings()?;
+    let matches = match kind {
+        0 => Match::Equals(patterns),
+        1 => Match::Prefix(patterns),
+        2 => Match::Contains(patterns),
+        _ => return Err(CodecError("match")),
+    };
+    Ok(Condition { field, matches })
+}
+
+fn encode_channel_rules(w: &mut Writer, rules: &crate::attribution::channels::ChannelRules) {
+    w.len(rules.rules.len());
+    for rule in &rules.rules {
+        encode_condition(w, rule.field, &rule.matches);
+        w.len(rule.and.len());
+        for c in &rule.and {
+            encode_condition(w, c.field, &c.matches);
+        }
+        w.str(&rule.channel);
+    }
+    w.str(&rules.unmatched);
+    w.str(&rules.no_source);
+}
+
+fn decode_channel_rules(
+    r: &mut Reader,
+) -> Result<crate::attribution::channels::ChannelRules, CodecError> {
+    use crate::attribution::channels::{ChannelRule, ChannelRules};
+    let n = r.len()?;
+    let mut rules = Vec::with_capacity(n.min(1024));
+    for _ in 0..n {
+        let first = decode_condition(r)?;
+        let more = r.len()?;
+        let and = (0..more)
+            .map(|_| decode_condition(r))
+            .collect::<Result<Vec<_>, _>>()?;
+        rules.push(ChannelRule {
+            field: first.field,
+            matches: first.matches,
+            and,
+            channel: r.str()?.to_string(),
+        });
+    }
+    Ok(ChannelRules {
+        rules,
+        unmatched: r.str()?.to_string(),
+        no_source: r.str()?.to_string(),
+    })
 }
 
 pub fn decode_attribution_settings(
@@ -1053,6 +1140,7 @@ pub fn decode_attribution_settings(
     s.position_weights.last = number()?;
     s.markov_order = r.u8()?;
     s.bootstrap.replicates = r.u32()?;
+    s.channel_rules = decode_channel_rules(&mut r)?;
     s.validate().map_err(|_| CodecError("settings"))?;
     Ok(s)
 }
@@ -1072,9 +1160,17 @@ mod settings_tests {
             ..Settings::default()
         };
         s.bootstrap.replicates = 50;
+        s.channel_rules.rules.truncate(3);
+        s.channel_rules.rules[1].channel = "聚光".into();
+        s.channel_rules.unmatched = "未知".into();
         assert_eq!(
             decode_attribution_settings(&encode_attribution_settings(&s)).unwrap(),
             s
+        );
+        let defaults = Settings::default();
+        assert_eq!(
+            decode_attribution_settings(&encode_attribution_settings(&defaults)).unwrap(),
+            defaults
         );
         s.markov_order = 9;
         assert!(decode_attribution_settings(&encode_attribution_settings(&s)).is_err());

@@ -584,10 +584,12 @@ pub static TOUCHPOINTS: &[FieldSpec] = &[
             "date",
         ],
     ),
+    // A touch names its channel, or where it came from (mapped to a channel
+    // by the attribution's channel rules).
     field(
         "channel",
         Text,
-        true,
+        false,
         &["渠道", "来源渠道", "source", "medium", "touchpoint"],
     ),
     field("campaign", Text, false, &["活动", "campaign name"]),
@@ -603,6 +605,28 @@ pub static TOUCHPOINTS: &[FieldSpec] = &[
         Number,
         false,
         &["金额", "转化价值", "conversion value", "revenue", "amount"],
+    ),
+    field("utm_source", Text, false, &["utmsource", "utm来源"]),
+    field("utm_medium", Text, false, &["utmmedium", "utm媒介"]),
+    field("utm_campaign", Text, false, &["utmcampaign"]),
+    field(
+        "referrer",
+        Text,
+        false,
+        &["来源页", "来源网址", "referer", "referrer url", "ref"],
+    ),
+    field(
+        "promo_code",
+        Text,
+        false,
+        &["优惠码", "promo", "coupon", "coupon code"],
+    ),
+    field("qr_code", Text, false, &["二维码", "qr", "qrcode"]),
+    field(
+        "landing_page",
+        Text,
+        false,
+        &["落地页", "landing", "landing url"],
     ),
 ];
 

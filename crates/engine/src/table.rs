@@ -69,6 +69,13 @@ impl TextColumn {
         self.codes.push(code);
     }
 
+    /// Appends a row holding `code`, from [`Self::intern`] on this column
+    /// (or [`MISSING_TEXT`]).
+    pub fn push_code(&mut self, code: u32) {
+        debug_assert!(code == MISSING_TEXT || (code as usize) < self.values.len());
+        self.codes.push(code);
+    }
+
     /// The code of `text`, adding it to the dictionary when new.
     pub fn intern(&mut self, text: &str) -> u32 {
         if let Some(&code) = self.lookup.get(text) {

@@ -10,10 +10,13 @@
 
 use serde::Serialize;
 
+use std::borrow::Cow;
+
+use super::channels::{ChannelRules, SourceField};
 use super::hash::FxMap;
 use super::{AttributionError, Settings};
 use crate::schema::Kind;
-use crate::table::{Table, MISSING_TEXT, MISSING_TIME};
+use crate::table::{Table, TextColumn, MISSING_TEXT, MISSING_TIME};
 use crate::time::SECONDS_PER_DAY;
 
 /// Largest number of distinct channels (ids are `u16`).
@@ -174,9 +177,8 @@ impl Journeys {
         let times = table
             .times("time")
             .ok_or(AttributionError::MissingField("time"))?;
-        let channels = table
-            .text("channel")
-            .ok_or(AttributionError::MissingField("channel"))?;
+        let channels = resolved_channels(table, &settings.channel_rules)?;
+        let channels = channels.as_ref();
         let events = table.text("event");
         let values = table.numbers("value");
         let lookback = (settings.lookback_days * SECONDS_PER_DAY as f64).round() as i64;
@@ -306,7 +308,82 @@ impl Journeys {
         journeys.stats = stats;
         Ok(journeys)
     }
+}
 
+/// Touchpoint columns that say where a touch came from, for the channel rules.
+const SOURCE_COLUMNS: [(SourceField, &str); 7] = [
+    (SourceField::UtmSource, "utm_source"),
+    (SourceField::UtmMedium, "utm_medium"),
+    (SourceField::UtmCampaign, "utm_campaign"),
+    (SourceField::Referrer, "referrer"),
+    (SourceField::PromoCode, "promo_code"),
+    (SourceField::QrCode, "qr_code"),
+    (SourceField::LandingPage, "landing_page"),
+];
+
+/// The channel of every touch: the `channel` column where it has a value,
+/// else the channel rules applied to the touch's sources (UTM tags, referrer,
+/// codes, landing page). Without source columns the channel column is used
+/// as it is, and rows without a channel are skipped (and counted) later.
+fn resolved_channels<'t>(
+    table: &'t Table,
+    rules: &ChannelRules,
+) -> Result<Cow<'t, TextColumn>, AttributionError> {
+    let channel = table.text("channel");
+    let sources: Vec<(SourceField, &TextColumn)> = SOURCE_COLUMNS
+        .iter()
+        .filter_map(|&(field, name)| table.text(name).map(|column| (field, column)))
+        .collect();
+    if sources.is_empty() {
+        return channel
+            .map(Cow::Borrowed)
+            .ok_or(AttributionError::MissingField("channel"));
+    }
+    let classifier = rules.compile();
+    // Logs repeat a few source combinations millions of times: classify each
+    // combination of dictionary codes once.
+    let mut known: FxMap<[u32; 7], u32> = FxMap::default();
+    let mut out = TextColumn::default();
+    for row in 0..table.rows {
+        if let Some(column) = channel {
+            let code = column.codes()[row];
+            if code != MISSING_TEXT {
+                out.push(Some(&column.dictionary()[code as usize]));
+                continue;
+            }
+        }
+        let mut key = [MISSING_TEXT; 7];
+        for (slot, (_, column)) in key.iter_mut().zip(&sources) {
+            *slot = column.codes()[row];
+        }
+        let code = match known.get(&key) {
+            Some(&code) => code,
+            None => {
+                let mut source = super::channels::Source::default();
+                for ((field, column), &code) in sources.iter().zip(&key) {
+                    let value =
+                        (code != MISSING_TEXT).then(|| &*column.dictionary()[code as usize]);
+                    match field {
+                        SourceField::UtmSource => source.utm_source = value,
+                        SourceField::UtmMedium => source.utm_medium = value,
+                        SourceField::UtmCampaign => source.utm_campaign = value,
+                        SourceField::Referrer => source.referrer = value,
+                        SourceField::PromoCode => source.promo_code = value,
+                        SourceField::QrCode => source.qr_code = value,
+                        SourceField::LandingPage => source.landing_page = value,
+                    }
+                }
+                let code = out.intern(classifier.classify(&source));
+                known.insert(key, code);
+                code
+            }
+        };
+        out.push_code(code);
+    }
+    Ok(Cow::Owned(out))
+}
+
+impl Journeys {
     /// Journeys of an aggregated paths table (the ChannelAttribution layout):
     /// `a > b > c` split on `>` and trimmed, empty steps ignored; conversions,
     /// value and nulls per row (missing: 0). Rows with no weight are ignored.
@@ -633,6 +710,67 @@ mod tests {
         (0..j.len())
             .map(|i| (j.names(i), j.conversions()[i], j.values()[i], j.nulls()[i]))
             .collect()
+    }
+
+    fn imported(csv: &str) -> Table {
+        crate::import("t.csv", csv.as_bytes(), &crate::ImportOptions::default())
+            .unwrap()
+            .table
+    }
+
+    #[test]
+    fn touches_without_a_channel_get_one_from_their_sources_by_the_rules() {
+        let table = imported(
+            "person_id,time,channel,utm_source,utm_medium,promo_code,event,value\n\
+             p1,2026-03-01 10:00,,xiaohongshu,search,,click,\n\
+             p1,2026-03-02 10:00,,xhs,kol,,click,\n\
+             p1,2026-03-03 10:00,wechat,xhs,kol,,click,\n\
+             p1,2026-03-04 10:00,,,,,visit,\n\
+             p1,2026-03-05 10:00,,weibo,,,click,\n\
+             p1,2026-03-06 10:00,,,,XHS-KOL1,purchase,100\n",
+        );
+        let j = Journeys::from_touchpoints(&table, &Settings::default()).unwrap();
+        // A channel in the row wins; no source at all is direct; a source no
+        // rule knows is other; the promo code is Xiaohongshu's.
+        assert_eq!(
+            all(&j),
+            vec![(
+                vec![
+                    "xhs_search",
+                    "kol_note",
+                    "wechat",
+                    "direct",
+                    "other",
+                    "xhs_note"
+                ],
+                1.0,
+                100.0,
+                0.0
+            )]
+        );
+
+        // The rules are the user's: weibo gets its own channel.
+        let mut settings = Settings::default();
+        settings.channel_rules.rules.insert(
+            0,
+            crate::attribution::channels::ChannelRule {
+                field: SourceField::UtmSource,
+                matches: crate::attribution::channels::Match::Equals(vec!["Weibo".into()]),
+                and: Vec::new(),
+                channel: "weibo".into(),
+            },
+        );
+        let j = Journeys::from_touchpoints(&table, &settings).unwrap();
+        assert_eq!(all(&j)[0].0[4], "weibo");
+    }
+
+    #[test]
+    fn a_log_without_channel_or_source_columns_is_refused() {
+        let table = imported("person_id,time,event\np1,2026-03-01,click\n");
+        assert!(matches!(
+            Journeys::from_touchpoints(&table, &Settings::default()),
+            Err(AttributionError::MissingField("channel"))
+        ));
     }
 
     #[test]

@@ -183,6 +183,9 @@ pub struct Settings {
     /// (an order placed on Tmall is a Tmall touch). When false it is used only
     /// for a conversion with no other touch in the window.
     pub conversion_row_is_touch: bool,
+    /// How touches without a channel, but with UTM tags, a referrer, a
+    /// promo or QR code or a landing page, get their channel.
+    pub channel_rules: channels::ChannelRules,
 }
 
 pub const DEFAULT_CONVERSION_EVENTS: [&str; 5] =
@@ -203,6 +206,7 @@ impl Default for Settings {
                 .map(|s| s.to_string())
                 .collect(),
             conversion_row_is_touch: true,
+            channel_rules: channels::ChannelRules::default(),
         }
     }
 }
