@@ -133,6 +133,8 @@ pub struct Texts {
     /// In `survey::Platform::ALL` order.
     pub platform_names: [&'static str; 7],
     pub survey_unrecognised: fn(&str) -> String,
+    pub removal_title: &'static str,
+    pub removal_caption: &'static str,
     pub rules_title: &'static str,
     pub rules_help: &'static str,
     /// In `channels::SourceField` order.
@@ -339,6 +341,8 @@ pub static EN: Texts = Texts {
     platform_label: "Platform",
     platform_names: ["Xiaohongshu", "WeChat", "Douyin", "Tmall", "JD", "Offline store", "Other"],
     survey_unrecognised: |list| format!("Answers naming no platform, counted as Other: {list}"),
+    removal_title: "Markov removal effects",
+    removal_caption: "Share of conversions · of conversion value that would be lost if the channel were removed from every journey.",
     rules_title: "Channel rules",
     rules_help: "For touches without a channel: the first rule whose pattern matches the touch's source names its channel (case and surrounding spaces ignored; several patterns separated by commas). A channel given in the file always wins.",
     source_fields: ["utm_source", "utm_medium", "utm_campaign", "Referrer", "Promo code", "QR code", "Landing page"],
@@ -571,6 +575,8 @@ pub static ZH: Texts = Texts {
     platform_label: "平台",
     platform_names: ["小红书", "微信", "抖音", "天猫", "京东", "线下门店", "其他"],
     survey_unrecognised: |list| format!("未提到平台、计入“其他”的回答：{list}"),
+    removal_title: "马尔可夫移除效应",
+    removal_caption: "若从所有路径中去掉该渠道，将损失的转化占比 · 转化价值占比。",
     rules_title: "渠道规则",
     rules_help: "用于没有渠道的触点：按顺序匹配触点的来源，第一条命中的规则决定渠道（不区分大小写，忽略首尾空格；多个匹配值用逗号分隔）。文件中已写明的渠道始终优先。",
     source_fields: ["utm_source", "utm_medium", "utm_campaign", "来源页", "优惠码", "二维码", "落地页"],

@@ -176,6 +176,7 @@ pub fn AttributionPanel() -> impl IntoView {
                         <tfoot><tr><th scope="row">{texts.total_label}</th>{totals}</tr></tfoot>
                     </table>
                 </div>
+                <RemovalEffects/>
                 <SurveyComparison/>
             }
         })
@@ -474,6 +475,46 @@ fn AttributionProgressBar() -> impl IntoView {
                     <progress max="100" value=format!("{:.0}", p.fraction() * 100.0)></progress>
                 </div>
             }
+        })
+    }
+}
+
+/// The Markov removal effects: the share of conversions (and of conversion
+/// value) that would be lost without each channel.
+#[component]
+fn RemovalEffects() -> impl IntoView {
+    let state = AppState::expect();
+    move || {
+        let texts = state.texts();
+        let result = state.attribution.get()?;
+        let markov = result.model(Model::Markov)?;
+        let mut effects = markov.removal_effects.clone()?;
+        effects.sort_by(|a, b| b.conversions.total_cmp(&a.conversions));
+        let max = effects
+            .iter()
+            .map(|e| e.conversions)
+            .fold(0.0, f64::max)
+            .max(1e-12);
+        let rows = effects
+            .into_iter()
+            .map(|e| {
+                let width = format!("{:.1}%", e.conversions / max * 100.0);
+                let xhs = is_xiaohongshu(&e.channel);
+                view! {
+                    <li data-channel=e.channel.clone() data-value=e.conversions.to_string()>
+                        <span class="bar-label">{texts.channel_name(&e.channel)}</span>
+                        <span class="bar-track"><span class="bar-fill" class:muted=!xhs style:width=width></span></span>
+                        <span class="bar-value">{format::percent(e.conversions)} " · " {format::percent(e.value)}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <div class="removal-effects">
+                <h3 class="subtitle">{texts.removal_title}</h3>
+                <p class="panel-caption">{texts.removal_caption}</p>
+                <ul class="bars" data-testid="removal-effects">{rows}</ul>
+            </div>
         })
     }
 }

@@ -242,6 +242,15 @@ test('the attribution table shows the engine\'s credit for every model and chann
   assert.ok(paths > 0 && paths <= 10, `${paths} top paths`);
   assert.equal(await page.locator('[data-testid="path-lengths"] li').count(), 6);
   assert.equal(await page.locator('[data-testid="time-to-conversion"] li').count(), 6);
+  // Markov removal effects, as the CLI reports them.
+  const removal = await page.$$eval('[data-testid="removal-effects"] li', (items) =>
+    Object.fromEntries(items.map((li) => [li.dataset.channel, Number(li.dataset.value)])),
+  );
+  const markovResult = cli.models.find((m) => m.model === 'markov');
+  assert.deepEqual(
+    removal,
+    Object.fromEntries(markovResult.removal_effects.map((e) => [e.channel, e.conversions])),
+  );
   const highlighted = await page.$$eval('[data-testid="attribution-table"] tr.xhs', (rows) => rows.length);
   assert.ok(highlighted >= 3, 'Xiaohongshu channels are highlighted');
   await screenshot(page, 'attribution-en');
