@@ -18,6 +18,46 @@ fn xhs_roi(args: &[&str]) -> std::process::Output {
         .expect("the binary runs")
 }
 
+/// The keys `report --json` has always had; the browser suite compares them
+/// with the page. New keys may be added beside them, never in their place.
+const HEADLINE_KEYS: [&str; 20] = [
+    "impressions",
+    "views",
+    "likes",
+    "saves",
+    "comments",
+    "shares",
+    "interactions",
+    "engagement_rate",
+    "save_rate",
+    "cpe",
+    "cpv",
+    "cpm",
+    "cost_total",
+    "cost_by_category",
+    "revenue",
+    "orders",
+    "aov",
+    "roas",
+    "net_profit",
+    "roi",
+];
+
+/// Keys added by the ROI view.
+const ROI_KEYS: [&str; 11] = [
+    "objective",
+    "lead_kpis",
+    "currency",
+    "period",
+    "previous_period",
+    "baseline_period",
+    "cards",
+    "figures",
+    "previous",
+    "baseline",
+    "returns",
+];
+
 #[test]
 fn report_json_has_exactly_the_documented_keys() {
     let out = xhs_roi(&[
@@ -43,28 +83,7 @@ fn report_json_has_exactly_the_documented_keys() {
         .map(String::as_str)
         .collect();
     keys.sort_unstable();
-    let mut expected = vec![
-        "impressions",
-        "views",
-        "likes",
-        "saves",
-        "comments",
-        "shares",
-        "interactions",
-        "engagement_rate",
-        "save_rate",
-        "cpe",
-        "cpv",
-        "cpm",
-        "cost_total",
-        "cost_by_category",
-        "revenue",
-        "orders",
-        "aov",
-        "roas",
-        "net_profit",
-        "roi",
-    ];
+    let mut expected: Vec<&str> = HEADLINE_KEYS.iter().chain(&ROI_KEYS).copied().collect();
     expected.sort_unstable();
     assert_eq!(keys, expected);
     let categories: Vec<&str> = json["cost_by_category"]
@@ -264,4 +283,160 @@ fn import_reads_the_chosen_sheet_of_an_excel_workbook() {
     assert_eq!(json["kind"], "notes");
     assert_eq!(json["rows_read"], 3);
     assert_eq!(json["totals"]["impressions"], serde_json::json!(55406.0));
+}
+
+fn report_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec![
+        "report", "--notes", "NOTES", "--costs", "COSTS", "--orders", "ORDERS", "--kols", "KOLS",
+        "--json",
+    ];
+    all.extend_from_slice(args);
+    let (notes, costs, orders, kols) = (
+        demo("notes.csv"),
+        demo("costs.csv"),
+        demo("orders.csv"),
+        demo("kols.csv"),
+    );
+    let all: Vec<&str> = all
+        .into_iter()
+        .map(|a| match a {
+            "NOTES" => notes.as_str(),
+            "COSTS" => costs.as_str(),
+            "ORDERS" => orders.as_str(),
+            "KOLS" => kols.as_str(),
+            other => other,
+        })
+        .collect();
+    let out = xhs_roi(&all);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Runs the report expecting bad input: one line on stderr, a failure code.
+fn refused(args: &[&str]) -> String {
+    let notes = demo("notes.csv");
+    let mut all = vec!["report", "--notes", notes.as_str()];
+    all.extend_from_slice(args);
+    let out = xhs_roi(&all);
+    assert!(!out.status.success(), "{args:?} was accepted");
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    stderr
+}
+
+#[test]
+fn a_period_is_compared_with_the_previous_one_and_a_baseline() {
+    let json = report_json(&[
+        "--from",
+        "2026-05-01",
+        "--to",
+        "2026-05-31",
+        "--baseline-from",
+        "2026-03-01",
+        "--baseline-to",
+        "2026-03-31",
+    ]);
+    assert_eq!(json["period"]["from"], "2026-05-01");
+    assert_eq!(json["previous_period"]["from"], "2026-03-31");
+    assert_eq!(json["previous_period"]["to"], "2026-04-30");
+    assert_eq!(json["baseline_period"]["to"], "2026-03-31");
+    let card = &json["cards"]["impressions"];
+    let (now, before) = (
+        card["value"].as_f64().unwrap(),
+        card["previous"].as_f64().unwrap(),
+    );
+    assert_eq!(
+        card["vs_previous"]["absolute"].as_f64().unwrap(),
+        now - before
+    );
+    assert_eq!(json["impressions"].as_f64().unwrap(), now);
+    assert_eq!(
+        json["baseline"]["impressions"], card["baseline"],
+        "the baseline's figures and the card agree"
+    );
+}
+
+#[test]
+fn campaign_filters_split_the_notes_without_losing_any() {
+    let total = report_json(&[])["impressions"].as_f64().unwrap();
+    let parts: f64 = ["spring-launch", "618-festival", "summer-glow"]
+        .iter()
+        .map(|c| {
+            report_json(&["--campaign", c])["impressions"]
+                .as_f64()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(parts, total);
+    let two = report_json(&["--campaign", "spring-launch", "--campaign", "summer-glow"]);
+    assert!(two["impressions"].as_f64().unwrap() < total);
+    let mid = report_json(&["--tier", "mid"]);
+    assert!(mid["cost_by_category"]["kol"].as_f64().unwrap() > 0.0);
+    assert_eq!(mid["cost_by_category"]["agency"].as_f64().unwrap(), 0.0);
+}
+
+#[test]
+fn money_can_be_shown_in_another_currency() {
+    let cny = report_json(&[]);
+    let usd = report_json(&["--currency", "usd", "--rate", "7.2"]);
+    let (a, b) = (
+        cny["cost_total"].as_f64().unwrap(),
+        usd["cost_total"].as_f64().unwrap(),
+    );
+    assert!((a / 7.2 - b).abs() < 1e-6);
+    assert_eq!(usd["roi"], cny["roi"]);
+    assert_eq!(usd["currency"]["code"], "USD");
+}
+
+#[test]
+fn roi_settings_flags_change_the_blend() {
+    let base = report_json(&[]);
+    let brand_only = report_json(&["--weight-future", "0", "--weight-brand", "1"]);
+    let r = &brand_only["returns"];
+    let cost = brand_only["cost_total"].as_f64().unwrap();
+    let expected = (r["direct_net_profit"].as_f64().unwrap() + r["emv"].as_f64().unwrap()) / cost;
+    assert!((r["blended_roi"].as_f64().unwrap() - expected).abs() < 1e-12);
+    let more_kol = report_json(&["--cost-multiplier", "kol=1.2"]);
+    let kol = base["cost_by_category"]["kol"].as_f64().unwrap();
+    assert!((more_kol["cost_by_category"]["kol"].as_f64().unwrap() - kol * 1.2).abs() < 1e-6);
+    let retention = report_json(&["--clv-retention", "0.5", "--clv-discount", "0"]);
+    let f = &retention["figures"];
+    // 0.5 / (1 + 0 - 0.5) = 1 year of margin: AOV x margin x 2 purchases.
+    let aov = f["aov"].as_f64().unwrap();
+    let margin = f["gross_profit"].as_f64().unwrap() / f["revenue"].as_f64().unwrap();
+    assert!((f["clv"].as_f64().unwrap() - aov * margin * 2.0).abs() < 1e-6);
+}
+
+#[test]
+fn bad_report_input_is_one_line_and_a_failure() {
+    assert!(refused(&["--from", "2026-13-01"]).contains("--from: not a date"));
+    assert!(
+        refused(&["--from", "2026-05-01", "--to", "2026-04-01"]).contains("ends before it starts")
+    );
+    assert!(refused(&["--currency", "USD"]).contains("needs --rate"));
+    assert!(refused(&["--tier", "giant"]).contains("--tier"));
+    assert!(refused(&["--objective", "fame"]).contains("--objective"));
+    assert!(refused(&["--clv-retention", "1.5"]).contains("retention"));
+    assert!(refused(&["--cost-multiplier", "kol"]).contains("--cost-multiplier"));
+    assert!(refused(&["--baseline-from", "2026-03-01"]).contains("--baseline-to"));
+    // A usage error from the argument parser is one line too.
+    assert!(refused(&["--weight-brand", "heavy"]).contains("--weight-brand"));
+}
+
+#[test]
+fn report_csv_lists_the_cards() {
+    let notes = demo("notes.csv");
+    let out = xhs_roi(&["report", "--notes", &notes, "--csv"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("kpi,value,previous,change_vs_previous,relative_change_vs_previous,baseline,change_vs_baseline,relative_change_vs_baseline")
+    );
+    assert!(text.contains("\nimpressions,8378804,"), "{text}");
 }

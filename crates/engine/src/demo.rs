@@ -324,17 +324,20 @@ pub fn generate(seed: u64) -> DemoFiles {
     let costs_csv = make_costs(&mut rng, &accounts, &notes, &campaigns, &commission_sales);
     let touchpoints_csv = make_touchpoints(&mut rng, &notes);
 
-    let mut kols_csv = String::from("account,kol_id,followers,tier,fee,city,category\n");
+    // The promo code column lets the ROI view credit promo-code orders to
+    // their creator (docs/roi.md).
+    let mut kols_csv = String::from("account,kol_id,followers,tier,fee,city,category,promo_code\n");
     for a in &accounts {
         let _ = writeln!(
             kols_csv,
-            "{},{},{},{},{},{},skincare",
+            "{},{},{},{},{},{},skincare,{}",
             csv_field(&a.name),
             a.id,
             a.followers,
             a.tier.name(),
             a.fee,
-            a.city
+            a.city,
+            a.promo_code
         );
     }
 
@@ -887,6 +890,7 @@ mod tests {
             notes: read("notes.csv", &files.notes),
             costs: read("costs.csv", &files.costs),
             orders: read("orders.csv", &files.orders),
+            kols: read("kols.csv", &files.kols),
         }
     }
 

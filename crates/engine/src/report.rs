@@ -14,6 +14,9 @@ pub struct Dataset {
     pub notes: Option<Table>,
     pub costs: Option<Table>,
     pub orders: Option<Table>,
+    /// Creators: followers and tier for the KOL view, promo codes for
+    /// crediting orders (see `roi`). The headline [`Kpis`] do not use it.
+    pub kols: Option<Table>,
 }
 
 /// Settings that change the report's numbers.
@@ -127,7 +130,7 @@ impl CostByCategory {
         }
     }
 
-    fn add(&mut self, category: CostCategory, amount: f64) {
+    pub(crate) fn add(&mut self, category: CostCategory, amount: f64) {
         let slot = match category {
             CostCategory::Content => &mut self.content,
             CostCategory::Kol => &mut self.kol,
@@ -356,6 +359,7 @@ mod tests {
                  o2,2026-03-04,200,,XHS10\n\
                  o3,2026-03-04,999,tmall,\n",
             )),
+            kols: None,
         }
     }
 
