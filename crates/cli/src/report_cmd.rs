@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 
 use xhs_roi_engine::format::{self, Locale};
-use xhs_roi_engine::roi::{self, KolTier, KpiId, KpiUnit, Objective, Prepared, RoiSettings};
+use xhs_roi_engine::roi::{
+    self, GroupBy, KolTier, KpiId, KpiUnit, Objective, Prepared, RoiSettings,
+};
 use xhs_roi_engine::time::Day;
 use xhs_roi_engine::{CostCategory, Dataset, Kind};
 
@@ -109,10 +111,20 @@ pub struct ReportArgs {
     /// Scale a cost category, as CATEGORY=FACTOR (kol=1.2); repeatable.
     #[arg(long, value_name = "CATEGORY=FACTOR")]
     cost_multiplier: Vec<String>,
+    /// A table per group: note, kol, tier, format, content-type or campaign (repeatable).
+    #[arg(long, value_name = "GROUP")]
+    by: Vec<String>,
+    /// With --by note: the best and worst notes by ROI and by engagement, this many each.
+    #[arg(long, default_value_t = 5)]
+    top: usize,
+    /// Notes with fewer views are left out of the engagement ranking.
+    #[arg(long, default_value_t = 100.0)]
+    min_views: f64,
     /// Print one JSON object instead of a table.
     #[arg(long, conflicts_with = "csv")]
     json: bool,
-    /// Print CSV (the KPI cards) instead of a table.
+    /// Print CSV instead of a table: the --by tables (one after another,
+    /// separated by an empty line), or the KPI cards without --by.
     #[arg(long)]
     csv: bool,
     /// Language of the table output (en or zh).
@@ -250,6 +262,17 @@ fn settings(args: &ReportArgs) -> Result<RoiSettings, CliError> {
 
 pub fn run(args: &ReportArgs) -> Result<(), CliError> {
     let settings = settings(args)?;
+    let groups = args
+        .by
+        .iter()
+        .map(|g| {
+            GroupBy::parse(g).ok_or_else(|| {
+                CliError::Message(format!(
+                    "--by: unknown group {g} (note, kol, tier, format, content-type, campaign)"
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     if args.notes.is_none() && args.costs.is_none() && args.orders.is_none() {
         return Err(CliError::NoInput);
     }
@@ -263,6 +286,14 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
     };
     let prepared = Prepared::new(&data, &settings);
     let report = roi::report(&prepared, &settings);
+    let breakdowns: Vec<roi::Breakdown> = groups
+        .iter()
+        .map(|&g| roi::breakdown(&prepared, &settings, g))
+        .collect();
+    let rankings = breakdowns
+        .iter()
+        .find(|b| b.by == GroupBy::Note)
+        .map(|b| roi::rank(b, args.top, args.min_views));
     if report.unconverted_cost_entries > 0 {
         eprintln!(
             "xhs-roi: {} cost entries are in a currency other than CNY and {}; counted as CNY",
@@ -289,6 +320,26 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
             "baseline": report.baseline,
             "returns": report.current.returns,
         });
+        let mut extra = extra;
+        let object_extra = extra.as_object_mut().expect("an object");
+        if !breakdowns.is_empty() {
+            let by: serde_json::Map<String, serde_json::Value> = breakdowns
+                .iter()
+                .map(|b| {
+                    (
+                        b.by.name().to_string(),
+                        serde_json::to_value(b).expect("breakdowns serialise"),
+                    )
+                })
+                .collect();
+            object_extra.insert("breakdowns".into(), by.into());
+        }
+        if let Some(r) = &rankings {
+            object_extra.insert(
+                "rankings".into(),
+                serde_json::to_value(r).expect("rankings serialise"),
+            );
+        }
         for (key, value) in extra.as_object().expect("an object") {
             object.insert(key.clone(), value.clone());
         }
@@ -297,14 +348,122 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
             serde_json::to_string_pretty(&json).expect("JSON serialises")
         );
     } else if args.csv {
-        print!("{}", report.cards_csv());
+        if breakdowns.is_empty() {
+            print!("{}", report.cards_csv());
+        }
+        let tables: Vec<String> = breakdowns.iter().map(roi::Breakdown::csv).collect();
+        print!("{}", tables.join("\n"));
     } else {
-        print!(
-            "{}",
-            cards_table(&report, Locale::from_tag(&args.lang), &settings)
-        );
+        let locale = Locale::from_tag(&args.lang);
+        print!("{}", cards_table(&report, locale, &settings));
+        for b in &breakdowns {
+            print!("\nby {}\n{}", b.by.name(), breakdown_table(b, locale));
+        }
+        if let Some(r) = &rankings {
+            print!(
+                "\n{}",
+                rankings_table(r, locale, &settings.currency.symbol())
+            );
+        }
     }
     Ok(())
+}
+
+/// A breakdown for people: the main figures per row, then the part not
+/// allocated and the totals.
+fn breakdown_table(b: &roi::Breakdown, locale: Locale) -> String {
+    let symbol = b.currency.symbol();
+    let count = |v: f64| format::count(v, locale);
+    let money = |v: f64| format::money(v, locale, &symbol);
+    let opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| format::or_missing(v, f);
+    let kol = b.by == GroupBy::Kol;
+    let note = b.by == GroupBy::Note;
+    let mut header: Vec<String> = vec![b.by.name().into()];
+    if kol {
+        header.extend(["tier".into(), "followers".into()]);
+    }
+    // A note row is one note: its account says more than a count of 1.
+    header.push(if note { "account" } else { "notes" }.into());
+    header.extend(
+        [
+            "impressions",
+            "views",
+            "eng. rate",
+            "cost",
+            "cpe",
+            "cpv",
+            "cpm",
+            "revenue",
+            "roas",
+            "roi",
+        ]
+        .map(String::from),
+    );
+    let line = |key: &str, row: Option<&roi::BreakdownRow>, f: &roi::Figures| {
+        let mut cells = vec![key.to_string()];
+        if kol {
+            cells.push(
+                row.and_then(|r| r.tier)
+                    .map_or(String::new(), |t| t.name().into()),
+            );
+            cells.push(row.and_then(|r| r.followers).map_or(String::new(), count));
+        }
+        cells.push(if note {
+            row.and_then(|r| r.account.clone()).unwrap_or_default()
+        } else {
+            count(f.notes)
+        });
+        cells.extend([
+            count(f.impressions),
+            count(f.views),
+            opt(f.engagement_rate, &format::percent),
+            money(f.cost_total),
+            opt(f.cpe, &money),
+            opt(f.cpv, &money),
+            opt(f.cpm, &money),
+            money(f.revenue),
+            opt(f.roas, &format::multiple),
+            opt(f.roi, &format::percent),
+        ]);
+        cells
+    };
+    let mut rows = vec![header];
+    for r in &b.rows {
+        rows.push(line(&r.key, Some(r), &r.figures));
+    }
+    if let Some(rest) = &b.not_allocated {
+        rows.push(line(roi::NOT_ALLOCATED, None, rest));
+    }
+    rows.push(line(roi::TOTAL, None, &b.totals));
+    crate::aligned(&rows)
+}
+
+fn rankings_table(r: &roi::Rankings, locale: Locale, symbol: &str) -> String {
+    let mut out = String::new();
+    let lists: [(&str, &[roi::BreakdownRow]); 4] = [
+        ("top notes by roi", &r.top_by_roi),
+        ("bottom notes by roi", &r.bottom_by_roi),
+        ("top notes by engagement rate", &r.top_by_engagement),
+        ("bottom notes by engagement rate", &r.bottom_by_engagement),
+    ];
+    for (title, rows) in lists {
+        let mut table = vec![["note", "account", "roi", "eng. rate", "cost", "revenue"]
+            .map(String::from)
+            .to_vec()];
+        for row in rows {
+            let f = &row.figures;
+            table.push(vec![
+                row.key.clone(),
+                row.account.clone().unwrap_or_default(),
+                format::or_missing(f.roi, format::percent),
+                format::or_missing(f.engagement_rate, format::percent),
+                format::money(f.cost_total, locale, symbol),
+                format::money(f.revenue, locale, symbol),
+            ]);
+        }
+        out.push_str(&format!("{title}\n{}\n", crate::aligned(&table)));
+    }
+    out
 }
 
 /// A value as people read it, by the KPI's unit.

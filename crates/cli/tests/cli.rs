@@ -440,3 +440,120 @@ fn report_csv_lists_the_cards() {
     );
     assert!(text.contains("\nimpressions,8378804,"), "{text}");
 }
+
+#[test]
+fn by_kol_csv_has_one_row_per_account_and_totals_matching_the_report() {
+    let (notes, costs, orders, kols) = (
+        demo("notes.csv"),
+        demo("costs.csv"),
+        demo("orders.csv"),
+        demo("kols.csv"),
+    );
+    let args = [
+        "report", "--notes", &notes, "--costs", &costs, "--orders", &orders, "--kols", &kols,
+    ];
+    let out = xhs_roi(&[&args[..], &["--by", "kol", "--csv"]].concat());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    assert_eq!(&header[..4], &["account", "tier", "followers", "notes"]);
+    // 49 accounts in the KOL table, then the part not allocated and the total.
+    assert_eq!(lines.len(), 1 + 49 + 2, "{csv}");
+    let total: Vec<&str> = lines.last().unwrap().split(',').collect();
+    assert_eq!(total[0], "(total)");
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let json = report_json(&[]);
+    let cost: f64 = total[column("cost_total")].parse().unwrap();
+    assert!((cost - json["cost_total"].as_f64().unwrap()).abs() < 1e-6);
+    assert_eq!(total[column("impressions")], "8378804");
+    let luna = lines
+        .iter()
+        .find(|l| l.starts_with("Luna皮肤管理,"))
+        .unwrap();
+    assert!(luna.starts_with("Luna皮肤管理,head,1249862,2,"), "{luna}");
+}
+
+#[test]
+fn breakdown_csv_defuses_formulas_but_keeps_negative_numbers() {
+    let dir = std::env::temp_dir().join(format!("xhs-roi-formula-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let notes = dir.join("notes.csv");
+    std::fs::write(
+        &notes,
+        "note_id,date,account,campaign,impressions,views,likes\n\
+         =cmd|' /C calc'!A0,2026-03-01,@evil,+camp,1000,100,10\n\
+         n2,2026-03-01,-minus,+camp,500,50,5\n",
+    )
+    .unwrap();
+    let costs = dir.join("costs.csv");
+    std::fs::write(
+        &costs,
+        "date,category,amount,note_id\n2026-03-01,kol,250,n2\n",
+    )
+    .unwrap();
+    let out = xhs_roi(&[
+        "report",
+        "--notes",
+        notes.to_str().unwrap(),
+        "--costs",
+        costs.to_str().unwrap(),
+        "--by",
+        "note",
+        "--by",
+        "kol",
+        "--csv",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        csv.contains("\n'=cmd|' /C calc'!A0,,'@evil,'+camp,"),
+        "{csv}"
+    );
+    assert!(csv.contains("\n'-minus,"), "{csv}");
+    assert!(csv.contains("\n'@evil,"), "{csv}");
+    // n2 costs 250 and brought nothing: net profit -250, ROI -1, as numbers.
+    let n2 = csv.lines().find(|l| l.starts_with("n2,")).unwrap();
+    assert!(n2.contains(",-250,-1,"), "{n2}");
+    // Two tables, separated by an empty line.
+    assert_eq!(csv.matches("\n\n").count(), 1);
+    for line in csv.lines().filter(|l| !l.is_empty()) {
+        let first = line.trim_start_matches('"');
+        assert!(!first.starts_with(['=', '+', '-', '@']), "{line}");
+    }
+}
+
+#[test]
+fn by_note_json_has_the_breakdown_and_rankings() {
+    let json = report_json(&["--by", "note", "--by", "campaign", "--top", "3"]);
+    let notes = &json["breakdowns"]["note"];
+    assert_eq!(notes["by"], "note");
+    assert_eq!(notes["rows"].as_array().unwrap().len(), 78);
+    assert_eq!(
+        notes["totals"]["impressions"].as_f64(),
+        json["impressions"].as_f64()
+    );
+    let campaigns: Vec<&str> = json["breakdowns"]["campaign"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(campaigns.len(), 3);
+    let top = json["rankings"]["top_by_roi"].as_array().unwrap();
+    assert_eq!(top.len(), 3);
+    let rois: Vec<f64> = top
+        .iter()
+        .map(|r| r["figures"]["roi"].as_f64().unwrap())
+        .collect();
+    assert!(rois.windows(2).all(|w| w[0] >= w[1]), "{rois:?}");
+    assert!(refused(&["--by", "planet"]).contains("--by"));
+}

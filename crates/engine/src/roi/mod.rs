@@ -10,10 +10,11 @@
 //! 1. [`Prepared::new`] once per dataset (O(rows)); build it again only
 //!    when [`Prepared::is_current`] is false (the order rules changed).
 //! 2. Any number of calls with changing [`RoiSettings`]: [`report`],
-//!    [`breakdown`], [`rank_notes`], [`funnel`], [`lifespan`]. Each costs
+//!    [`breakdown`], [`rank`], [`funnel`], [`lifespan`]. Each costs
 //!    O(notes + cost entries + order aggregates) per period, not O(rows)
 //!    (lifespan's curve excepted: it reads the kept notes' rows).
 
+mod breakdown;
 mod figures;
 mod ledger;
 mod objective;
@@ -22,6 +23,9 @@ mod prepared;
 mod settings;
 mod tally;
 
+pub use breakdown::{
+    breakdown, rank, Breakdown, BreakdownRow, GroupBy, Rankings, NOT_ALLOCATED, TOTAL,
+};
 pub use figures::{
     blended_roi, customer_lifetime_value, future_value, gross_profit, report, Card, Change,
     Figures, Returns, RoiReport,

@@ -528,6 +528,13 @@ impl Tally {
         }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.notes == 0.0
+            && self.m.iter().all(|&v| v == 0.0)
+            && self.credit == OrderSums::default()
+            && self.cost.total() == 0.0
+    }
+
     pub fn metric(&self, m: Metric) -> f64 {
         self.m[m as usize]
     }
