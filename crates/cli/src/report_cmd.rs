@@ -120,6 +120,15 @@ pub struct ReportArgs {
     /// Notes with fewer views are left out of the engagement ranking.
     #[arg(long, default_value_t = 100.0)]
     min_views: f64,
+    /// Add the funnel (impressions to orders) overall, by format and by campaign.
+    #[arg(long)]
+    funnel: bool,
+    /// Add content lifespan: engagement by note age, evergreen share, old notes still earning.
+    #[arg(long)]
+    lifespan: bool,
+    /// Lifespan: "still earning" means interactions in this many days up to the period's end.
+    #[arg(long, default_value_t = 30)]
+    recent_days: u32,
     /// Print one JSON object instead of a table.
     #[arg(long, conflicts_with = "csv")]
     json: bool,
@@ -290,6 +299,14 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
         .iter()
         .map(|&g| roi::breakdown(&prepared, &settings, g))
         .collect();
+    let funnel = args.funnel.then(|| roi::funnel(&prepared, &settings));
+    let lifespan = args.lifespan.then(|| {
+        let options = roi::LifespanOptions {
+            recent_days: args.recent_days,
+            ..roi::LifespanOptions::default()
+        };
+        roi::lifespan(&prepared, &settings, &options)
+    });
     let rankings = breakdowns
         .iter()
         .find(|b| b.by == GroupBy::Note)
@@ -340,6 +357,18 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
                 serde_json::to_value(r).expect("rankings serialise"),
             );
         }
+        if let Some(f) = &funnel {
+            object_extra.insert(
+                "funnel".into(),
+                serde_json::to_value(f).expect("the funnel serialises"),
+            );
+        }
+        if let Some(l) = &lifespan {
+            object_extra.insert(
+                "lifespan".into(),
+                serde_json::to_value(l).expect("the lifespan serialises"),
+            );
+        }
         for (key, value) in extra.as_object().expect("an object") {
             object.insert(key.clone(), value.clone());
         }
@@ -348,10 +377,12 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
             serde_json::to_string_pretty(&json).expect("JSON serialises")
         );
     } else if args.csv {
-        if breakdowns.is_empty() {
-            print!("{}", report.cards_csv());
+        let mut tables: Vec<String> = breakdowns.iter().map(roi::Breakdown::csv).collect();
+        tables.extend(funnel.as_ref().map(roi::FunnelReport::csv));
+        tables.extend(lifespan.as_ref().map(roi::Lifespan::notes_csv));
+        if tables.is_empty() {
+            tables.push(report.cards_csv());
         }
-        let tables: Vec<String> = breakdowns.iter().map(roi::Breakdown::csv).collect();
         print!("{}", tables.join("\n"));
     } else {
         let locale = Locale::from_tag(&args.lang);
@@ -364,6 +395,12 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
                 "\n{}",
                 rankings_table(r, locale, &settings.currency.symbol())
             );
+        }
+        if let Some(f) = &funnel {
+            print!("\n{}", funnel_table(f, locale));
+        }
+        if let Some(l) = &lifespan {
+            print!("\n{}", lifespan_table(l, locale));
         }
     }
     Ok(())
@@ -436,6 +473,80 @@ fn breakdown_table(b: &roi::Breakdown, locale: Locale) -> String {
     }
     rows.push(line(roi::TOTAL, None, &b.totals));
     crate::aligned(&rows)
+}
+
+fn funnel_table(f: &roi::FunnelReport, locale: Locale) -> String {
+    let mut rows = vec![["funnel", "stage", "count", "rate", "drop-off"]
+        .map(String::from)
+        .to_vec()];
+    let groups = std::iter::once(("overall".to_string(), &f.overall))
+        .chain(
+            f.by_format
+                .iter()
+                .map(|g| (format!("format {}", g.key), &g.funnel)),
+        )
+        .chain(
+            f.by_campaign
+                .iter()
+                .map(|g| (format!("campaign {}", g.key), &g.funnel)),
+        );
+    for (name, funnel) in groups {
+        for (i, step) in funnel.steps.iter().enumerate() {
+            rows.push(vec![
+                if i == 0 { name.clone() } else { String::new() },
+                step.stage.name().to_string(),
+                format::count(step.count, locale),
+                step.rate.map_or(String::new(), format::percent),
+                step.drop_off.map_or(String::new(), format::percent),
+            ]);
+        }
+    }
+    crate::aligned(&rows)
+}
+
+fn lifespan_table(l: &roi::Lifespan, locale: Locale) -> String {
+    let o = &l.options;
+    let mut out = format!(
+        "lifespan as of {}: evergreen share (after day {}) {}\n",
+        l.as_of
+            .map_or_else(|| format::MISSING.to_string(), |d| d.iso()),
+        o.evergreen_after_days,
+        format::or_missing(l.evergreen_share, format::percent)
+    );
+    let mut curve = vec![["age (days)", "cumulative interactions", "share"]
+        .map(String::from)
+        .to_vec()];
+    for point in l.curve.iter().filter(|p| {
+        matches!(p.age, 0 | 1 | 2 | 3 | 7 | 14 | 30 | 60 | 90 | 180 | 365)
+            || p.age as usize == l.curve.len() - 1
+    }) {
+        curve.push(vec![
+            point.age.to_string(),
+            format::count(point.cumulative, locale),
+            format::or_missing(point.cumulative_share, format::percent),
+        ]);
+    }
+    out.push_str(&crate::aligned(&curve));
+    out.push_str(&format!(
+        "\nnotes {}+ days old with interactions in the last {} days: {}\n",
+        o.old_after_days,
+        o.recent_days,
+        l.still_earning.len()
+    ));
+    let mut rows = vec![["note", "account", "age", "recent", "evergreen share"]
+        .map(String::from)
+        .to_vec()];
+    for n in &l.still_earning {
+        rows.push(vec![
+            n.note_id.clone(),
+            n.account.clone().unwrap_or_default(),
+            n.age_days.to_string(),
+            format::count(n.recent_interactions, locale),
+            format::or_missing(n.evergreen_share, format::percent),
+        ]);
+    }
+    out.push_str(&crate::aligned(&rows));
+    out
 }
 
 fn rankings_table(r: &roi::Rankings, locale: Locale, symbol: &str) -> String {

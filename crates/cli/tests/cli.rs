@@ -557,3 +557,36 @@ fn by_note_json_has_the_breakdown_and_rankings() {
     assert!(rois.windows(2).all(|w| w[0] >= w[1]), "{rois:?}");
     assert!(refused(&["--by", "planet"]).contains("--by"));
 }
+
+#[test]
+fn funnel_and_lifespan_join_the_json_report() {
+    let json = report_json(&["--funnel", "--lifespan", "--recent-days", "14"]);
+    let steps = json["funnel"]["overall"]["steps"].as_array().unwrap();
+    let stages: Vec<&str> = steps.iter().map(|s| s["stage"].as_str().unwrap()).collect();
+    assert_eq!(
+        stages,
+        vec![
+            "impressions",
+            "views",
+            "interactions",
+            "product_clicks",
+            "orders"
+        ]
+    );
+    assert_eq!(steps[0]["count"].as_f64(), json["impressions"].as_f64());
+    assert_eq!(json["funnel"]["by_campaign"].as_array().unwrap().len(), 3);
+    let lifespan = &json["lifespan"];
+    assert_eq!(lifespan["as_of"], "2026-08-31");
+    assert_eq!(lifespan["options"]["recent_days"], 14);
+    let share = lifespan["evergreen_share"].as_f64().unwrap();
+    assert!(share > 0.0 && share < 0.5, "{share}");
+    let curve = lifespan["curve"].as_array().unwrap();
+    assert_eq!(
+        curve.last().unwrap()["cumulative_share"].as_f64(),
+        Some(1.0)
+    );
+    for note in lifespan["still_earning"].as_array().unwrap() {
+        assert!(note["age_days"].as_i64().unwrap() >= 90);
+        assert!(note["recent_interactions"].as_f64().unwrap() > 0.0);
+    }
+}

@@ -16,7 +16,9 @@
 
 mod breakdown;
 mod figures;
+mod funnel;
 mod ledger;
+mod lifespan;
 mod objective;
 mod period;
 mod prepared;
@@ -30,7 +32,9 @@ pub use figures::{
     blended_roi, customer_lifetime_value, future_value, gross_profit, report, Card, Change,
     Figures, Returns, RoiReport,
 };
+pub use funnel::{funnel, Funnel, FunnelGroup, FunnelReport, FunnelStage, FunnelStep};
 pub use ledger::{CostEntry, PayKind, PayKindCosts};
+pub use lifespan::{lifespan, AgePoint, Lifespan, LifespanOptions, NoteLife};
 pub use objective::{lead_kpis, KpiId, KpiUnit, Objective};
 pub use period::Period;
 pub use prepared::Prepared;

@@ -232,6 +232,21 @@ impl Series {
     pub fn rows(&self) -> usize {
         self.days.len()
     }
+
+    /// Each of a note's days up to `last` (inclusive) with its value of
+    /// `metric`, in day order.
+    pub fn each_day(&self, note: u32, last: i32, mut f: impl FnMut(i32, f64), metric: Metric) {
+        let n = note as usize;
+        let (start, end) = (self.starts[n] as usize, self.starts[n + 1] as usize);
+        let totals = &self.totals[metric as usize];
+        for p in start..end {
+            let day = self.days[p];
+            if day > last {
+                break;
+            }
+            f(day, totals.between(p + n, p + n + 1));
+        }
+    }
 }
 
 /// Sums of Xiaohongshu orders (revenue in CNY). Counts are `f64` because an
