@@ -325,10 +325,24 @@ impl<'a> Context<'a> {
     /// Visits everything the filters keep in `period`.
     pub fn walk(&self, period: &Period, visit: &mut impl FnMut(&Attrs, Item<'_>)) {
         let p = self.p;
-        // Accounts with a known follower count that have a note kept.
+        // The KOL table's follower counts are current: followers at the
+        // period's start are those minus what all the account's notes
+        // (kept or not) gained since. Summed here, in note order, to read
+        // the running totals sequentially.
+        let since_start = if period.all {
+            *period
+        } else {
+            Period::between(period.from, crate::time::Day(i32::MAX))
+        };
+        let mut gained = vec![0.0; self.account_count()];
         let mut seen = vec![false; self.account_count()];
         for n in 0..p.note_count() as u32 {
             let attrs = &p.notes.attrs[n as usize];
+            let follower_base = attrs.account != NONE && self.followers(attrs.account).is_some();
+            if follower_base {
+                let b = p.series.bounds(n, &since_start);
+                gained[attrs.account as usize] += p.series.sum(n, b, Metric::NewFollowers);
+            }
             if !self.admits(attrs) {
                 continue;
             }
@@ -348,7 +362,6 @@ impl<'a> Context<'a> {
             }
             let credit = self.note_credit(n, period);
             let published_in = p.notes.published[n as usize].is_some_and(|d| period.contains(d));
-            let follower_base = attrs.account != NONE && self.followers(attrs.account).is_some();
             if follower_base {
                 seen[attrs.account as usize] = true;
             }
@@ -365,32 +378,14 @@ impl<'a> Context<'a> {
                 },
             );
         }
-        // The KOL table's counts are current: followers at the start are
-        // those minus what all the account's notes gained since.
-        let since_start = if period.all {
-            *period
-        } else {
-            Period::between(period.from, crate::time::Day(i32::MAX))
-        };
         for (account, _) in seen.iter().enumerate().filter(|(_, &s)| s) {
-            let account = account as u32;
-            let Some(followers) = self.followers(account) else {
-                continue;
-            };
-            let gained: f64 = p
-                .notes_by_account
-                .of(account)
-                .iter()
-                .map(|&n| {
-                    let b = p.series.bounds(n, &since_start);
-                    p.series.sum(n, b, Metric::NewFollowers)
-                })
-                .sum();
-            let attrs = Attrs {
-                account,
-                ..Attrs::EMPTY
-            };
-            visit(&attrs, Item::FollowersAtStart(followers - gained));
+            if let Some(followers) = self.followers(account as u32) {
+                let attrs = Attrs {
+                    account: account as u32,
+                    ..Attrs::EMPTY
+                };
+                visit(&attrs, Item::FollowersAtStart(followers - gained[account]));
+            }
         }
         let units = [
             (&p.credits.accounts, 0u8),
