@@ -590,3 +590,38 @@ fn funnel_and_lifespan_join_the_json_report() {
         assert!(note["recent_interactions"].as_f64().unwrap() > 0.0);
     }
 }
+
+#[test]
+fn a_saved_scenario_is_read_and_flags_override_it() {
+    let dir = std::env::temp_dir().join(format!("xhs-roi-scenario-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenario = dir.join("scenario.json");
+    std::fs::write(
+        &scenario,
+        r#"{
+            "objective": "brand_awareness",
+            "margin": {"rate": 0.5},
+            "manual_costs": [
+                {"category": "content", "amount": 10000, "date": "2026-03-10", "description": "Extra shoot"}
+            ]
+        }"#,
+    )
+    .unwrap();
+    let scenario = scenario.to_str().unwrap();
+    let base = report_json(&[]);
+    let json = report_json(&["--settings", scenario]);
+    assert_eq!(json["objective"], "brand_awareness");
+    assert_eq!(json["lead_kpis"][0], "impressions_growth");
+    let content = |j: &serde_json::Value| j["cost_by_category"]["content"].as_f64().unwrap();
+    assert!((content(&json) - content(&base) - 10_000.0).abs() < 1e-6);
+    let revenue = json["revenue"].as_f64().unwrap();
+    let cost = json["cost_total"].as_f64().unwrap();
+    assert!((json["net_profit"].as_f64().unwrap() - (revenue * 0.5 - cost)).abs() < 1e-6);
+    let overridden = report_json(&["--settings", scenario, "--margin", "0.7"]);
+    let cost = overridden["cost_total"].as_f64().unwrap();
+    assert!((overridden["net_profit"].as_f64().unwrap() - (revenue * 0.7 - cost)).abs() < 1e-6);
+    // A file that is not a scenario is named in one line.
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, r#"{"margin": "high"}"#).unwrap();
+    assert!(refused(&["--settings", broken.to_str().unwrap()]).contains("not valid settings"));
+}

@@ -5,7 +5,7 @@
 //! written with a leading `'`, which spreadsheets show as text. Numbers are
 //! written as numbers, negative ones included: `-12.5` comes from an `f64`,
 //! never from the user's text, so it cannot carry a formula, and a
-//! spreadsheet must be able to add it up. Cells with `,`, `"` or a line
+//! spreadsheet must be able to add it up. They keep 12 significant digits. Cells with `,`, `"` or a line
 //! break are quoted. Lines end with `\n`.
 
 /// One cell of an exported table.
@@ -58,11 +58,14 @@ pub fn text_cell(text: &str) -> String {
     }
 }
 
-/// A number cell (`1234`, `-12.5`, `0.061`); empty when not finite.
+/// A number cell (`1234`, `-12.5`, `0.061`) with 12 significant digits, so
+/// float noise (`122.99999999999999` from orders shared among notes) does
+/// not reach the spreadsheet; empty when not finite.
 pub fn number_cell(value: f64) -> String {
     if !value.is_finite() {
         return String::new();
     }
+    let value: f64 = format!("{value:.11e}").parse().unwrap_or(value);
     if value.fract() == 0.0 && value.abs() < 9.0e15 {
         // `-0` is written `0`.
         return format!("{}", value as i64);
@@ -125,6 +128,10 @@ mod tests {
         assert_eq!(number_cell(1234.0), "1234");
         assert_eq!(number_cell(-0.0), "0");
         assert_eq!(number_cell(0.061), "0.061");
+        assert_eq!(number_cell(122.99999999999999), "123");
+        assert_eq!(number_cell(44534.70000000061), "44534.7");
+        assert_eq!(number_cell(0.05912190604478868), "0.0591219060448");
+        assert_eq!(number_cell(8378804.0), "8378804");
         assert_eq!(number_cell(f64::NAN), "");
         assert_eq!(number_cell(f64::INFINITY), "");
     }

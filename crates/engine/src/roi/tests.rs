@@ -440,3 +440,43 @@ fn the_headline_matches_the_legacy_kpis_on_the_demo() {
     let by_note: f64 = r.current.revenue;
     assert!(same(by_note, legacy.revenue));
 }
+
+#[test]
+fn orders_missing_cogs_use_the_margin_rate_beside_those_with_cogs() {
+    let data = Dataset {
+        orders: Some(table(
+            "order_id,time,revenue,cogs,utm_source\n\
+             o1,2026-03-01,100,50,xhs\n\
+             o2,2026-03-01,100,,xhs\n",
+        )),
+        ..Dataset::default()
+    };
+    let settings = RoiSettings::default();
+    let f = report(&Prepared::new(&data, &settings), &settings).current;
+    // (100 - 50) + 100 x 0.6.
+    assert_eq!(f.gross_profit, 110.0);
+    // No cost: profit is positive but ROI has no denominator.
+    assert_eq!(f.net_profit, 110.0);
+    assert_eq!(f.roi, None);
+    assert_eq!(f.roas, None);
+}
+
+#[test]
+fn a_commission_rate_column_in_the_cost_table_charges_a_revenue_share() {
+    let mut data = sample();
+    data.costs = Some(table(
+        "category,amount,account,pay_kind,commission_rate\nkol,0,Luna,commission,15%\n",
+    ));
+    let f = run_on(&data, &RoiSettings::default()).current;
+    assert!(close(f.kol_pay.commission, 45.0));
+    // In March 3-31 Luna's promo-code order (March 2) is outside: nothing.
+    let settings = RoiSettings {
+        range: march(3, 31),
+        ..RoiSettings::default()
+    };
+    assert_eq!(run_on(&data, &settings).current.cost_total, 0.0);
+}
+
+fn run_on(data: &Dataset, settings: &RoiSettings) -> RoiReport {
+    report(&Prepared::new(data, settings), settings)
+}
