@@ -186,7 +186,7 @@ impl Timing {
             Timing::On(d) => f64::from(u8::from(period.contains(d))),
             Timing::Spread(from, to) => {
                 let overlap = period.overlap_days(from, to);
-                f64::from(overlap) / f64::from(to.0 - from.0 + 1)
+                f64::from(overlap) / (f64::from(to.0) - f64::from(from.0) + 1.0)
             }
         }
     }

@@ -156,7 +156,7 @@ pub fn lifespan(
                 n,
                 as_of.0,
                 |day, value| {
-                    let age = (day - published.0).max(0) as usize;
+                    let age = (i64::from(day) - i64::from(published.0)).max(0) as usize;
                     if curve.len() <= age {
                         curve.resize(age + 1, 0.0);
                     }
@@ -166,16 +166,23 @@ pub fn lifespan(
             );
         }
         let total = interactions(n, i32::MIN, as_of.0);
-        let evergreen_from = published.0 + options.evergreen_after_days as i32 + 1;
+        let days = |count: u32| i32::try_from(count).unwrap_or(i32::MAX);
+        let evergreen_from = published
+            .0
+            .saturating_add(days(options.evergreen_after_days))
+            .saturating_add(1);
         let evergreen = interactions(n, evergreen_from, as_of.0);
-        let recent_from = as_of.0 - options.recent_days as i32 + 1;
+        let recent_from = as_of
+            .0
+            .saturating_sub(days(options.recent_days))
+            .saturating_add(1);
         notes.push(NoteLife {
             note_id: p.notes.ids[n as usize].to_string(),
             title: p.notes.titles[n as usize].as_deref().map(str::to_string),
             account: (attrs.account != super::prepared::NONE)
                 .then(|| ctx.account_label(attrs.account).to_string()),
             published: Some(published),
-            age_days: as_of.0 - published.0,
+            age_days: as_of.0.saturating_sub(published.0),
             interactions: total,
             evergreen_interactions: evergreen,
             evergreen_share: ratio(evergreen, total),
@@ -206,7 +213,10 @@ pub fn lifespan(
     let total: f64 = notes.iter().map(|n| n.interactions).sum();
     let mut still_earning: Vec<NoteLife> = notes
         .iter()
-        .filter(|n| n.age_days >= options.old_after_days as i32 && n.recent_interactions > 0.0)
+        .filter(|n| {
+            i64::from(n.age_days) >= i64::from(options.old_after_days)
+                && n.recent_interactions > 0.0
+        })
         .cloned()
         .collect();
     still_earning.sort_by(|a, b| {

@@ -51,13 +51,17 @@ impl Period {
 
     /// Number of days (0 when `to` is before `from`).
     pub fn days(&self) -> i32 {
-        (self.to.0 - self.from.0 + 1).max(0)
+        let days = i64::from(self.to.0) - i64::from(self.from.0) + 1;
+        days.clamp(0, i64::from(i32::MAX)) as i32
     }
 
     /// The period of equal length that ends the day before this one starts.
     pub fn previous(&self) -> Period {
         let length = self.days().max(1);
-        Period::between(self.from.add_days(-length), self.from.add_days(-1))
+        Period::between(
+            Day(self.from.0.saturating_sub(length)),
+            Day(self.from.0.saturating_sub(1)),
+        )
     }
 
     pub fn contains(&self, day: Day) -> bool {
@@ -66,10 +70,12 @@ impl Period {
 
     /// Days of `from..=to` inside this period.
     pub fn overlap_days(&self, from: Day, to: Day) -> i32 {
-        if self.all {
-            return (to.0 - from.0 + 1).max(0);
-        }
-        (to.0.min(self.to.0) - from.0.max(self.from.0) + 1).max(0)
+        let (a, b) = if self.all {
+            (from.0, to.0)
+        } else {
+            (from.0.max(self.from.0), to.0.min(self.to.0))
+        };
+        (i64::from(b) - i64::from(a) + 1).clamp(0, i64::from(i32::MAX)) as i32
     }
 
     /// This period cut to `from..=to`, if they meet.
@@ -113,6 +119,14 @@ mod tests {
         let all = Period::resolve(&DateRange::all(), span);
         assert!(all.all);
         assert_eq!((all.from, all.to), (day(3, 1), day(8, 31)));
+    }
+
+    #[test]
+    fn extreme_days_do_not_overflow() {
+        let p = Period::between(Day(i32::MIN), Day(i32::MAX));
+        assert_eq!(p.days(), i32::MAX);
+        assert_eq!(p.previous().to, Day(i32::MIN));
+        assert_eq!(p.overlap_days(Day(i32::MIN), Day(i32::MAX)), i32::MAX);
     }
 
     #[test]

@@ -627,12 +627,18 @@ impl Prepared {
         let codes = ids.codes();
         let dates = table.times("date");
         let published = table.times("published_at");
-        let day_of = |row: usize| -> Option<i32> {
-            let pick = |t: Option<&[i64]>| t.map(|t| t[row]).filter(|&t| t != MISSING_TIME);
-            pick(dates)
-                .or_else(|| pick(published))
-                .map(|t| Day::from_timestamp(t).0)
-        };
+        // Each row's day, once (`UNDATED` without one): rows are read by
+        // day several times below.
+        const UNDATED: i32 = i32::MIN;
+        let row_days: Vec<i32> = (0..table.rows)
+            .map(|row| {
+                let pick = |t: Option<&[i64]>| t.map(|t| t[row]).filter(|&t| t != MISSING_TIME);
+                pick(dates)
+                    .or_else(|| pick(published))
+                    .map_or(UNDATED, |t| Day::from_timestamp(t).0)
+            })
+            .collect();
+        let day_of = |row: usize| -> Option<i32> { Some(row_days[row]).filter(|&d| d != UNDATED) };
 
         // Attributes: the first value each note has. Dictionary entries are
         // mapped to codes once, rows then only index.
@@ -668,27 +674,24 @@ impl Prepared {
                 }
             }
         };
-        let title_column = table.text("title");
+        // Columns looked up once: a lookup compares field names.
+        let (title_column, account_column, campaign_column, format_column, content_column) = (
+            table.text("title"),
+            table.text("account"),
+            table.text("campaign"),
+            table.text("format"),
+            table.text("content_type"),
+        );
         for (row, &code) in codes.iter().enumerate() {
             if code == MISSING_TEXT {
                 continue;
             }
             let n = code as usize;
             let a = &mut attrs[n];
-            fill(&mut a.account, table.text("account"), &account_codes, row);
-            fill(
-                &mut a.campaign,
-                table.text("campaign"),
-                &campaign_codes,
-                row,
-            );
-            fill(&mut a.format, table.text("format"), &format_codes, row);
-            fill(
-                &mut a.content_type,
-                table.text("content_type"),
-                &content_codes,
-                row,
-            );
+            fill(&mut a.account, account_column, &account_codes, row);
+            fill(&mut a.campaign, campaign_column, &campaign_codes, row);
+            fill(&mut a.format, format_column, &format_codes, row);
+            fill(&mut a.content_type, content_column, &content_codes, row);
             if titles[n].is_none() {
                 titles[n] = title_column.and_then(|c| c.get(row)).map(Box::from);
             }
@@ -879,62 +882,78 @@ impl Prepared {
         else {
             return;
         };
+        // Per dictionary entry, once: rows then only index.
         let parsed: Vec<Option<CostCategory>> = categories
             .dictionary()
             .iter()
             .map(|c| CostCategory::parse(c))
             .collect();
-        let account_codes = self.accounts.map_dictionary(costs.text("account"));
-        let campaign_codes = self.campaigns.map_dictionary(costs.text("campaign"));
-        let pay_kinds: Vec<Option<PayKind>> = costs.text("pay_kind").map_or_else(Vec::new, |c| {
+        let (accounts, campaigns, notes, pay_kinds, currencies) = (
+            costs.text("account"),
+            costs.text("campaign"),
+            costs.text("note_id"),
+            costs.text("pay_kind"),
+            costs.text("currency"),
+        );
+        let account_codes = self.accounts.map_dictionary(accounts);
+        let campaign_codes = self.campaigns.map_dictionary(campaigns);
+        let note_attrs: Vec<Attrs> = notes.map_or_else(Vec::new, |c| {
+            c.dictionary()
+                .iter()
+                .map(|id| self.resolve(Some(id), Attrs::EMPTY))
+                .collect()
+        });
+        let pay_kind_of: Vec<Option<PayKind>> = pay_kinds.map_or_else(Vec::new, |c| {
             c.dictionary().iter().map(|k| PayKind::parse(k)).collect()
+        });
+        let foreign: Vec<Option<Box<str>>> = currencies.map_or_else(Vec::new, |c| {
+            c.dictionary()
+                .iter()
+                .map(|code| (!super::settings::Currency::is_cny(code)).then(|| code.clone()))
+                .collect()
         });
         let code_at = |column: Option<&TextColumn>, row: usize| {
             column
                 .map(|c| c.codes()[row])
                 .filter(|&c| c != MISSING_TEXT)
+                .map(|c| c as usize)
         };
-        let day_at = |field: &str, row: usize| {
-            costs
-                .times(field)
+        let (dates, ends, rates) = (
+            costs.times("date"),
+            costs.times("end_date"),
+            costs.numbers("commission_rate"),
+        );
+        let day_at = |times: Option<&[i64]>, row: usize| {
+            times
                 .map(|t| t[row])
                 .filter(|&t| t != MISSING_TIME)
                 .map(Day::from_timestamp)
         };
         for row in 0..costs.rows {
             let amount = amounts[row];
-            let Some(category) = code_at(Some(categories), row).and_then(|c| parsed[c as usize])
-            else {
+            let Some(category) = code_at(Some(categories), row).and_then(|c| parsed[c]) else {
                 continue;
             };
             if amount.is_nan() {
                 continue;
             }
             let own = Attrs {
-                account: code_at(costs.text("account"), row)
-                    .map_or(NONE, |c| account_codes[c as usize]),
-                campaign: code_at(costs.text("campaign"), row)
-                    .map_or(NONE, |c| campaign_codes[c as usize]),
+                account: code_at(accounts, row).map_or(NONE, |c| account_codes[c]),
+                campaign: code_at(campaigns, row).map_or(NONE, |c| campaign_codes[c]),
                 ..Attrs::EMPTY
             };
-            let note = costs.text("note_id").and_then(|c| c.get(row));
-            let rate = costs
-                .numbers("commission_rate")
-                .map(|r| r[row])
-                .filter(|r| r.is_finite())
-                .unwrap_or(0.0);
+            let note = code_at(notes, row).map_or(Attrs::EMPTY, |c| note_attrs[c]);
             self.ledger.push(LedgerItem {
                 category,
                 amount,
-                commission_rate: rate,
-                timing: Timing::new(day_at("date", row), day_at("end_date", row)),
-                attrs: self.resolve(note, own),
-                pay_kind: code_at(costs.text("pay_kind"), row).and_then(|c| pay_kinds[c as usize]),
-                currency: costs
-                    .text("currency")
-                    .and_then(|c| c.get(row))
-                    .filter(|c| !super::settings::Currency::is_cny(c))
-                    .map(Box::from),
+                commission_rate: rates
+                    .map(|r| r[row])
+                    .filter(|r| r.is_finite())
+                    .unwrap_or(0.0),
+                timing: Timing::new(day_at(dates, row), day_at(ends, row)),
+                attrs: note.or(own),
+                pay_kind: code_at(pay_kinds, row).and_then(|c| pay_kind_of[c]),
+                currency: code_at(currencies, row).and_then(|c| foreign[c].clone()),
             });
         }
     }
@@ -1048,13 +1067,18 @@ impl Prepared {
                 }
             }
         }
-        let hit_at = |hits: &[Option<(usize, Unit)>], field: &str, row: usize| {
-            orders
-                .text(field)
+        let hit_at = |hits: &[Option<(usize, Unit)>], column: Option<&TextColumn>, row: usize| {
+            column
                 .map(|c| c.codes()[row])
                 .filter(|&c| c != MISSING_TEXT)
                 .and_then(|c| hits[c as usize])
         };
+        let (promo_column, qr_column, landing_column, utm_column) = (
+            orders.text("promo_code"),
+            orders.text("qr_code"),
+            orders.text("landing_page"),
+            orders.text("utm_campaign"),
+        );
 
         let mut notes = Vec::new();
         let mut accounts = Vec::new();
@@ -1080,10 +1104,10 @@ impl Prepared {
                 new_cogs: if new && has_cogs { c } else { 0.0 },
             };
             let unit = [
-                hit_at(&promo, "promo_code", row),
-                hit_at(&qr, "qr_code", row),
-                hit_at(&landing, "landing_page", row),
-                hit_at(&utm, "utm_campaign", row),
+                hit_at(&promo, promo_column, row),
+                hit_at(&qr, qr_column, row),
+                hit_at(&landing, landing_column, row),
+                hit_at(&utm, utm_column, row),
             ]
             .into_iter()
             .flatten()
@@ -1105,7 +1129,9 @@ impl Prepared {
             self.notes.attrs.iter().map(|a| a.account),
         );
         let per_account_day = Keyed::build(self.accounts.len(), accounts);
-        let lookback = self.order_links.lookback_days.max(1) as i32;
+        let lookback = i32::try_from(self.order_links.lookback_days)
+            .unwrap_or(i32::MAX)
+            .max(1);
         let mut residual = Vec::new();
         for account in 0..per_account_day.keys() as u32 {
             let (s, e) = (
@@ -1116,7 +1142,7 @@ impl Prepared {
                 let day = per_account_day.days[p];
                 let k = account as usize;
                 let sums = per_account_day.totals[p + k + 1].minus(&per_account_day.totals[p + k]);
-                let window = Period::between(Day(day - lookback + 1), Day(day));
+                let window = Period::between(Day(day.saturating_sub(lookback - 1)), Day(day));
                 let weights: Vec<(u32, f64)> = by_account
                     .of(account)
                     .iter()
