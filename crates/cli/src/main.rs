@@ -132,6 +132,19 @@ pub(crate) fn load(path: &Path, kind: Kind) -> Result<Table, CliError> {
     Ok(imported.table)
 }
 
+/// Writes the output; a reader that stops early (`| head`) is not an error.
+pub(crate) fn emit(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Io {
+            path: "standard output".into(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Rows as aligned columns: the first left, the rest right. Chinese
 /// characters count two columns wide, as terminals draw them.
 pub(crate) fn aligned(rows: &[Vec<String>]) -> String {

@@ -372,10 +372,9 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
         for (key, value) in extra.as_object().expect("an object") {
             object.insert(key.clone(), value.clone());
         }
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json).expect("JSON serialises")
-        );
+        let mut text = serde_json::to_string_pretty(&json).expect("JSON serialises");
+        text.push('\n');
+        crate::emit(&text)
     } else if args.csv {
         let mut tables: Vec<String> = breakdowns.iter().map(roi::Breakdown::csv).collect();
         tables.extend(funnel.as_ref().map(roi::FunnelReport::csv));
@@ -383,27 +382,29 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
         if tables.is_empty() {
             tables.push(report.cards_csv());
         }
-        print!("{}", tables.join("\n"));
+        crate::emit(&tables.join("\n"))
     } else {
         let locale = Locale::from_tag(&args.lang);
-        print!("{}", cards_table(&report, locale, &settings));
+        let mut text = cards_table(&report, locale, &settings);
         for b in &breakdowns {
-            print!("\nby {}\n{}", b.by.name(), breakdown_table(b, locale));
+            text.push_str(&format!(
+                "\nby {}\n{}",
+                b.by.name(),
+                breakdown_table(b, locale)
+            ));
         }
         if let Some(r) = &rankings {
-            print!(
-                "\n{}",
-                rankings_table(r, locale, &settings.currency.symbol())
-            );
+            let symbol = settings.currency.symbol();
+            text.push_str(&format!("\n{}", rankings_table(r, locale, &symbol)));
         }
         if let Some(f) = &funnel {
-            print!("\n{}", funnel_table(f, locale));
+            text.push_str(&format!("\n{}", funnel_table(f, locale)));
         }
         if let Some(l) = &lifespan {
-            print!("\n{}", lifespan_table(l, locale));
+            text.push_str(&format!("\n{}", lifespan_table(l, locale)));
         }
+        crate::emit(&text)
     }
-    Ok(())
 }
 
 /// A breakdown for people: the main figures per row, then the part not

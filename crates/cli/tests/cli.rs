@@ -419,6 +419,7 @@ fn bad_report_input_is_one_line_and_a_failure() {
         refused(&["--from", "2026-05-01", "--to", "2026-04-01"]).contains("ends before it starts")
     );
     assert!(refused(&["--currency", "USD"]).contains("needs --rate"));
+    assert!(refused(&["--rate", "7.2"]).contains("a rate needs another currency"));
     assert!(refused(&["--tier", "giant"]).contains("--tier"));
     assert!(refused(&["--objective", "fame"]).contains("--objective"));
     assert!(refused(&["--clv-retention", "1.5"]).contains("retention"));

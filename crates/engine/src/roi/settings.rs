@@ -512,6 +512,8 @@ pub enum SettingsError {
     Backwards(&'static str),
     #[error("exchange rate must be a positive number, got {0}")]
     Rate(f64),
+    #[error("the data are in CNY: a rate needs another currency")]
+    RateWithoutCurrency,
     #[error("{0} must be a number of at least 0, got {1}")]
     Negative(&'static str, f64),
     #[error("retention must be at least 0 and below 1, got {0}")]
@@ -547,6 +549,9 @@ impl RoiSettings {
         let rate = self.currency.cny_per_unit;
         if !(rate.is_finite() && rate > 0.0) {
             return Err(SettingsError::Rate(rate));
+        }
+        if Currency::is_cny(&self.currency.code) && rate != 1.0 {
+            return Err(SettingsError::RateWithoutCurrency);
         }
         non_negative("image CPM benchmark", self.emv.image.cpm)?;
         non_negative("image CPE benchmark", self.emv.image.cpe)?;
@@ -645,6 +650,9 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("exchange rate"));
+        let mut s = RoiSettings::default();
+        s.currency.cny_per_unit = 7.2;
+        assert_eq!(s.validate(), Err(SettingsError::RateWithoutCurrency));
         let mut s = RoiSettings::default();
         s.clv.retention = Some(1.0);
         assert!(s.validate().is_err());
