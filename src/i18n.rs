@@ -691,6 +691,8 @@ pub static FIELD_LABELS: &[(&str, &str, &str)] = &[
     ("landing_page", "Landing page", "落地页"),
     ("qr_code", "QR code", "二维码"),
     ("referrer", "Referrer", "来源页"),
+    ("end_date", "End date", "结束日期"),
+    ("commission_rate", "Commission rate", "佣金比例"),
     ("store", "Store", "门店"),
     ("survey_answer", "Survey answer", "问卷回答"),
     ("person_id", "Person ID", "用户ID"),

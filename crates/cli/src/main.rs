@@ -3,15 +3,13 @@
 
 mod attribute;
 mod import_cmd;
+mod report_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xhs_roi_engine::format::{self, Locale};
-use xhs_roi_engine::{
-    demo, import, CostCategory, Dataset, ImportOptions, Kind, Kpis, ReportSettings, Table,
-};
+use xhs_roi_engine::{demo, import, ImportOptions, Kind, Table};
 
 #[derive(Parser)]
 #[command(
@@ -26,8 +24,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Headline KPIs, cost by category and direct ROI.
-    Report(ReportArgs),
+    /// KPIs for a period against the previous one and a baseline, the cost
+    /// ledger, direct, brand and customer value, blended ROI; filters.
+    Report(Box<report_cmd::ReportArgs>),
     /// Multi-touch attribution: each channel's credit under first/last touch,
     /// linear, position-based, time decay, Markov and Shapley (CSV or JSON).
     Attribute(attribute::AttributeArgs),
@@ -46,31 +45,9 @@ enum Command {
     },
 }
 
-#[derive(clap::Args)]
-struct ReportArgs {
-    /// Notes export (one row per note, or per note and day).
-    #[arg(long)]
-    notes: Option<PathBuf>,
-    /// Cost ledger.
-    #[arg(long)]
-    costs: Option<PathBuf>,
-    /// Orders export.
-    #[arg(long)]
-    orders: Option<PathBuf>,
-    /// Gross margin as a fraction of revenue.
-    #[arg(long, default_value_t = xhs_roi_engine::report::DEFAULT_MARGIN)]
-    margin: f64,
-    /// Print one JSON object instead of a table.
-    #[arg(long)]
-    json: bool,
-    /// Language of the table output (en or zh).
-    #[arg(long, default_value = "en")]
-    lang: String,
-}
-
 /// A failure, printed as one line on stderr.
 #[derive(Debug, thiserror::Error)]
-enum CliError {
+pub(crate) enum CliError {
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -93,7 +70,19 @@ enum CliError {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version go to stdout as clap writes them; a usage error
+        // is one line, like every other failure.
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            eprintln!("xhs-roi: {}", first.trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("xhs-roi: {error}");
@@ -104,7 +93,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Report(args) => report(&args),
+        Command::Report(args) => report_cmd::run(&args),
         Command::Import(args) => import_cmd::run(&args).map_err(CliError::Message),
         Command::Attribute(args) => attribute::run(&args).map_err(CliError::Message),
         Command::Demo { out, seed } => write_demo(&out, seed),
@@ -115,7 +104,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, CliError> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, CliError> {
     std::fs::read(path).map_err(|source| CliError::Io {
         path: path.display().to_string(),
         source,
@@ -124,7 +113,7 @@ fn read(path: &Path) -> Result<Vec<u8>, CliError> {
 
 /// Reads a table and insists on its kind; problems go to stderr as a count so
 /// nothing is dropped without a word.
-fn load(path: &Path, kind: Kind) -> Result<Table, CliError> {
+pub(crate) fn load(path: &Path, kind: Kind) -> Result<Table, CliError> {
     let name = path.display().to_string();
     let imported = import(&name, &read(path)?, &ImportOptions::default())?;
     if imported.kind != kind {
@@ -143,70 +132,55 @@ fn load(path: &Path, kind: Kind) -> Result<Table, CliError> {
     Ok(imported.table)
 }
 
-fn report(args: &ReportArgs) -> Result<(), CliError> {
-    if !(0.0..=1.0).contains(&args.margin) {
-        return Err(CliError::Margin(args.margin));
+/// Writes the output; a reader that stops early (`| head`) is not an error.
+pub(crate) fn emit(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Io {
+            path: "standard output".into(),
+            source: e,
+        }),
+        _ => Ok(()),
     }
-    if args.notes.is_none() && args.costs.is_none() && args.orders.is_none() {
-        return Err(CliError::NoInput);
-    }
-    let load_opt =
-        |path: &Option<PathBuf>, kind| path.as_deref().map(|p| load(p, kind)).transpose();
-    let data = Dataset {
-        notes: load_opt(&args.notes, Kind::Notes)?,
-        costs: load_opt(&args.costs, Kind::Costs)?,
-        orders: load_opt(&args.orders, Kind::Orders)?,
-        ..Dataset::default()
-    };
-    let settings = ReportSettings {
-        margin: args.margin,
-        ..ReportSettings::default()
-    };
-    let kpis = Kpis::compute(&data, &settings);
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&kpis).expect("KPIs serialise")
-        );
-    } else {
-        print!("{}", kpi_table(&kpis, Locale::from_tag(&args.lang)));
-    }
-    Ok(())
 }
 
-fn kpi_table(k: &Kpis, locale: Locale) -> String {
-    let count = move |v: f64| format::count(v, locale);
-    let money = move |v: f64| format::money(v, locale, "¥");
-    use format::or_missing as opt;
-    let mut rows: Vec<(String, String)> = vec![
-        ("impressions".into(), count(k.impressions)),
-        ("views".into(), count(k.views)),
-        ("interactions".into(), count(k.interactions)),
-        (
-            "engagement_rate".into(),
-            opt(k.engagement_rate, format::percent),
-        ),
-        ("save_rate".into(), opt(k.save_rate, format::percent)),
-        ("cpe".into(), opt(k.cpe, money)),
-        ("cpv".into(), opt(k.cpv, money)),
-        ("cpm".into(), opt(k.cpm, money)),
-        ("cost_total".into(), money(k.cost_total)),
-    ];
-    for c in CostCategory::ALL {
-        rows.push((format!("  {}", c.name()), money(k.cost_by_category.get(c))));
+/// Rows as aligned columns: the first left, the rest right. Chinese
+/// characters count two columns wide, as terminals draw them.
+pub(crate) fn aligned(rows: &[Vec<String>]) -> String {
+    let width = |text: &str| -> usize {
+        text.chars()
+            .map(|c| if c.is_ascii() || c == '—' { 1 } else { 2 })
+            .sum()
+    };
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| width(c))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            let pad = " ".repeat(widths[i].saturating_sub(width(cell)));
+            if i == 0 {
+                line.push_str(cell);
+                line.push_str(&pad);
+            } else {
+                line.push_str("  ");
+                line.push_str(&pad);
+                line.push_str(cell);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
-    rows.extend([
-        ("revenue".into(), money(k.revenue)),
-        ("orders".into(), count(k.orders as f64)),
-        ("aov".into(), opt(k.aov, money)),
-        ("roas".into(), opt(k.roas, format::multiple)),
-        ("net_profit".into(), money(k.net_profit)),
-        ("roi".into(), opt(k.roi, format::percent)),
-    ]);
-    let width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
-    rows.iter()
-        .map(|(label, value)| format!("{label:<width$}  {value:>16}\n"))
-        .collect()
+    out
 }
 
 fn write_demo(out: &Path, seed: u64) -> Result<(), CliError> {

@@ -334,17 +334,20 @@ pub fn generate(seed: u64) -> DemoFiles {
     let mut survey_rng = Rng(seed.wrapping_add(0x9E37_79B9_7F4A_7C15));
     let (touchpoints_csv, surveys_csv) = make_touchpoints(&mut rng, &mut survey_rng, &notes);
 
-    let mut kols_csv = String::from("account,kol_id,followers,tier,fee,city,category\n");
+    // The promo code column lets the ROI view credit promo-code orders to
+    // their creator (docs/roi.md).
+    let mut kols_csv = String::from("account,kol_id,followers,tier,fee,city,category,promo_code\n");
     for a in &accounts {
         let _ = writeln!(
             kols_csv,
-            "{},{},{},{},{},{},skincare",
+            "{},{},{},{},{},{},skincare,{}",
             csv_field(&a.name),
             a.id,
             a.followers,
             a.tier.name(),
             a.fee,
-            a.city
+            a.city,
+            a.promo_code
         );
     }
 
@@ -936,6 +939,7 @@ mod tests {
             notes: read("notes.csv", &files.notes),
             costs: read("costs.csv", &files.costs),
             orders: read("orders.csv", &files.orders),
+            kols: read("kols.csv", &files.kols),
             ..Dataset::default()
         }
     }

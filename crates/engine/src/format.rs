@@ -124,6 +124,21 @@ pub fn multiple(value: f64) -> String {
     format!("{}×", grouped(value, 2))
 }
 
+/// The sign written before an amount in a currency: `¥` for CNY, `$` for
+/// USD...; other codes are written as the code and a space (`SGD 12`).
+pub fn currency_symbol(code: &str) -> String {
+    match code.trim().to_ascii_uppercase().as_str() {
+        "CNY" | "RMB" | "" => "¥".into(),
+        "USD" => "$".into(),
+        "EUR" => "€".into(),
+        "GBP" => "£".into(),
+        "JPY" => "JP¥".into(),
+        "HKD" => "HK$".into(),
+        "KRW" => "₩".into(),
+        other => format!("{other} "),
+    }
+}
+
 /// Applies a formatter to an optional value, `—` for `None`.
 pub fn or_missing(value: Option<f64>, f: impl FnOnce(f64) -> String) -> String {
     value.map_or_else(|| MISSING.to_string(), f)
@@ -184,6 +199,14 @@ mod tests {
         assert_eq!(percent(0.00456), "0.46%");
         assert_eq!(percent(-0.352), "-35.2%");
         assert_eq!(percent(12.5), "1,250.0%");
+    }
+
+    #[test]
+    fn currency_codes_have_their_signs() {
+        assert_eq!(currency_symbol("CNY"), "¥");
+        assert_eq!(currency_symbol("usd"), "$");
+        assert_eq!(money(-12.5, Locale::En, &currency_symbol("EUR")), "-€12.50");
+        assert_eq!(currency_symbol("SGD"), "SGD ");
     }
 
     #[test]

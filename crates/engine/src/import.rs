@@ -946,18 +946,10 @@ pub fn problems_csv(file: &str, problems: &[Problem]) -> String {
     out
 }
 
-/// One CSV cell, quoted when needed and defused against formula injection.
+/// One CSV cell, quoted when needed and defused against formula injection
+/// (see [`crate::csv_out`]).
 pub fn csv_cell(text: &str) -> String {
-    let defused = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    if defused.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", defused.replace('"', "\"\""))
-    } else {
-        defused
-    }
+    crate::csv_out::text_cell(text)
 }
 
 #[cfg(test)]

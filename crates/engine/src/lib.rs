@@ -2,7 +2,8 @@
 //!
 //! Everything that turns a marketer's files into numbers lives here: reading
 //! CSV exports ([`csv`], [`import`], [`value`]), the columnar data model
-//! ([`schema`], [`table`]), the headline KPIs and ROI ([`report`]), number
+//! ([`schema`], [`table`]), the headline KPIs ([`report`]), the ROI views
+//! with periods, filters, breakdowns, funnel and lifespan ([`roi`]), number
 //! formatting per language ([`format`]) and the seeded demo dataset
 //! ([`demo`]). No browser or UI crate may enter this crate's dependency tree
 //! (`scripts/check-engine-deps.sh` enforces it): the web app and the CLI are
@@ -11,10 +12,12 @@
 pub mod attribution;
 pub mod codec;
 pub mod csv;
+pub mod csv_out;
 pub mod demo;
 pub mod format;
 pub mod import;
 pub mod report;
+pub mod roi;
 pub mod schema;
 pub mod table;
 pub mod time;

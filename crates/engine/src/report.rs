@@ -16,6 +16,9 @@ pub struct Dataset {
     pub orders: Option<Table>,
     /// "How did you hear about us?" answers, shown beside attribution.
     pub surveys: Option<Table>,
+    /// Creators: followers and tier for the KOL view, promo codes for
+    /// crediting orders (see `roi`). The headline [`Kpis`] do not use it.
+    pub kols: Option<Table>,
 }
 
 /// Settings that change the report's numbers.
@@ -129,7 +132,7 @@ impl CostByCategory {
         }
     }
 
-    fn add(&mut self, category: CostCategory, amount: f64) {
+    pub(crate) fn add(&mut self, category: CostCategory, amount: f64) {
         let slot = match category {
             CostCategory::Content => &mut self.content,
             CostCategory::Kol => &mut self.kol,

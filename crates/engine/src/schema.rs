@@ -321,7 +321,17 @@ pub static COSTS: &[FieldSpec] = &[
         "date",
         Time,
         false,
-        &["日期", "时间", "费用日期", "支付日期", "day", "spend date"],
+        &[
+            "日期",
+            "时间",
+            "费用日期",
+            "支付日期",
+            "开始日期",
+            "day",
+            "spend date",
+            "start date",
+            "period start",
+        ],
     ),
     field(
         "category",
@@ -399,6 +409,22 @@ pub static COSTS: &[FieldSpec] = &[
             "memo",
             "remark",
         ],
+    ),
+    // A cost with an end date is spread evenly over the days from `date` to
+    // `end_date` (a retainer, a month of ads).
+    field(
+        "end_date",
+        Time,
+        false,
+        &["结束日期", "截止日期", "end date", "period end", "until"],
+    ),
+    // Commission as a share of the revenue attributed to what the row is tied
+    // to (added to `amount`): `15%` or `0.15`.
+    field(
+        "commission_rate",
+        Number,
+        false,
+        &["佣金比例", "佣金率", "commission rate", "commission pct"],
     ),
 ];
 
@@ -733,6 +759,21 @@ pub static KOLS: &[FieldSpec] = &[
         Text,
         false,
         &["领域", "内容领域", "类目", "niche", "vertical"],
+    ),
+    // The creator's own promo code: orders carrying it are credited to them.
+    field(
+        "promo_code",
+        Text,
+        false,
+        &[
+            "优惠码",
+            "专属优惠码",
+            "专属码",
+            "券码",
+            "promo",
+            "coupon code",
+            "discount code",
+        ],
     ),
 ];
 

@@ -49,6 +49,20 @@ impl Day {
         Day(self.0 + days)
     }
 
+    /// Reads `2026-03-05` (also `2026/3/5`); `None` for anything else or a
+    /// date that does not exist.
+    pub fn parse_iso(text: &str) -> Option<Day> {
+        let text = text.trim();
+        let mut parts = text.split(['-', '/']);
+        let year = parts.next()?.parse::<i32>().ok()?;
+        let month = parts.next()?.parse::<u32>().ok()?;
+        let day = parts.next()?.parse::<u32>().ok()?;
+        if parts.next().is_some() || !(1..=9999).contains(&year) {
+            return None;
+        }
+        Day::from_ymd(year, month, day)
+    }
+
     /// `2026-03-05`.
     pub fn iso(self) -> String {
         let (y, m, d) = self.ymd();
@@ -150,6 +164,16 @@ mod tests {
             let (y, m, d) = Day(n).ymd();
             assert_eq!(Day::from_ymd(y, m, d), Some(Day(n)));
         }
+    }
+
+    #[test]
+    fn iso_dates_parse_and_nonsense_does_not() {
+        assert_eq!(Day::parse_iso("2026-03-05"), Day::from_ymd(2026, 3, 5));
+        assert_eq!(Day::parse_iso(" 2026/3/5 "), Day::from_ymd(2026, 3, 5));
+        assert_eq!(Day::parse_iso("2026-02-30"), None);
+        assert_eq!(Day::parse_iso("2026-03"), None);
+        assert_eq!(Day::parse_iso("2026-03-05-01"), None);
+        assert_eq!(Day::parse_iso("yesterday"), None);
     }
 
     #[test]
