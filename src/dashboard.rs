@@ -11,6 +11,7 @@ use crate::components::import_progress::ImportProgress;
 use crate::components::import_report::ImportReport;
 use crate::components::kpi_card::{KpiCard, Style};
 use crate::components::mapping::MappingScreen;
+use crate::components::roi::{BreakdownPanel, FunnelPanel, LeadKpis, ReturnsPanel, RoiControls};
 use crate::i18n::Texts;
 use crate::state::AppState;
 
@@ -35,11 +36,18 @@ pub fn Dashboard() -> impl IntoView {
             when=move || state.kpis.with(Option::is_some)
             fallback=move || view! { <p class="loading" aria-live="polite">{move || state.texts().loading}</p> }
         >
+            <RoiControls/>
+            <LeadKpis/>
             <KpiSections/>
             <div class="chart-row">
                 <WeeklyChart/>
                 <CostChart/>
             </div>
+            <div class="chart-row">
+                <ReturnsPanel/>
+                <FunnelPanel/>
+            </div>
+            <BreakdownPanel/>
             <AttributionPanel/>
             <PathExplorerPanel/>
         </Show>
@@ -129,7 +137,7 @@ fn ProfitLine() -> impl IntoView {
             k.as_ref().map(|k| {
                 let texts = state.texts();
                 let profit = format::money(k.net_profit, locale, "¥");
-                let margin = format::percent(state.margin.get());
+                let margin = format::percent(state.margin());
                 (
                     k.net_profit,
                     profit,

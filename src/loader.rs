@@ -18,10 +18,11 @@ use crate::state::{
 use crate::storage;
 
 /// The demo files, relative to the page so the app works from any sub-folder.
-const DEMO_FILES: [(&str, Kind); 4] = [
+const DEMO_FILES: [(&str, Kind); 5] = [
     ("demo/notes.csv", Kind::Notes),
     ("demo/costs.csv", Kind::Costs),
     ("demo/orders.csv", Kind::Orders),
+    ("demo/kols.csv", Kind::Kols),
     ("demo/surveys.csv", Kind::Surveys),
 ];
 
@@ -481,6 +482,7 @@ fn slot(dataset: &mut Dataset, kind: Kind) -> Option<&mut Option<xhs_roi_engine:
         Kind::Costs => Some(&mut dataset.costs),
         Kind::Orders => Some(&mut dataset.orders),
         Kind::Surveys => Some(&mut dataset.surveys),
+        Kind::Kols => Some(&mut dataset.kols),
         _ => None,
     }
 }

@@ -7,6 +7,7 @@ mod components;
 mod dashboard;
 mod download;
 mod i18n;
+mod i18n_roi;
 mod import_client;
 mod loader;
 mod panic;

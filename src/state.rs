@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use xhs_roi_engine::attribution::survey::SurveyCounts;
 use xhs_roi_engine::format::Locale;
 use xhs_roi_engine::report::{weekly_engagement, WeekPoint};
-use xhs_roi_engine::{Dataset, ImportOptions, Kind, Kpis, Problem, ReportSettings};
+use xhs_roi_engine::roi::{self, Prepared, RoiReport, RoiSettings};
+use xhs_roi_engine::{Dataset, ImportOptions, Kind, Kpis, Problem};
 
 /// Where the dashboard's data came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,8 +117,15 @@ pub struct Loaded {
 pub struct AppState {
     pub locale: RwSignal<Locale>,
     pub loaded: RwSignal<Option<Loaded>, LocalStorage>,
-    /// Gross margin as a fraction.
-    pub margin: RwSignal<f64>,
+    /// Everything that changes the ROI figures: objective, periods,
+    /// filters, margin, value settings, currency (what a scenario saves).
+    pub roi_settings: RwSignal<RoiSettings>,
+    /// The filter-independent index of the loaded data, rebuilt only when the
+    /// data or the order rules change.
+    pub prepared: Memo<Option<Arc<Prepared>>>,
+    /// The ROI view for the current settings: every card, now, in the
+    /// previous period and in the baseline.
+    pub roi: Memo<Option<Arc<RoiReport>>>,
     /// Files that could not be read at all.
     pub import_errors: RwSignal<Vec<LoadError>>,
     /// True while files are being read.
@@ -146,14 +154,37 @@ pub struct AppState {
 impl AppState {
     pub fn new(locale: Locale) -> AppState {
         let loaded: RwSignal<Option<Loaded>, LocalStorage> = RwSignal::new_local(None);
-        let margin = RwSignal::new(xhs_roi_engine::report::DEFAULT_MARGIN);
-        let kpis = Memo::new(move |_| {
-            let settings = ReportSettings {
-                margin: margin.get(),
-                ..ReportSettings::default()
-            };
-            loaded.with(|l| l.as_ref().map(|l| Kpis::compute(&l.dataset, &settings)))
+        let roi_settings = RwSignal::new(RoiSettings::default());
+        // Only the order rules need a new index; a memo of them keeps other
+        // settings from rebuilding it.
+        let order_rules = Memo::new(move |_| {
+            roi_settings.with(|s| (s.source_rules.clone(), s.order_links.clone()))
         });
+        let prepared = Memo::new_with_compare(
+            move |_| {
+                let (source_rules, order_links) = order_rules.get();
+                let settings = RoiSettings {
+                    source_rules,
+                    order_links,
+                    ..RoiSettings::default()
+                };
+                loaded.with(|l| {
+                    l.as_ref()
+                        .map(|l| Arc::new(Prepared::new(&l.dataset, &settings)))
+                })
+            },
+            |old, new| match (old, new) {
+                (Some(Some(a)), Some(Some(b))) => !Arc::ptr_eq(a, b),
+                (Some(None), Some(None)) => false,
+                _ => true,
+            },
+        );
+        let roi = Memo::new(move |_| {
+            let prepared = prepared.get()?;
+            roi_settings.with(|s| Some(Arc::new(roi::report(&prepared, s))))
+        });
+        // The headline cards: the same figures `xhs-roi report --json` prints.
+        let kpis = Memo::new(move |_| roi.with(|r| r.as_ref().map(|r| r.kpis())));
         let weekly = Memo::new(move |_| {
             loaded.with(|l| {
                 l.as_ref()
@@ -170,7 +201,9 @@ impl AppState {
         AppState {
             locale: RwSignal::new(locale),
             loaded,
-            margin,
+            roi_settings,
+            prepared,
+            roi,
             import_errors: RwSignal::new(Vec::new()),
             busy: RwSignal::new(false),
             pending: RwSignal::new_local(Vec::new()),
@@ -190,6 +223,15 @@ impl AppState {
     pub fn next_pending_id(&self) -> u32 {
         self.next_id.update_value(|n| *n += 1);
         self.next_id.get_value()
+    }
+
+    /// Gross margin as a fraction.
+    pub fn margin(&self) -> f64 {
+        self.roi_settings.with(|s| s.margin.rate)
+    }
+
+    pub fn set_margin(&self, rate: f64) {
+        self.roi_settings.update(|s| s.margin.rate = rate);
     }
 
     pub fn expect() -> AppState {

@@ -37,11 +37,11 @@ pub fn DropZone() -> impl IntoView {
         dragging.set(true);
     };
 
-    let margin_percent = move || format!("{:.0}", state.margin.get() * 100.0);
+    let margin_percent = move || format!("{:.0}", state.margin() * 100.0);
     let on_margin = move |event: ev::Event| {
         if let Ok(value) = event_target_value(&event).trim().parse::<f64>() {
             if (0.0..=100.0).contains(&value) {
-                state.margin.set(value / 100.0);
+                state.set_margin(value / 100.0);
             }
         }
     };

@@ -9,4 +9,5 @@ pub mod import_report;
 pub mod kpi_card;
 pub mod language_switch;
 pub mod mapping;
+pub mod roi;
 pub mod top_bar;

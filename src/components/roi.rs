@@ -1,0 +1,526 @@
+//! The ROI view: the controls that change it (objective, period, baseline,
+//! filters, currency, value settings), the objective's leading KPI cards
+//! with their changes, the return in its three parts, the breakdown table
+//! and the funnel. Every figure comes from `xhs_roi_engine::roi`, the same
+//! functions `xhs-roi report` prints, so tests compare them to the digit.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use xhs_roi_engine::format::{self, Locale};
+use xhs_roi_engine::roi::{
+    self, Breakdown, BreakdownRow, Card, DateRange, Figures, GroupBy, KolTier, KpiId, KpiUnit,
+    Objective, RoiSettings,
+};
+use xhs_roi_engine::time::Day;
+
+use crate::i18n_roi::{group_label, kpi_label, objective_label, roi_texts, RoiTexts};
+use crate::state::AppState;
+
+/// A KPI value as people read it, in the report's currency.
+pub fn show(unit: KpiUnit, value: Option<f64>, locale: Locale, symbol: &str) -> String {
+    format::or_missing(value, |v| match unit {
+        KpiUnit::Count => format::count(v, locale),
+        KpiUnit::Money => format::money(v, locale, symbol),
+        KpiUnit::Fraction => format::percent(v),
+        KpiUnit::Multiple => format::multiple(v),
+    })
+}
+
+/// A change: relative for amounts, in percentage points for rates.
+fn show_change(unit: KpiUnit, change: Option<roi::Change>) -> Option<(String, bool)> {
+    let change = change?;
+    let text = match unit {
+        KpiUnit::Fraction => format!("{:+.1} pt", change.absolute * 100.0),
+        _ => {
+            let relative = change.relative?;
+            format!("{:+.1}%", relative * 100.0)
+        }
+    };
+    Some((text, change.absolute >= 0.0))
+}
+
+fn symbol(state: AppState) -> String {
+    state
+        .roi_settings
+        .with(|s| format::currency_symbol(&s.currency.code))
+}
+
+fn texts(state: AppState) -> &'static RoiTexts {
+    roi_texts(state.locale.get())
+}
+
+/// Objective, period, baseline, filters, currency and the value settings.
+#[component]
+pub fn RoiControls() -> impl IntoView {
+    let state = AppState::expect();
+    let settings = state.roi_settings;
+    let edit = move |update: Box<dyn FnOnce(&mut RoiSettings)>| settings.update(|s| update(s));
+    let span = move || state.prepared.with(|p| p.as_ref().and_then(|p| p.span()));
+    let iso = |day: Option<Day>| day.map(Day::iso).unwrap_or_default();
+
+    let date_input = move |label: fn(&RoiTexts) -> &'static str,
+                           testid: &'static str,
+                           get: fn(&RoiSettings) -> Option<Day>,
+                           set: fn(&mut RoiSettings, Option<Day>)| {
+        view! {
+            <label class="field">
+                <span>{move || label(texts(state))}</span>
+                <input type="date" data-testid=testid
+                    prop:value=move || settings.with(|s| iso(get(s)))
+                    on:change=move |e| {
+                        let day = Day::parse_iso(&event_target_value(&e));
+                        edit(Box::new(move |s| set(s, day)));
+                    }/>
+            </label>
+        }
+    };
+    let preset = move |days: Option<u32>| {
+        move |_| {
+            let range = match (days, span()) {
+                (Some(n), Some((_, last))) => DateRange::between(last.add_days(1 - n as i32), last),
+                _ => DateRange::all(),
+            };
+            edit(Box::new(move |s| s.range = range));
+        }
+    };
+    let options = move |values: Vec<String>| {
+        values
+            .into_iter()
+            .map(|v| view! { <option value=v.clone()>{v.clone()}</option> })
+            .collect_view()
+    };
+    let filter = move |label: fn(&RoiTexts) -> &'static str,
+                       testid: &'static str,
+                       values: fn(&roi::Prepared) -> Vec<&str>,
+                       get: fn(&RoiSettings) -> &Vec<String>,
+                       set: fn(&mut RoiSettings, Vec<String>)| {
+        let choices = move || {
+            state.prepared.with(|p| {
+                p.as_ref()
+                    .map(|p| values(p).into_iter().map(str::to_string).collect::<Vec<_>>())
+                    .unwrap_or_default()
+            })
+        };
+        view! {
+            <label class="field">
+                <span>{move || label(texts(state))}</span>
+                <select data-testid=testid
+                    prop:value=move || settings.with(|s| get(s).first().cloned().unwrap_or_default())
+                    on:change=move |e| {
+                        let value = event_target_value(&e);
+                        let list = if value.is_empty() { Vec::new() } else { vec![value] };
+                        edit(Box::new(move |s| set(s, list)));
+                    }>
+                    <option value="">{move || texts(state).any}</option>
+                    {move || options(choices())}
+                </select>
+            </label>
+        }
+    };
+    let number = move |label: fn(&RoiTexts) -> &'static str,
+                       testid: &'static str,
+                       get: fn(&RoiSettings) -> f64,
+                       set: fn(&mut RoiSettings, f64)| {
+        view! {
+            <label class="field narrow">
+                <span>{move || label(texts(state))}</span>
+                <input type="number" min="0" step="any" inputmode="decimal" data-testid=testid
+                    prop:value=move || settings.with(|s| get(s).to_string())
+                    on:change=move |e| {
+                        if let Ok(v) = event_target_value(&e).trim().parse::<f64>() {
+                            if v.is_finite() && v >= 0.0 {
+                                edit(Box::new(move |s| set(s, v)));
+                            }
+                        }
+                    }/>
+            </label>
+        }
+    };
+
+    view! {
+        <section class="panel roi-controls" data-testid="roi-controls" aria-label=move || texts(state).controls_title>
+            <div class="plan-controls">
+                <label class="field">
+                    <span>{move || texts(state).objective_label}</span>
+                    <select data-testid="objective"
+                        prop:value=move || settings.with(|s| s.objective.name().to_string())
+                        on:change=move |e| {
+                            if let Some(o) = Objective::parse(&event_target_value(&e)) {
+                                edit(Box::new(move |s| s.objective = o));
+                            }
+                        }>
+                        {Objective::ALL.map(|o| view! { <option value=o.name()>{move || objective_label(o, state.locale.get())}</option> }).collect_view()}
+                    </select>
+                </label>
+                {date_input(|t| t.from_label, "period-from", |s| s.range.from, |s, d| s.range.from = d)}
+                {date_input(|t| t.to_label, "period-to", |s| s.range.to, |s, d| s.range.to = d)}
+                <div class="preset-buttons" role="group" aria-label=move || texts(state).period_label>
+                    <button type="button" class="button button-small" on:click=preset(None)>{move || texts(state).all_data}</button>
+                    <button type="button" class="button button-small" on:click=preset(Some(30))>{move || (texts(state).last_days)(30)}</button>
+                    <button type="button" class="button button-small" on:click=preset(Some(90))>{move || (texts(state).last_days)(90)}</button>
+                </div>
+                {date_input(|t| t.baseline_label, "baseline-from", |s| s.baseline.and_then(|b| b.from), |s, d| {
+                    let mut b = s.baseline.unwrap_or_default();
+                    b.from = d;
+                    s.baseline = (!b.is_all()).then_some(b);
+                })}
+                {date_input(|_| "→", "baseline-to", |s| s.baseline.and_then(|b| b.to), |s, d| {
+                    let mut b = s.baseline.unwrap_or_default();
+                    b.to = d;
+                    s.baseline = (!b.is_all()).then_some(b);
+                })}
+            </div>
+            <div class="plan-controls filters" role="group" aria-label=move || texts(state).filters_label>
+                {filter(|t| t.campaign_label, "filter-campaign", |p| p.campaigns(), |s| &s.filters.campaigns, |s, v| s.filters.campaigns = v)}
+                {filter(|t| t.format_label, "filter-format", |p| p.formats(), |s| &s.filters.formats, |s, v| s.filters.formats = v)}
+                {filter(|t| t.content_type_label, "filter-content-type", |p| p.content_types(), |s| &s.filters.content_types, |s, v| s.filters.content_types = v)}
+                {filter(|t| t.account_label, "filter-account", |p| p.accounts(), |s| &s.filters.accounts, |s, v| s.filters.accounts = v)}
+                <label class="field">
+                    <span>{move || texts(state).tier_label}</span>
+                    <select data-testid="filter-tier"
+                        prop:value=move || settings.with(|s| s.filters.tiers.first().map(|t| t.name().to_string()).unwrap_or_default())
+                        on:change=move |e| {
+                            let tier = KolTier::parse(&event_target_value(&e));
+                            edit(Box::new(move |s| s.filters.tiers = tier.into_iter().collect()));
+                        }>
+                        <option value="">{move || texts(state).any}</option>
+                        {KolTier::ALL.iter().enumerate().map(|(i, t)| view! { <option value=t.name()>{move || texts(state).tiers[i]}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || texts(state).currency_label}</span>
+                    <select data-testid="currency"
+                        prop:value=move || settings.with(|s| s.currency.code.clone())
+                        on:change=move |e| {
+                            let code = event_target_value(&e);
+                            edit(Box::new(move |s| {
+                                if code == "CNY" { s.currency.cny_per_unit = 1.0; }
+                                s.currency.code = code;
+                            }));
+                        }>
+                        {["CNY", "USD", "EUR", "HKD", "GBP", "JPY"].map(|c| view! { <option value=c>{c}</option> }).collect_view()}
+                    </select>
+                </label>
+                <Show when=move || settings.with(|s| s.currency.code != "CNY")>
+                    {number(|t| t.rate_label, "currency-rate", |s| s.currency.cny_per_unit, |s, v| if v > 0.0 { s.currency.cny_per_unit = v })}
+                </Show>
+            </div>
+            <details class="value-settings">
+                <summary>{move || texts(state).value_settings}</summary>
+                <div class="plan-controls">
+                    {number(|t| t.emv_image_cpm, "emv-image-cpm", |s| s.emv.image.cpm, |s, v| s.emv.image.cpm = v)}
+                    {number(|t| t.emv_image_cpe, "emv-image-cpe", |s| s.emv.image.cpe, |s, v| s.emv.image.cpe = v)}
+                    {number(|t| t.emv_video_cpm, "emv-video-cpm", |s| s.emv.video.cpm, |s, v| s.emv.video.cpm = v)}
+                    {number(|t| t.emv_video_cpe, "emv-video-cpe", |s| s.emv.video.cpe, |s, v| s.emv.video.cpe = v)}
+                    {number(|t| t.clv_purchases, "clv-purchases", |s| s.clv.purchases_per_year, |s, v| s.clv.purchases_per_year = v)}
+                    {number(|t| t.clv_years, "clv-years", |s| s.clv.years, |s, v| s.clv.years = v)}
+                    {number(|t| t.weight_brand, "weight-brand", |s| s.weights.brand, |s, v| s.weights.brand = v)}
+                    {number(|t| t.weight_future, "weight-future", |s| s.weights.future, |s, v| s.weights.future = v)}
+                    {number(|t| t.kol_multiplier, "kol-multiplier", |s| s.cost_multipliers.kol, |s, v| s.cost_multipliers.kol = v)}
+                </div>
+            </details>
+        </section>
+    }
+}
+
+/// One card of the ROI view: value, and its change against the previous
+/// period and the baseline. `data-card`/`data-value` carry the exact number.
+fn card_view(card: &Card, locale: Locale, symbol: &str, t: &'static RoiTexts) -> impl IntoView {
+    let value = show(card.unit, card.value, locale, symbol);
+    let computed = card.id.is_computed();
+    let change = |label: &'static str, change: Option<roi::Change>| {
+        show_change(card.unit, change).map(|(text, up)| {
+            view! {
+                <span class="change" class:up=up class:down=!up title=label>
+                    {text} " " <span class="muted">{label}</span>
+                </span>
+            }
+        })
+    };
+    view! {
+        <article class="kpi-card roi-card" data-card=card.id.name()
+            data-value=card.value.map(|v| v.to_string()).unwrap_or_default()>
+            <h3 class="kpi-label">{kpi_label(card.id, locale)}</h3>
+            <p class="kpi-value">{value}</p>
+            {(!computed).then(|| view! { <p class="kpi-help">{t.not_computed}</p> })}
+            {change(t.vs_previous, card.vs_previous)}
+            {change(t.vs_baseline, card.vs_baseline)}
+        </article>
+    }
+}
+
+/// The cards the objective leads with, then every KPI on demand.
+#[component]
+pub fn LeadKpis() -> impl IntoView {
+    let state = AppState::expect();
+    move || {
+        let report = state.roi.get()?;
+        let locale = state.locale.get();
+        let t = texts(state);
+        let symbol = symbol(state);
+        let lead: Vec<&Card> = report
+            .lead_kpis
+            .iter()
+            .filter_map(|&id| report.card(id))
+            .collect();
+        let lead_cards = lead
+            .iter()
+            .map(|c| card_view(c, locale, &symbol, t))
+            .collect_view();
+        let rest = report
+            .cards
+            .iter()
+            .filter(|c| !report.lead_kpis.contains(&c.id) && c.id.is_computed())
+            .map(|c| card_view(c, locale, &symbol, t))
+            .collect_view();
+        let period = (t.period_caption)(&report.period.from.iso(), &report.period.to.iso());
+        Some(view! {
+            <section class="panel lead-kpis" data-testid="lead-kpis" data-objective=report.objective.name()>
+                <h2 class="panel-title">{(t.lead_title)(objective_label(report.objective, locale))}</h2>
+                <p class="panel-caption">{period}</p>
+                <div class="kpi-grid roi-grid">{lead_cards}</div>
+                <details class="all-kpis">
+                    <summary>{t.all_kpis}</summary>
+                    <div class="kpi-grid roi-grid">{rest}</div>
+                </details>
+            </section>
+        })
+    }
+}
+
+/// Direct net profit, weighted brand value and weighted future value, apart
+/// and blended.
+#[component]
+pub fn ReturnsPanel() -> impl IntoView {
+    let state = AppState::expect();
+    move || {
+        let report = state.roi.get()?;
+        let locale = state.locale.get();
+        let t = texts(state);
+        let symbol = symbol(state);
+        let r = &report.current.returns;
+        let money = |v: f64| format::money(v, locale, &symbol);
+        let parts = [
+            ("direct", t.direct_part.to_string(), r.direct_net_profit),
+            ("brand", (t.brand_part)(&format::grouped(r.weight_brand, 2)), r.weight_brand * r.emv),
+            ("future", (t.future_part)(&format::grouped(r.weight_future, 2)), r.weight_future * r.future_value),
+        ];
+        let max = parts.iter().map(|p| p.2.abs()).fold(0.0, f64::max).max(1e-9);
+        let rows = parts
+            .into_iter()
+            .map(|(key, label, value)| {
+                let width = format!("{:.1}%", value.abs() / max * 100.0);
+                view! {
+                    <li data-part=key data-value=value.to_string()>
+                        <span class="bar-label">{label}</span>
+                        <span class="bar-track"><span class="bar-fill" class:negative=value < 0.0 style:width=width></span></span>
+                        <span class="bar-value">{money(value)}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <section class="panel returns" data-testid="returns">
+                <h2 class="panel-title">{t.returns_title}</h2>
+                <p class="panel-caption">{t.returns_caption}</p>
+                <ul class="bars returns-bars">{rows}</ul>
+                <p class="returns-total">
+                    <span>{t.blended_total} ": "</span>
+                    <strong data-value=r.blended_total.to_string()>{money(r.blended_total)}</strong>
+                    " · " {kpi_label(KpiId::BlendedRoi, locale)} " "
+                    <strong data-testid="blended-roi" data-value=r.blended_roi.map(|v| v.to_string()).unwrap_or_default()>
+                        {format::or_missing(r.blended_roi, format::percent)}
+                    </strong>
+                </p>
+            </section>
+        })
+    }
+}
+
+/// A breakdown column: its header, the value of a row and how it is written.
+struct Column {
+    kpi: KpiId,
+    read: fn(&Figures) -> Option<f64>,
+}
+
+const COLUMNS: [Column; 10] = [
+    Column { kpi: KpiId::Impressions, read: |f| Some(f.impressions) },
+    Column { kpi: KpiId::Views, read: |f| Some(f.views) },
+    Column { kpi: KpiId::Interactions, read: |f| Some(f.interactions) },
+    Column { kpi: KpiId::EngagementRate, read: |f| f.engagement_rate },
+    Column { kpi: KpiId::CostTotal, read: |f| Some(f.cost_total) },
+    Column { kpi: KpiId::Cpe, read: |f| f.cpe },
+    Column { kpi: KpiId::Cpv, read: |f| f.cpv },
+    Column { kpi: KpiId::Cpm, read: |f| f.cpm },
+    Column { kpi: KpiId::Revenue, read: |f| Some(f.revenue) },
+    Column { kpi: KpiId::Roi, read: |f| f.roi },
+];
+
+/// Groups of the period: per note, KOL, tier, format, content type or
+/// campaign; sortable, with the part no group claims and the totals.
+#[component]
+pub fn BreakdownPanel() -> impl IntoView {
+    let state = AppState::expect();
+    let by = RwSignal::new(GroupBy::Kol);
+    // Column index (None: the name) and descending.
+    let sort: RwSignal<(Option<usize>, bool)> = RwSignal::new((Some(4), true));
+    let table: Memo<Option<Arc<Breakdown>>> = Memo::new(move |_| {
+        let prepared = state.prepared.get()?;
+        let by = by.get();
+        state
+            .roi_settings
+            .with(|s| Some(Arc::new(roi::breakdown(&prepared, s, by))))
+    });
+    let export = move |_| {
+        if let Some(b) = table.get_untracked() {
+            let name = format!("xhs-roi-by-{}.csv", b.by.name());
+            crate::download::download_text(&name, "text/csv;charset=utf-8", &b.csv());
+        }
+    };
+    let body = move || {
+        let b = table.get()?;
+        let locale = state.locale.get();
+        let t = texts(state);
+        let symbol = symbol(state);
+        let (column, descending) = sort.get();
+        let mut rows: Vec<&BreakdownRow> = b.rows.iter().collect();
+        match column {
+            Some(i) => rows.sort_by(|x, y| {
+                let (a, b) = ((COLUMNS[i].read)(&x.figures), (COLUMNS[i].read)(&y.figures));
+                // Missing values last whichever the direction.
+                match (a, b) {
+                    (Some(a), Some(b)) => if descending { b.total_cmp(&a) } else { a.total_cmp(&b) },
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                }
+            }),
+            None => rows.sort_by(|x, y| if descending { y.key.cmp(&x.key) } else { x.key.cmp(&y.key) }),
+        }
+        let cells = |f: &Figures| {
+            COLUMNS
+                .iter()
+                .map(|c| {
+                    let v = (c.read)(f);
+                    view! { <td class="number" data-value=v.map(|v| v.to_string()).unwrap_or_default()>{show(c.kpi.unit(), v, locale, &symbol)}</td> }
+                })
+                .collect_view()
+        };
+        let name = |row: &BreakdownRow| match (&row.title, b.by) {
+            (Some(title), GroupBy::Note) => format!("{title} ({})", row.key),
+            _ => match row.tier {
+                Some(tier) if b.by == GroupBy::Tier => {
+                    let i = KolTier::ALL.iter().position(|&x| x == tier).unwrap_or(0);
+                    t.tiers[i].to_string()
+                }
+                _ => row.key.clone(),
+            },
+        };
+        let header = |label: String, index: Option<usize>| {
+            let active = column == index;
+            let arrow = if active { if descending { " ↓" } else { " ↑" } } else { "" };
+            let aria = if active { if descending { "descending" } else { "ascending" } } else { "none" };
+            view! {
+                <th scope="col" class:number=index.is_some() aria-sort=aria>
+                    <button type="button" class="sort-button" on:click=move |_| {
+                        sort.update(|(c, d)| {
+                            if *c == index { *d = !*d } else { *c = index; *d = index.is_some() }
+                        })
+                    }>{label}{arrow}</button>
+                </th>
+            }
+        };
+        let head = COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| header(kpi_label(c.kpi, locale).to_string(), Some(i)))
+            .collect_view();
+        let body_rows = rows
+            .iter()
+            .map(|row| view! {
+                <tr data-key=row.key.clone()>
+                    <th scope="row">{name(row)}</th>
+                    {cells(&row.figures)}
+                </tr>
+            })
+            .collect_view();
+        let unallocated = b.not_allocated.as_ref().map(|f| view! {
+            <tr class="not-allocated"><th scope="row">{t.not_allocated}</th>{cells(f)}</tr>
+        });
+        Some(view! {
+            <div class="table-scroll">
+                <table class="data-table breakdown-table" data-testid="breakdown-table" data-by=b.by.name()>
+                    <thead><tr>{header(t.name_column.to_string(), None)}{head}</tr></thead>
+                    <tbody>{body_rows}{unallocated}</tbody>
+                    <tfoot><tr data-key="total"><th scope="row">{t.total}</th>{cells(&b.totals)}</tr></tfoot>
+                </table>
+            </div>
+        })
+    };
+    view! {
+        <section class="panel breakdown" data-testid="breakdown">
+            <div class="panel-head">
+                <h2 class="panel-title">{move || texts(state).breakdown_title}</h2>
+                <label class="field inline">
+                    <span>{move || texts(state).group_label}</span>
+                    <select data-testid="breakdown-by" prop:value=move || by.get().name().to_string()
+                        on:change=move |e| {
+                            if let Some(g) = GroupBy::parse(&event_target_value(&e)) {
+                                by.set(g);
+                            }
+                        }>
+                        {GroupBy::ALL.map(|g| view! { <option value=g.name()>{move || group_label(g, state.locale.get())}</option> }).collect_view()}
+                    </select>
+                </label>
+                <button type="button" class="button button-small" data-testid="export-breakdown" on:click=export>
+                    {move || texts(state).export_csv}
+                </button>
+            </div>
+            <p class="panel-caption">{move || texts(state).sort_hint}</p>
+            {body}
+        </section>
+    }
+}
+
+/// Impressions to orders with the share kept at each step.
+#[component]
+pub fn FunnelPanel() -> impl IntoView {
+    let state = AppState::expect();
+    move || {
+        let report = state.roi.get()?;
+        let f = &report.current;
+        let locale = state.locale.get();
+        let t = texts(state);
+        let stages = [f.impressions, f.views, f.interactions, f.product_clicks, f.orders];
+        let top = stages[0].max(1e-9);
+        let rows = stages
+            .iter()
+            .enumerate()
+            .map(|(i, &value)| {
+                // A log scale keeps orders visible beside impressions.
+                let width = if value > 0.0 {
+                    (value.ln_1p() / top.ln_1p() * 100.0).clamp(1.0, 100.0)
+                } else {
+                    0.0
+                };
+                let kept = (i > 0 && stages[i - 1] > 0.0)
+                    .then(|| (t.kept)(&format::percent(value / stages[i - 1])));
+                view! {
+                    <li data-stage=i.to_string() data-value=value.to_string()>
+                        <span class="bar-label">{t.funnel_stages[i]}</span>
+                        <span class="bar-track"><span class="bar-fill" style:width=format!("{width:.1}%")></span></span>
+                        <span class="bar-value">{format::count(value, locale)} {kept.map(|k| view! { <span class="muted">" · " {k}</span> })}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <section class="panel funnel" data-testid="funnel">
+                <h2 class="panel-title">{t.funnel_title}</h2>
+                <p class="panel-caption">{t.funnel_caption}</p>
+                <ul class="bars funnel-bars">{rows}</ul>
+            </section>
+        })
+    }
+}
