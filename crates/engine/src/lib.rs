@@ -15,6 +15,7 @@ pub mod demo;
 pub mod format;
 pub mod import;
 pub mod report;
+pub mod scenario;
 pub mod schema;
 pub mod table;
 pub mod time;
