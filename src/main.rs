@@ -10,6 +10,9 @@ mod i18n;
 mod import_client;
 mod loader;
 mod panic;
+// The storage and file layer of scenarios; the UI over it comes next.
+#[allow(dead_code)]
+mod scenario_store;
 mod state;
 mod storage;
 
