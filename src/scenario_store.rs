@@ -535,7 +535,7 @@ pub fn download_set_aside(entry: &SetAside) {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
     /// A scenario was saved (already migrated if it came from an older app).
-    Saved(Scenario),
+    Saved(Box<Scenario>),
     /// A scenario was deleted.
     Deleted { id: String },
     /// A scenario entry was written that cannot be read; the next load
@@ -565,7 +565,7 @@ fn change_of(key: Option<String>, new_value: Option<String>) -> Option<Change> {
         None if version < SCHEMA_VERSION => None,
         None => Some(Change::Deleted { id: id.to_string() }),
         Some(raw) => Some(match read_entry(id, &raw) {
-            Ok(parsed) => Change::Saved(parsed.scenario),
+            Ok(parsed) => Change::Saved(Box::new(parsed.scenario)),
             Err(reason) => Change::Unreadable(SetAside {
                 stored_as: key.clone(),
                 key,
@@ -1010,7 +1010,7 @@ mod browser_tests {
         let key = entry_key("ev");
         assert_eq!(
             change_of(Some(key.clone()), Some(scenario::to_entry(&s))),
-            Some(Change::Saved(s))
+            Some(Change::Saved(Box::new(s)))
         );
         assert_eq!(
             change_of(Some(key.clone()), None),
@@ -1074,7 +1074,7 @@ mod browser_tests {
         assert_eq!(
             *received.borrow(),
             vec![
-                Change::Saved(s),
+                Change::Saved(Box::new(s)),
                 Change::Deleted {
                     id: "remote".into()
                 }

@@ -3,12 +3,14 @@
 
 mod attribute;
 mod import_cmd;
+mod scenario_arg;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xhs_roi_engine::format::{self, Locale};
+use xhs_roi_engine::scenario::SavedMapping;
 use xhs_roi_engine::{
     demo, import, CostCategory, Dataset, ImportOptions, Kind, Kpis, ReportSettings, Table,
 };
@@ -57,9 +59,11 @@ struct ReportArgs {
     /// Orders export.
     #[arg(long)]
     orders: Option<PathBuf>,
-    /// Gross margin as a fraction of revenue.
-    #[arg(long, default_value_t = xhs_roi_engine::report::DEFAULT_MARGIN)]
-    margin: f64,
+    /// Gross margin as a fraction of revenue [default: the scenario's, else 0.6].
+    #[arg(long)]
+    margin: Option<f64>,
+    #[command(flatten)]
+    scenario: scenario_arg::ScenarioArgs,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     json: bool,
@@ -124,9 +128,11 @@ fn read(path: &Path) -> Result<Vec<u8>, CliError> {
 
 /// Reads a table and insists on its kind; problems go to stderr as a count so
 /// nothing is dropped without a word.
-fn load(path: &Path, kind: Kind) -> Result<Table, CliError> {
+fn load(path: &Path, kind: Kind, mappings: &[SavedMapping]) -> Result<Table, CliError> {
     let name = path.display().to_string();
-    let imported = import(&name, &read(path)?, &ImportOptions::default())?;
+    let bytes = read(path)?;
+    let options = scenario_arg::import_options(mappings, &name, &bytes, &ImportOptions::default());
+    let imported = import(&name, &bytes, &options)?;
     if imported.kind != kind {
         return Err(CliError::WrongKind {
             path: name,
@@ -144,23 +150,27 @@ fn load(path: &Path, kind: Kind) -> Result<Table, CliError> {
 }
 
 fn report(args: &ReportArgs) -> Result<(), CliError> {
-    if !(0.0..=1.0).contains(&args.margin) {
-        return Err(CliError::Margin(args.margin));
+    let (base, mappings) = args.scenario.report_settings().map_err(CliError::Message)?;
+    let settings = ReportSettings {
+        margin: args.margin.unwrap_or(base.margin),
+        ..base
+    };
+    if !(0.0..=1.0).contains(&settings.margin) {
+        return Err(CliError::Margin(settings.margin));
     }
     if args.notes.is_none() && args.costs.is_none() && args.orders.is_none() {
         return Err(CliError::NoInput);
     }
-    let load_opt =
-        |path: &Option<PathBuf>, kind| path.as_deref().map(|p| load(p, kind)).transpose();
+    let load_opt = |path: &Option<PathBuf>, kind| {
+        path.as_deref()
+            .map(|p| load(p, kind, &mappings))
+            .transpose()
+    };
     let data = Dataset {
         notes: load_opt(&args.notes, Kind::Notes)?,
         costs: load_opt(&args.costs, Kind::Costs)?,
         orders: load_opt(&args.orders, Kind::Orders)?,
         ..Dataset::default()
-    };
-    let settings = ReportSettings {
-        margin: args.margin,
-        ..ReportSettings::default()
     };
     let kpis = Kpis::compute(&data, &settings);
     if args.json {
