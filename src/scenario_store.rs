@@ -352,11 +352,14 @@ impl ScenarioStore {
         for key in keys()? {
             if key.starts_with(CORRUPT_PREFIX) {
                 if let Some(raw) = get_raw(&key) {
-                    let reason = scenario::parse_entry(&raw)
-                        .err()
-                        .map_or_else(|| "set aside earlier".to_string(), |e| e.to_string());
+                    let original = original_key(&key);
+                    let reason = match parse_entry_key(&original) {
+                        Some((_, id)) => read_entry(id, &raw).err(),
+                        None => scenario::parse_entry(&raw).err().map(|e| e.to_string()),
+                    }
+                    .unwrap_or_else(|| "set aside earlier".to_string());
                     loaded.set_aside.push(SetAside {
-                        key: original_key(&key),
+                        key: original,
                         stored_as: key.clone(),
                         raw,
                         reason,
@@ -824,7 +827,9 @@ mod browser_tests {
         assert!(again
             .set_aside
             .iter()
-            .any(|s| s.key == "xhs-roi.scenario.v2.shape" && s.raw == bad_shape));
+            .any(|s| s.key == "xhs-roi.scenario.v2.shape"
+                && s.raw == bad_shape
+                && s.reason == aside[1].reason));
         assert_eq!(aside[0].file_name(), "xhs-roi_scenario_v2_cut.json");
 
         // A second corrupt entry under the same key does not overwrite the first copy.
@@ -884,6 +889,14 @@ mod browser_tests {
         let again = store.load_all().unwrap();
         assert_eq!(again.migrated, 0);
         assert_eq!(again.scenarios, loaded.scenarios);
+
+        // A migration cut short leaves both keys: the current entry wins
+        // and the old key goes.
+        raw().set_item("xhs-roi.scenario.v1.spring", v1).unwrap();
+        let third = store.load_all().unwrap();
+        assert_eq!(third.migrated, 0);
+        assert_eq!(third.scenarios, loaded.scenarios);
+        assert_eq!(raw().get_item("xhs-roi.scenario.v1.spring").unwrap(), None);
         store.forget_everything().unwrap();
     }
 
@@ -965,6 +978,23 @@ mod browser_tests {
             Ok(Saved::RestoredAfterDelete)
         );
         tab_a.forget_everything().unwrap();
+    }
+
+    #[wasm_bindgen_test]
+    fn an_entry_under_another_ids_key_is_set_aside() {
+        let store = fresh();
+        let text = scenario::to_entry(&scenario("good", "Good", 1.0));
+        raw()
+            .set_item("xhs-roi.scenario.v2.elsewhere", &text)
+            .unwrap();
+        let loaded = store.load_all().unwrap();
+        assert!(loaded.scenarios.is_empty());
+        assert_eq!(loaded.set_aside.len(), 1);
+        let expected = r#"scenario.id: "good" does not match the key's id "elsewhere""#;
+        assert_eq!(loaded.set_aside[0].reason, expected);
+        // The reason is the same when it is listed again.
+        assert_eq!(store.load_all().unwrap().set_aside[0].reason, expected);
+        store.forget_everything().unwrap();
     }
 
     #[wasm_bindgen_test]
