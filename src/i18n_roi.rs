@@ -52,7 +52,11 @@ pub static KPI_LABELS: &[(KpiId, &str, &str)] = &[
     (KpiId::BlendedRoi, "Blended ROI", "综合 ROI"),
     (KpiId::CommentSentiment, "Comment sentiment", "评论情感"),
     (KpiId::CommentThemes, "Comment themes", "评论主题"),
-    (KpiId::KeywordPerformance, "Keyword performance", "关键词表现"),
+    (
+        KpiId::KeywordPerformance,
+        "Keyword performance",
+        "关键词表现",
+    ),
     (KpiId::AudienceAlignment, "Audience alignment", "受众匹配度"),
 ];
 

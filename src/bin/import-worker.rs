@@ -163,9 +163,10 @@ mod worker {
             }
             // Bootstrap intervals for Markov and Shapley: 200 resamples on
             // logs up to 200,000 journeys, fewer beyond so the answer still
-            // comes in about a second.
+            // comes in about a second (shared with `xhs-roi attribute`).
             if auto_bootstrap {
-                settings.bootstrap.replicates = if journeys.len() <= 200_000 { 200 } else { 30 };
+                settings.bootstrap.replicates =
+                    xhs_roi_engine::scenario::auto_bootstrap_replicates(journeys.len());
             }
             let explorer = attribution::paths::explore(&journeys, TOP_PATHS);
             let result = attribution::attribute_observed(&journeys, &settings, &mut |stage| {

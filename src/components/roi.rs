@@ -98,7 +98,12 @@ pub fn RoiControls() -> impl IntoView {
         let choices = move || {
             state.prepared.with(|p| {
                 p.as_ref()
-                    .map(|p| values(p).into_iter().map(str::to_string).collect::<Vec<_>>())
+                    .map(|p| {
+                        values(p)
+                            .into_iter()
+                            .map(str::to_string)
+                            .collect::<Vec<_>>()
+                    })
                     .unwrap_or_default()
             })
         };
@@ -303,10 +308,22 @@ pub fn ReturnsPanel() -> impl IntoView {
         let money = |v: f64| format::money(v, locale, &symbol);
         let parts = [
             ("direct", t.direct_part.to_string(), r.direct_net_profit),
-            ("brand", (t.brand_part)(&format::grouped(r.weight_brand, 2)), r.weight_brand * r.emv),
-            ("future", (t.future_part)(&format::grouped(r.weight_future, 2)), r.weight_future * r.future_value),
+            (
+                "brand",
+                (t.brand_part)(&format::grouped(r.weight_brand, 2)),
+                r.weight_brand * r.emv,
+            ),
+            (
+                "future",
+                (t.future_part)(&format::grouped(r.weight_future, 2)),
+                r.weight_future * r.future_value,
+            ),
         ];
-        let max = parts.iter().map(|p| p.2.abs()).fold(0.0, f64::max).max(1e-9);
+        let max = parts
+            .iter()
+            .map(|p| p.2.abs())
+            .fold(0.0, f64::max)
+            .max(1e-9);
         let rows = parts
             .into_iter()
             .map(|(key, label, value)| {
@@ -345,16 +362,46 @@ struct Column {
 }
 
 const COLUMNS: [Column; 10] = [
-    Column { kpi: KpiId::Impressions, read: |f| Some(f.impressions) },
-    Column { kpi: KpiId::Views, read: |f| Some(f.views) },
-    Column { kpi: KpiId::Interactions, read: |f| Some(f.interactions) },
-    Column { kpi: KpiId::EngagementRate, read: |f| f.engagement_rate },
-    Column { kpi: KpiId::CostTotal, read: |f| Some(f.cost_total) },
-    Column { kpi: KpiId::Cpe, read: |f| f.cpe },
-    Column { kpi: KpiId::Cpv, read: |f| f.cpv },
-    Column { kpi: KpiId::Cpm, read: |f| f.cpm },
-    Column { kpi: KpiId::Revenue, read: |f| Some(f.revenue) },
-    Column { kpi: KpiId::Roi, read: |f| f.roi },
+    Column {
+        kpi: KpiId::Impressions,
+        read: |f| Some(f.impressions),
+    },
+    Column {
+        kpi: KpiId::Views,
+        read: |f| Some(f.views),
+    },
+    Column {
+        kpi: KpiId::Interactions,
+        read: |f| Some(f.interactions),
+    },
+    Column {
+        kpi: KpiId::EngagementRate,
+        read: |f| f.engagement_rate,
+    },
+    Column {
+        kpi: KpiId::CostTotal,
+        read: |f| Some(f.cost_total),
+    },
+    Column {
+        kpi: KpiId::Cpe,
+        read: |f| f.cpe,
+    },
+    Column {
+        kpi: KpiId::Cpv,
+        read: |f| f.cpv,
+    },
+    Column {
+        kpi: KpiId::Cpm,
+        read: |f| f.cpm,
+    },
+    Column {
+        kpi: KpiId::Revenue,
+        read: |f| Some(f.revenue),
+    },
+    Column {
+        kpi: KpiId::Roi,
+        read: |f| f.roi,
+    },
 ];
 
 /// Groups of the period: per note, KOL, tier, format, content type or
@@ -390,13 +437,25 @@ pub fn BreakdownPanel() -> impl IntoView {
                 let (a, b) = ((COLUMNS[i].read)(&x.figures), (COLUMNS[i].read)(&y.figures));
                 // Missing values last whichever the direction.
                 match (a, b) {
-                    (Some(a), Some(b)) => if descending { b.total_cmp(&a) } else { a.total_cmp(&b) },
+                    (Some(a), Some(b)) => {
+                        if descending {
+                            b.total_cmp(&a)
+                        } else {
+                            a.total_cmp(&b)
+                        }
+                    }
                     (Some(_), None) => std::cmp::Ordering::Less,
                     (None, Some(_)) => std::cmp::Ordering::Greater,
                     (None, None) => std::cmp::Ordering::Equal,
                 }
             }),
-            None => rows.sort_by(|x, y| if descending { y.key.cmp(&x.key) } else { x.key.cmp(&y.key) }),
+            None => rows.sort_by(|x, y| {
+                if descending {
+                    y.key.cmp(&x.key)
+                } else {
+                    x.key.cmp(&y.key)
+                }
+            }),
         }
         let cells = |f: &Figures| {
             COLUMNS
@@ -419,8 +478,24 @@ pub fn BreakdownPanel() -> impl IntoView {
         };
         let header = |label: String, index: Option<usize>| {
             let active = column == index;
-            let arrow = if active { if descending { " ↓" } else { " ↑" } } else { "" };
-            let aria = if active { if descending { "descending" } else { "ascending" } } else { "none" };
+            let arrow = if active {
+                if descending {
+                    " ↓"
+                } else {
+                    " ↑"
+                }
+            } else {
+                ""
+            };
+            let aria = if active {
+                if descending {
+                    "descending"
+                } else {
+                    "ascending"
+                }
+            } else {
+                "none"
+            };
             view! {
                 <th scope="col" class:number=index.is_some() aria-sort=aria>
                     <button type="button" class="sort-button" on:click=move |_| {
@@ -438,15 +513,19 @@ pub fn BreakdownPanel() -> impl IntoView {
             .collect_view();
         let body_rows = rows
             .iter()
-            .map(|row| view! {
-                <tr data-key=row.key.clone()>
-                    <th scope="row">{name(row)}</th>
-                    {cells(&row.figures)}
-                </tr>
+            .map(|row| {
+                view! {
+                    <tr data-key=row.key.clone()>
+                        <th scope="row">{name(row)}</th>
+                        {cells(&row.figures)}
+                    </tr>
+                }
             })
             .collect_view();
-        let unallocated = b.not_allocated.as_ref().map(|f| view! {
-            <tr class="not-allocated"><th scope="row">{t.not_allocated}</th>{cells(f)}</tr>
+        let unallocated = b.not_allocated.as_ref().map(|f| {
+            view! {
+                <tr class="not-allocated"><th scope="row">{t.not_allocated}</th>{cells(f)}</tr>
+            }
         });
         Some(view! {
             <div class="table-scroll">
@@ -492,7 +571,13 @@ pub fn FunnelPanel() -> impl IntoView {
         let f = &report.current;
         let locale = state.locale.get();
         let t = texts(state);
-        let stages = [f.impressions, f.views, f.interactions, f.product_clicks, f.orders];
+        let stages = [
+            f.impressions,
+            f.views,
+            f.interactions,
+            f.product_clicks,
+            f.orders,
+        ];
         let top = stages[0].max(1e-9);
         let rows = stages
             .iter()

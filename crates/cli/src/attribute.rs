@@ -9,7 +9,10 @@ use xhs_roi_engine::attribution::survey::{self, PlatformShares, SurveyCounts};
 use xhs_roi_engine::attribution::{
     attribute, Attribution, JourneyStats, Journeys, Model, PositionWeights, Settings,
 };
+use xhs_roi_engine::scenario::{auto_bootstrap_replicates, Scenario};
 use xhs_roi_engine::{import, ImportOptions, Kind};
+
+use crate::scenario_arg::{import_options, ScenarioArgs};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -30,31 +33,36 @@ pub struct AttributeArgs {
     #[arg(long, value_name = "FILE")]
     pub touchpoints: Option<PathBuf>,
     /// `all`, or a comma-separated list of first_touch, last_touch, linear,
-    /// position_based, time_decay, markov, shapley.
-    #[arg(long, default_value = "all")]
-    pub models: String,
-    /// Touches older than this before a conversion are dropped (touchpoints).
-    #[arg(long, value_name = "DAYS", default_value_t = Settings::default().lookback_days)]
-    pub lookback_days: f64,
-    /// Time decay half-life on touchpoint logs.
-    #[arg(long, value_name = "DAYS", default_value_t = Settings::default().half_life_days)]
-    pub half_life_days: f64,
-    /// Time decay half-life on paths (no times), in touches.
-    #[arg(long, value_name = "STEPS", default_value_t = Settings::default().half_life_steps)]
-    pub half_life_steps: f64,
+    /// position_based, time_decay, markov, shapley [default: all].
+    #[arg(long)]
+    pub models: Option<String>,
+    /// Touches older than this before a conversion are dropped (touchpoints)
+    /// [default: 30].
+    #[arg(long, value_name = "DAYS")]
+    pub lookback_days: Option<f64>,
+    /// Time decay half-life on touchpoint logs [default: 7].
+    #[arg(long, value_name = "DAYS")]
+    pub half_life_days: Option<f64>,
+    /// Time decay half-life on paths (no times), in touches [default: 1].
+    #[arg(long, value_name = "STEPS")]
+    pub half_life_steps: Option<f64>,
     /// Position-based weights `first,middle,last` summing to 1, or a preset:
-    /// u_shaped (0.4,0.2,0.4), j_shaped (0.2,0.2,0.6), inverse_j (0.6,0.2,0.2).
-    #[arg(long, value_name = "WEIGHTS", default_value = "0.4,0.2,0.4")]
-    pub position_weights: String,
-    /// Markov chain order (1 to 3).
-    #[arg(long, value_name = "K", default_value_t = 1)]
-    pub markov_order: u8,
-    /// Bootstrap replicates for Markov and Shapley intervals (0: none).
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub bootstrap: u32,
-    /// Bootstrap seed: the same seed gives the same intervals.
-    #[arg(long, value_name = "S", default_value_t = Settings::default().bootstrap.seed)]
-    pub seed: u64,
+    /// u_shaped (0.4,0.2,0.4), j_shaped (0.2,0.2,0.6), inverse_j (0.6,0.2,0.2)
+    /// [default: u_shaped].
+    #[arg(long, value_name = "WEIGHTS")]
+    pub position_weights: Option<String>,
+    /// Markov chain order (1 to 3) [default: 1].
+    #[arg(long, value_name = "K")]
+    pub markov_order: Option<u8>,
+    /// Bootstrap replicates for Markov and Shapley intervals (0: none)
+    /// [default: 0, or the scenario's choice; a scenario set to automatic
+    /// takes the app's rule: 200, or 30 above 200,000 journeys].
+    #[arg(long, value_name = "N")]
+    pub bootstrap: Option<u32>,
+    /// Bootstrap seed: the same seed gives the same intervals [default:
+    /// 20260101].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
     /// Add the Markov removal effects to the CSV (rows of model
     /// `markov_removal_effect`).
     #[arg(long)]
@@ -70,6 +78,10 @@ pub struct AttributeArgs {
     /// a channel get one from their UTM tags, referrer, codes or landing page.
     #[arg(long, value_name = "FILE")]
     pub channel_rules: Option<PathBuf>,
+    /// Settings from a scenarios file (docs/scenarios.md); the flags above
+    /// win over the scenario's.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
     /// Print how long reading, building journeys and the models took, on
     /// stderr (for benchmarks).
     #[arg(long)]
@@ -100,7 +112,9 @@ struct SurveyOutput {
 
 /// Runs `xhs-roi attribute`; the error is one line for stderr.
 pub fn run(args: &AttributeArgs) -> Result<(), String> {
-    let settings = settings(args)?;
+    let scenario = args.scenario.load()?;
+    let (mut settings, auto_bootstrap) = settings(args, scenario.as_ref())?;
+    let mappings = scenario.map(|s| s.settings.mappings).unwrap_or_default();
     let (path, kind) = match (&args.paths, &args.touchpoints) {
         (Some(p), None) => (p, Kind::Paths),
         (None, Some(t)) => (t, Kind::Touchpoints),
@@ -109,15 +123,12 @@ pub fn run(args: &AttributeArgs) -> Result<(), String> {
     let name = path.display().to_string();
     let started = std::time::Instant::now();
     let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
-    let imported = import(
-        &name,
-        &bytes,
-        &ImportOptions {
-            kind: Some(kind),
-            ..Default::default()
-        },
-    )
-    .map_err(|e| e.to_string())?;
+    let base = ImportOptions {
+        kind: Some(kind),
+        ..Default::default()
+    };
+    let options = import_options(&mappings, &name, &bytes, &base);
+    let imported = import(&name, &bytes, &options).map_err(|e| e.to_string())?;
     if imported.problem_count > 0 {
         eprintln!(
             "xhs-roi: {name}: {} rows read, {} rejected, {} problems",
@@ -134,6 +145,9 @@ pub fn run(args: &AttributeArgs) -> Result<(), String> {
         return Err(format!("{name}: no journeys to attribute"));
     }
     let built = started.elapsed();
+    if auto_bootstrap {
+        settings.bootstrap.replicates = auto_bootstrap_replicates(journeys.len());
+    }
     let result = attribute(&journeys, &settings).map_err(|e| e.to_string())?;
     if args.timings {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
@@ -153,10 +167,11 @@ pub fn run(args: &AttributeArgs) -> Result<(), String> {
         Some(path) => {
             let name = path.display().to_string();
             let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
-            let options = ImportOptions {
+            let base = ImportOptions {
                 kind: Some(Kind::Surveys),
                 ..Default::default()
             };
+            let options = import_options(&mappings, &name, &bytes, &base);
             let table = import(&name, &bytes, &options)
                 .map_err(|e| e.to_string())?
                 .table;
@@ -201,26 +216,43 @@ fn write_stdout(text: &str) -> Result<(), String> {
     }
 }
 
-/// The engine settings the arguments ask for.
-pub fn settings(args: &AttributeArgs) -> Result<Settings, String> {
-    let mut s = Settings {
-        models: parse_models(&args.models)?,
-        lookback_days: args.lookback_days,
-        half_life_days: args.half_life_days,
-        half_life_steps: args.half_life_steps,
-        position_weights: parse_position_weights(&args.position_weights)?,
-        markov_order: args.markov_order,
-        ..Settings::default()
+/// The engine settings the arguments ask for: the scenario's (or the
+/// defaults), with every flag given on the command line over them. The flag
+/// is true when the number of bootstrap resamples is to follow the input's
+/// size (a scenario set to automatic, and no `--bootstrap`).
+pub fn settings(
+    args: &AttributeArgs,
+    scenario: Option<&Scenario>,
+) -> Result<(Settings, bool), String> {
+    let (mut s, mut auto_bootstrap) = match scenario {
+        Some(scenario) => (
+            scenario.settings.attribution.clone(),
+            scenario.settings.bootstrap_auto,
+        ),
+        None => (Settings::default(), false),
     };
-    s.bootstrap.replicates = args.bootstrap;
-    s.bootstrap.seed = args.seed;
+    if let Some(models) = &args.models {
+        s.models = parse_models(models)?;
+    }
+    if let Some(weights) = &args.position_weights {
+        s.position_weights = parse_position_weights(weights)?;
+    }
+    s.lookback_days = args.lookback_days.unwrap_or(s.lookback_days);
+    s.half_life_days = args.half_life_days.unwrap_or(s.half_life_days);
+    s.half_life_steps = args.half_life_steps.unwrap_or(s.half_life_steps);
+    s.markov_order = args.markov_order.unwrap_or(s.markov_order);
+    if let Some(replicates) = args.bootstrap {
+        s.bootstrap.replicates = replicates;
+        auto_bootstrap = false;
+    }
+    s.bootstrap.seed = args.seed.unwrap_or(s.bootstrap.seed);
     if let Some(path) = &args.channel_rules {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
         s.channel_rules = serde_json::from_str(&text).map_err(|e| format!("{name}: {e}"))?;
     }
     s.validate().map_err(|e| e.to_string())?;
-    Ok(s)
+    Ok((s, auto_bootstrap))
 }
 
 /// `all` or a comma-separated list of model names, duplicates dropped.

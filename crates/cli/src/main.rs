@@ -4,11 +4,13 @@
 mod attribute;
 mod import_cmd;
 mod report_cmd;
+mod scenario_arg;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use xhs_roi_engine::scenario::SavedMapping;
 use xhs_roi_engine::{demo, import, ImportOptions, Kind, Table};
 
 #[derive(Parser)]
@@ -113,9 +115,11 @@ pub(crate) fn read(path: &Path) -> Result<Vec<u8>, CliError> {
 
 /// Reads a table and insists on its kind; problems go to stderr as a count so
 /// nothing is dropped without a word.
-pub(crate) fn load(path: &Path, kind: Kind) -> Result<Table, CliError> {
+pub(crate) fn load(path: &Path, kind: Kind, mappings: &[SavedMapping]) -> Result<Table, CliError> {
     let name = path.display().to_string();
-    let imported = import(&name, &read(path)?, &ImportOptions::default())?;
+    let bytes = read(path)?;
+    let options = scenario_arg::import_options(mappings, &name, &bytes, &ImportOptions::default());
+    let imported = import(&name, &bytes, &options)?;
     if imported.kind != kind {
         return Err(CliError::WrongKind {
             path: name,

@@ -9,7 +9,7 @@ use xhs_roi_engine::roi::{
     self, GroupBy, KolTier, KpiId, KpiUnit, Objective, Prepared, RoiSettings,
 };
 use xhs_roi_engine::time::Day;
-use xhs_roi_engine::{CostCategory, Dataset, Kind};
+use xhs_roi_engine::{CostCategory, Dataset, Kind, ReportSettings};
 
 use crate::{load, read, CliError};
 
@@ -27,9 +27,13 @@ pub struct ReportArgs {
     /// KOL table: followers and tier per creator, promo codes for crediting orders.
     #[arg(long)]
     kols: Option<PathBuf>,
-    /// A saved scenario (RoiSettings as JSON); the flags below override it.
+    /// Saved ROI settings (RoiSettings as JSON); the flags below override it.
     #[arg(long, value_name = "FILE")]
     settings: Option<PathBuf>,
+    /// A scenarios file saved by the app (docs/scenarios.md): its margin,
+    /// order rules and column mappings; --settings and the flags override it.
+    #[command(flatten)]
+    scenario: crate::scenario_arg::ScenarioArgs,
     /// Gross margin as a fraction of revenue (orders' COGS are used where given).
     #[arg(long)]
     margin: Option<f64>,
@@ -151,7 +155,7 @@ fn day(flag: &str, text: &Option<String>) -> Result<Option<Day>, CliError> {
 }
 
 /// The settings the flags describe, over `--settings` or the defaults.
-fn settings(args: &ReportArgs) -> Result<RoiSettings, CliError> {
+fn settings(args: &ReportArgs, scenario: &ReportSettings) -> Result<RoiSettings, CliError> {
     let mut s = match &args.settings {
         Some(path) => {
             let bytes = read(path)?;
@@ -159,7 +163,7 @@ fn settings(args: &ReportArgs) -> Result<RoiSettings, CliError> {
                 CliError::Message(format!("{}: not valid settings: {e}", path.display()))
             })?
         }
-        None => RoiSettings::default(),
+        None => RoiSettings::from(scenario),
     };
     if let Some(margin) = args.margin {
         if !(0.0..=1.0).contains(&margin) {
@@ -270,7 +274,8 @@ fn settings(args: &ReportArgs) -> Result<RoiSettings, CliError> {
 }
 
 pub fn run(args: &ReportArgs) -> Result<(), CliError> {
-    let settings = settings(args)?;
+    let (scenario, mappings) = args.scenario.report_settings().map_err(CliError::Message)?;
+    let settings = settings(args, &scenario)?;
     let groups = args
         .by
         .iter()
@@ -285,8 +290,11 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
     if args.notes.is_none() && args.costs.is_none() && args.orders.is_none() {
         return Err(CliError::NoInput);
     }
-    let load_opt =
-        |path: &Option<PathBuf>, kind| path.as_deref().map(|p| load(p, kind)).transpose();
+    let load_opt = |path: &Option<PathBuf>, kind| {
+        path.as_deref()
+            .map(|p| load(p, kind, &mappings))
+            .transpose()
+    };
     let data = Dataset {
         notes: load_opt(&args.notes, Kind::Notes)?,
         costs: load_opt(&args.costs, Kind::Costs)?,

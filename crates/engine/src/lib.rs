@@ -18,6 +18,7 @@ pub mod format;
 pub mod import;
 pub mod report;
 pub mod roi;
+pub mod scenario;
 pub mod schema;
 pub mod table;
 pub mod time;
