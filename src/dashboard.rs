@@ -11,7 +11,9 @@ use crate::components::import_progress::ImportProgress;
 use crate::components::import_report::ImportReport;
 use crate::components::kpi_card::{KpiCard, Style};
 use crate::components::mapping::MappingScreen;
-use crate::components::roi::{BreakdownPanel, FunnelPanel, LeadKpis, ReturnsPanel, RoiControls};
+use crate::components::roi::{
+    BreakdownPanel, FunnelPanel, LeadKpis, LifespanPanel, RankingsPanel, ReturnsPanel, RoiControls,
+};
 use crate::i18n::Texts;
 use crate::state::AppState;
 
@@ -48,6 +50,8 @@ pub fn Dashboard() -> impl IntoView {
                 <FunnelPanel/>
             </div>
             <BreakdownPanel/>
+            <RankingsPanel/>
+            <LifespanPanel/>
             <AttributionPanel/>
             <PathExplorerPanel/>
         </Show>

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use xhs_roi_engine::attribution::survey::SurveyCounts;
 use xhs_roi_engine::format::Locale;
-use xhs_roi_engine::report::{weekly_engagement, WeekPoint};
+use xhs_roi_engine::report::WeekPoint;
 use xhs_roi_engine::roi::{self, Prepared, RoiReport, RoiSettings};
 use xhs_roi_engine::{Dataset, ImportOptions, Kind, Kpis, Problem};
 
@@ -185,11 +185,20 @@ impl AppState {
         });
         // The headline cards: the same figures `xhs-roi report --json` prints.
         let kpis = Memo::new(move |_| roi.with(|r| r.as_ref().map(|r| r.kpis())));
+        // Weeks of the chosen period under the filters, like every card.
         let weekly = Memo::new(move |_| {
-            loaded.with(|l| {
-                l.as_ref()
-                    .and_then(|l| l.dataset.notes.as_ref().map(weekly_engagement))
-                    .unwrap_or_default()
+            let Some(prepared) = prepared.get() else {
+                return Vec::new();
+            };
+            roi_settings.with(|s| {
+                roi::series(&prepared, s, roi::Granularity::Week)
+                    .into_iter()
+                    .map(|p| WeekPoint {
+                        week: p.from,
+                        impressions: p.figures.impressions,
+                        interactions: p.figures.interactions,
+                    })
+                    .collect()
             })
         });
         let surveys = Memo::new(move |_| {

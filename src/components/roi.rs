@@ -27,14 +27,22 @@ pub fn show(unit: KpiUnit, value: Option<f64>, locale: Locale, symbol: &str) -> 
     })
 }
 
-/// A change: relative for amounts, in percentage points for rates.
-fn show_change(unit: KpiUnit, change: Option<roi::Change>) -> Option<(String, bool)> {
+/// A change: relative for amounts, in percentage points for rates; from
+/// zero (no relative change exists) the amount itself, signed.
+fn show_change(
+    unit: KpiUnit,
+    change: Option<roi::Change>,
+    locale: Locale,
+    symbol: &str,
+) -> Option<(String, bool)> {
     let change = change?;
-    let text = match unit {
-        KpiUnit::Fraction => format!("{:+.1} pt", change.absolute * 100.0),
-        _ => {
-            let relative = change.relative?;
-            format!("{:+.1}%", relative * 100.0)
+    let text = match (unit, change.relative) {
+        (KpiUnit::Fraction, _) => format!("{:+.1} pt", change.absolute * 100.0),
+        (_, Some(relative)) => format!("{:+.1}%", relative * 100.0),
+        (_, None) => {
+            let sign = if change.absolute < 0.0 { "-" } else { "+" };
+            let amount = show(unit, Some(change.absolute.abs()), locale, symbol);
+            format!("{sign}{amount}")
         }
     };
     Some((text, change.absolute >= 0.0))
@@ -235,7 +243,7 @@ fn card_view(card: &Card, locale: Locale, symbol: &str, t: &'static RoiTexts) ->
     let value = show(card.unit, card.value, locale, symbol);
     let computed = card.id.is_computed();
     let change = |label: &'static str, change: Option<roi::Change>| {
-        show_change(card.unit, change).map(|(text, up)| {
+        show_change(card.unit, change, locale, symbol).map(|(text, up)| {
             view! {
                 <span class="change" class:up=up class:down=!up title=label>
                     {text} " " <span class="muted">{label}</span>
@@ -605,6 +613,150 @@ pub fn FunnelPanel() -> impl IntoView {
                 <h2 class="panel-title">{t.funnel_title}</h2>
                 <p class="panel-caption">{t.funnel_caption}</p>
                 <ul class="bars funnel-bars">{rows}</ul>
+            </section>
+        })
+    }
+}
+
+/// The best and worst notes by ROI and by engagement rate.
+#[component]
+pub fn RankingsPanel() -> impl IntoView {
+    let state = AppState::expect();
+    let rankings = Memo::new(move |_| {
+        let prepared = state.prepared.get()?;
+        state.roi_settings.with(|s| {
+            let notes = roi::breakdown(&prepared, s, GroupBy::Note);
+            Some(Arc::new(roi::rank(&notes, 5, MIN_VIEWS_FOR_ENGAGEMENT)))
+        })
+    });
+    move || {
+        let r = rankings.get()?;
+        let locale = state.locale.get();
+        let t = texts(state);
+        let symbol = symbol(state);
+        let list = |testid: &'static str,
+                    title: &'static str,
+                    rows: &[BreakdownRow],
+                    kpi: KpiId,
+                    read: fn(&Figures) -> Option<f64>| {
+            let items = rows
+                .iter()
+                .map(|row| {
+                    let value = read(&row.figures);
+                    let name = row.title.clone().unwrap_or_else(|| row.key.clone());
+                    let tooltip = name.clone();
+                    view! {
+                        <li data-key=row.key.clone() data-value=value.map(|v| v.to_string()).unwrap_or_default()>
+                            <span class="rank-name" title=tooltip>{name}</span>
+                            <span class="rank-account muted">{row.account.clone().unwrap_or_default()}</span>
+                            <span class="rank-value">{show(kpi.unit(), value, locale, &symbol)}</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="ranking">
+                    <h3 class="subtitle">{title}</h3>
+                    <ol class="rank-list" data-testid=testid>{items}</ol>
+                </div>
+            }
+        };
+        Some(view! {
+            <section class="panel rankings" data-testid="rankings">
+                <h2 class="panel-title">{t.rankings_title}</h2>
+                <p class="panel-caption">{(t.rankings_caption)(&format::count(MIN_VIEWS_FOR_ENGAGEMENT, locale))}</p>
+                <div class="rank-grid">
+                    {list("top-roi", t.top_roi, &r.top_by_roi, KpiId::Roi, |f| f.roi)}
+                    {list("bottom-roi", t.bottom_roi, &r.bottom_by_roi, KpiId::Roi, |f| f.roi)}
+                    {list("top-engagement", t.top_engagement, &r.top_by_engagement, KpiId::EngagementRate, |f| f.engagement_rate)}
+                    {list("bottom-engagement", t.bottom_engagement, &r.bottom_by_engagement, KpiId::EngagementRate, |f| f.engagement_rate)}
+                </div>
+            </section>
+        })
+    }
+}
+
+/// A note seen a handful of times is not the most engaging note.
+const MIN_VIEWS_FOR_ENGAGEMENT: f64 = 100.0;
+
+/// How engagement builds up with a note's age: the evergreen share and the
+/// old notes that still earn.
+#[component]
+pub fn LifespanPanel() -> impl IntoView {
+    let state = AppState::expect();
+    let life = Memo::new(move |_| {
+        let prepared = state.prepared.get()?;
+        state
+            .roi_settings
+            .with(|s| Some(Arc::new(roi::lifespan(&prepared, s, &Default::default()))))
+    });
+    move || {
+        let l = life.get()?;
+        let locale = state.locale.get();
+        let t = texts(state);
+        // The cumulative share at a few ages, as bars.
+        let marks = [0u32, 3, 7, 14, 30, 60, 90, 180];
+        let curve = marks
+            .iter()
+            .filter_map(|&age| {
+                let point = l.curve.iter().take_while(|p| p.age <= age).last()?;
+                let share = point.cumulative_share?;
+                Some(view! {
+                    <li data-age=age.to_string() data-value=share.to_string()>
+                        <span class="bar-label">{(t.by_day)(age)}</span>
+                        <span class="bar-track"><span class="bar-fill" style:width=format!("{:.1}%", share * 100.0)></span></span>
+                        <span class="bar-value">{format::percent(share)}</span>
+                    </li>
+                })
+            })
+            .collect_view();
+        let old = l
+            .still_earning
+            .iter()
+            .take(10)
+            .map(|n| view! {
+                <tr data-key=n.note_id.clone()>
+                    <th scope="row">{n.title.clone().unwrap_or_else(|| n.note_id.clone())}</th>
+                    <td>{n.account.clone().unwrap_or_default()}</td>
+                    <td class="number">{n.age_days}</td>
+                    <td class="number">{format::count(n.interactions, locale)}</td>
+                    <td class="number">{format::count(n.recent_interactions, locale)}</td>
+                    <td class="number">{format::or_missing(n.evergreen_share, format::percent)}</td>
+                </tr>
+            })
+            .collect_view();
+        Some(view! {
+            <section class="panel lifespan" data-testid="lifespan">
+                <h2 class="panel-title">{t.lifespan_title}</h2>
+                <p class="panel-caption">{t.lifespan_caption}</p>
+                <p class="evergreen">
+                    {t.evergreen_label} " "
+                    <strong data-testid="evergreen-share" data-value=l.evergreen_share.map(|v| v.to_string()).unwrap_or_default()>
+                        {format::or_missing(l.evergreen_share, format::percent)}
+                    </strong>
+                </p>
+                <div class="explorer">
+                    <div>
+                        <h3 class="subtitle">{t.cumulative_title}</h3>
+                        <ul class="bars lifespan-bars">{curve}</ul>
+                    </div>
+                    <div>
+                        <h3 class="subtitle">{(t.still_earning_title)(l.still_earning.len())}</h3>
+                        <div class="table-scroll">
+                            <table class="data-table" data-testid="still-earning">
+                                <thead><tr>
+                                    <th scope="col">{t.note_column}</th>
+                                    <th scope="col">{t.account_label}</th>
+                                    <th scope="col" class="number">{t.age_column}</th>
+                                    <th scope="col" class="number">{kpi_label(KpiId::Interactions, locale)}</th>
+                                    <th scope="col" class="number">{t.recent_column}</th>
+                                    <th scope="col" class="number">{t.evergreen_column}</th>
+                                </tr></thead>
+                                <tbody>{old}</tbody>
+                            </table>
+                        </div>
+                    </div>
+                </div>
             </section>
         })
     }

@@ -22,6 +22,7 @@ mod lifespan;
 mod objective;
 mod period;
 mod prepared;
+mod series;
 mod settings;
 mod tally;
 
@@ -38,6 +39,7 @@ pub use lifespan::{lifespan, AgePoint, Lifespan, LifespanOptions, NoteLife};
 pub use objective::{lead_kpis, KpiId, KpiUnit, Objective};
 pub use period::Period;
 pub use prepared::Prepared;
+pub use series::{buckets, series, Granularity, SeriesPoint};
 pub use settings::{
     iso_day, Benchmark, BlendWeights, ClvParams, CostMultipliers, CreditOverride, Currency,
     DateRange, EmvBenchmarks, Filters, KolTier, MarginRule, OrderField, OrderLink, OrderLinks,

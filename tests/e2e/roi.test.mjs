@@ -1,0 +1,152 @@
+// The ROI view against `xhs-roi report` on the demo data: every card the
+// page shows is the CLI's number for the same settings, whatever the
+// margin, objective, period, baseline or filter; the breakdown exports the
+// CLI's CSV byte for byte.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+
+import { startServer } from './support/server.mjs';
+import { cliBinary, cliReport, launchBrowser, openApp, repoRoot, screenshot, waitForDashboard } from './support/browser.mjs';
+
+const DEMO_ARGS = [
+  '--notes', 'public/demo/notes.csv',
+  '--costs', 'public/demo/costs.csv',
+  '--orders', 'public/demo/orders.csv',
+  '--kols', 'public/demo/kols.csv',
+];
+const TEST_OPTIONS = { timeout: 120_000 };
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ prefix: '/' });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(t, locale = 'en-US') {
+  const session = await openApp(browser, server.baseUrl, { locale, viewport: { width: 1280, height: 1000 } });
+  t.after(() => session.context.close());
+  await waitForDashboard(session.page);
+  await session.page.waitForSelector('[data-testid="lead-kpis"] [data-card]', { timeout: 30_000 });
+  return session;
+}
+
+/** `{card: value}` of every ROI card on the page (lead and all). */
+function pageCards(page) {
+  return page.$$eval('[data-card]', (cards) =>
+    Object.fromEntries(cards.map((c) => [c.dataset.card, c.dataset.value === '' ? null : Number(c.dataset.value)])),
+  );
+}
+
+/** `{card: value}` from the CLI's `cards`, for the cards the page shows. */
+function cliCards(args) {
+  const json = cliReport([...DEMO_ARGS, ...args]);
+  return { json, cards: Object.fromEntries(Object.entries(json.cards).map(([k, c]) => [k, c.value])) };
+}
+
+/** Waits until every card on the page equals the CLI's for `args`. */
+async function expectCards(page, args) {
+  const { json, cards } = cliCards(args);
+  let shown;
+  let wrong = [];
+  for (let i = 0; i < 50; i++) {
+    shown = await pageCards(page);
+    wrong = Object.entries(shown).filter(([k, v]) => v !== (cards[k] ?? null));
+    if (wrong.length === 0 && Object.keys(shown).length > 0) break;
+    await page.waitForTimeout(100);
+  }
+  assert.deepEqual(wrong, [], `cards differ from xhs-roi report ${args.join(' ')}`);
+  return json;
+}
+
+test('the ROI cards equal the CLI on the demo, and follow the margin', TEST_OPTIONS, async (t) => {
+  const { page } = await open(t);
+  await expectCards(page, []);
+  await page.fill('[data-testid="margin-input"]', '45');
+  await page.press('[data-testid="margin-input"]', 'Enter');
+  const json = await expectCards(page, ['--margin', '0.45']);
+  // The headline ROI card (the first screen's) moves to the CLI's value too.
+  const roi = await page.getAttribute('[data-kpi="roi"]', 'data-value');
+  assert.equal(Number(roi), json.roi);
+  const blended = await page.getAttribute('[data-testid="blended-roi"]', 'data-value');
+  assert.equal(Number(blended), json.returns.blended_roi);
+});
+
+test('switching the objective changes the leading KPIs to the ones the CLI names', TEST_OPTIONS, async (t) => {
+  const { page } = await open(t, 'zh-CN');
+  for (const objective of ['brand_awareness', 'community', 'market_research', 'direct_sales']) {
+    await page.selectOption('[data-testid="objective"]', objective);
+    const flag = objective.replace(/_/g, '-');
+    const { json } = cliCards(['--objective', flag]);
+    await page.waitForSelector(`[data-testid="lead-kpis"][data-objective="${objective}"]`);
+    const lead = await page.$$eval('[data-testid="lead-kpis"] > .roi-grid [data-card]', (cards) =>
+      cards.map((c) => c.dataset.card),
+    );
+    assert.deepEqual(lead, json.lead_kpis, objective);
+  }
+  await screenshot(page, 'roi-objective-zh');
+});
+
+test('a period, a baseline and a campaign filter give the CLI\'s figures', TEST_OPTIONS, async (t) => {
+  const { page } = await open(t);
+  await page.fill('[data-testid="period-from"]', '2026-05-15');
+  await page.fill('[data-testid="period-to"]', '2026-06-20');
+  await page.fill('[data-testid="baseline-from"]', '2026-03-01');
+  await page.fill('[data-testid="baseline-to"]', '2026-03-31');
+  await page.selectOption('[data-testid="filter-campaign"]', '618-festival');
+  const args = [
+    '--from', '2026-05-15', '--to', '2026-06-20',
+    '--baseline-from', '2026-03-01', '--baseline-to', '2026-03-31',
+    '--campaign', '618-festival',
+  ];
+  const json = await expectCards(page, args);
+  // Changes against the previous period and the baseline are shown.
+  for (const card of ['revenue', 'roi', 'cost_total']) {
+    const shown = page.locator(`[data-card="${card}"]`).first();
+    const expected = ['vs_previous', 'vs_baseline'].filter((k) => json.cards[card][k] !== null).length;
+    assert.equal(await shown.locator('.change').count(), expected, card);
+  }
+  assert.ok(json.cards.revenue.vs_baseline, 'revenue has a baseline change');
+  await screenshot(page, 'roi-period-filter');
+});
+
+test('the breakdown exports the CLI\'s CSV and sorts by a column', TEST_OPTIONS, async (t) => {
+  const { page } = await open(t);
+  await page.selectOption('[data-testid="breakdown-by"]', 'campaign');
+  await page.waitForSelector('[data-testid="breakdown-table"][data-by="campaign"]');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('[data-testid="export-breakdown"]'),
+  ]);
+  assert.equal(download.suggestedFilename(), 'xhs-roi-by-campaign.csv');
+  const text = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '');
+  const cli = execFileSync(cliBinary(), ['report', ...DEMO_ARGS, '--by', 'campaign', '--csv'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  assert.equal(text, cli);
+
+  // Sorting by ROI, then reversing it.
+  await page.selectOption('[data-testid="breakdown-by"]', 'kol');
+  const roiHeader = page.locator('[data-testid="breakdown-table"] thead th', { hasText: 'ROI' }).last();
+  await roiHeader.locator('button').click();
+  const column = await page.$$eval('[data-testid="breakdown-table"] thead th', (ths) =>
+    ths.findIndex((th) => th.getAttribute('aria-sort') !== 'none'),
+  );
+  const values = await page.$$eval(
+    `[data-testid="breakdown-table"] tbody tr:not(.not-allocated) td:nth-child(${column + 1})`,
+    (tds) => tds.map((td) => (td.dataset.value === '' ? null : Number(td.dataset.value))),
+  );
+  const present = values.filter((v) => v !== null);
+  const sorted = [...present].sort((a, b) => b - a);
+  assert.deepEqual(present, sorted, 'descending by ROI');
+});
