@@ -113,6 +113,7 @@ pub struct RoiTexts {
     pub total: &'static str,
     pub export_csv: &'static str,
     pub sort_hint: &'static str,
+    pub show_all_rows: fn(&str) -> String,
     pub funnel_title: &'static str,
     pub funnel_caption: &'static str,
     /// Impressions, views, interactions, product clicks, orders.
@@ -186,6 +187,7 @@ static EN: RoiTexts = RoiTexts {
     total: "Total",
     export_csv: "Export CSV",
     sort_hint: "Click a column to sort",
+    show_all_rows: |n| format!("Show all {n} rows"),
     funnel_title: "Funnel",
     funnel_caption: "From impressions to orders, with the share kept at each step.",
     funnel_stages: ["Impressions", "Views", "Interactions", "Product clicks", "Orders"],
@@ -258,6 +260,7 @@ static ZH: RoiTexts = RoiTexts {
     total: "合计",
     export_csv: "导出 CSV",
     sort_hint: "点击列标题排序",
+    show_all_rows: |n| format!("显示全部 {n} 行"),
     funnel_title: "转化漏斗",
     funnel_caption: "从曝光到订单，每一步留存的比例。",
     funnel_stages: ["曝光", "阅读", "互动", "商品点击", "订单"],

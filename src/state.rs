@@ -13,6 +13,21 @@ use xhs_roi_engine::report::WeekPoint;
 use xhs_roi_engine::roi::{self, Prepared, RoiReport, RoiSettings};
 use xhs_roi_engine::{Dataset, ImportOptions, Kind, Kpis, Problem};
 
+/// Runs `f` and records its duration as the User Timing measure `name`,
+/// so benchmarks can tell which part of a repaint takes the time.
+pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let performance = web_sys::window().and_then(|w| w.performance());
+    let start = format!("{name}-start");
+    if let Some(p) = &performance {
+        let _ = p.mark(&start);
+    }
+    let out = f();
+    if let Some(p) = &performance {
+        let _ = p.measure_with_start_mark(name, &start);
+    }
+    out
+}
+
 /// Where the dashboard's data came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -181,7 +196,11 @@ impl AppState {
         );
         let roi = Memo::new(move |_| {
             let prepared = prepared.get()?;
-            roi_settings.with(|s| Some(Arc::new(roi::report(&prepared, s))))
+            roi_settings.with(|s| {
+                Some(Arc::new(timed("xhs-roi-report", || {
+                    roi::report(&prepared, s)
+                })))
+            })
         });
         // The headline cards: the same figures `xhs-roi report --json` prints.
         let kpis = Memo::new(move |_| roi.with(|r| r.as_ref().map(|r| r.kpis())));
@@ -191,14 +210,16 @@ impl AppState {
                 return Vec::new();
             };
             roi_settings.with(|s| {
-                roi::series(&prepared, s, roi::Granularity::Week)
-                    .into_iter()
-                    .map(|p| WeekPoint {
-                        week: p.from,
-                        impressions: p.figures.impressions,
-                        interactions: p.figures.interactions,
-                    })
-                    .collect()
+                timed("xhs-roi-weekly", || {
+                    roi::engagement_series(&prepared, s, roi::Granularity::Week)
+                })
+                .into_iter()
+                .map(|p| WeekPoint {
+                    week: p.from,
+                    impressions: p.impressions,
+                    interactions: p.interactions,
+                })
+                .collect()
             })
         });
         let surveys = Memo::new(move |_| {

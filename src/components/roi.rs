@@ -363,6 +363,9 @@ pub fn ReturnsPanel() -> impl IntoView {
     }
 }
 
+/// Rows of a breakdown drawn before "show all".
+const ROWS_SHOWN: usize = 50;
+
 /// A breakdown column: its header, the value of a row and how it is written.
 struct Column {
     kpi: KpiId,
@@ -420,12 +423,17 @@ pub fn BreakdownPanel() -> impl IntoView {
     let by = RwSignal::new(GroupBy::Kol);
     // Column index (None: the name) and descending.
     let sort: RwSignal<(Option<usize>, bool)> = RwSignal::new((Some(4), true));
+    // Thousands of creators make thousands of rows: the first ones are
+    // drawn, the rest on request (the CSV always has them all).
+    let show_all = RwSignal::new(false);
     let table: Memo<Option<Arc<Breakdown>>> = Memo::new(move |_| {
         let prepared = state.prepared.get()?;
         let by = by.get();
-        state
-            .roi_settings
-            .with(|s| Some(Arc::new(roi::breakdown(&prepared, s, by))))
+        state.roi_settings.with(|s| {
+            Some(Arc::new(crate::state::timed("xhs-roi-breakdown", || {
+                roi::breakdown(&prepared, s, by)
+            })))
+        })
     });
     let export = move |_| {
         if let Some(b) = table.get_untracked() {
@@ -440,6 +448,7 @@ pub fn BreakdownPanel() -> impl IntoView {
         let symbol = symbol(state);
         let (column, descending) = sort.get();
         let mut rows: Vec<&BreakdownRow> = b.rows.iter().collect();
+        let rows_total = rows.len();
         match column {
             Some(i) => rows.sort_by(|x, y| {
                 let (a, b) = ((COLUMNS[i].read)(&x.figures), (COLUMNS[i].read)(&y.figures));
@@ -519,8 +528,25 @@ pub fn BreakdownPanel() -> impl IntoView {
             .enumerate()
             .map(|(i, c)| header(kpi_label(c.kpi, locale).to_string(), Some(i)))
             .collect_view();
+        let hidden = if show_all.get() {
+            0
+        } else {
+            rows.len().saturating_sub(ROWS_SHOWN)
+        };
+        let more = (hidden > 0).then(|| {
+            view! {
+                <tr class="more-rows">
+                    <td colspan=(COLUMNS.len() + 1).to_string()>
+                        <button type="button" class="link-button" data-testid="show-all-rows" on:click=move |_| show_all.set(true)>
+                            {(t.show_all_rows)(&format::count(rows_total as f64, locale))}
+                        </button>
+                    </td>
+                </tr>
+            }
+        });
         let body_rows = rows
             .iter()
+            .take(rows.len() - hidden)
             .map(|row| {
                 view! {
                     <tr data-key=row.key.clone()>
@@ -539,7 +565,7 @@ pub fn BreakdownPanel() -> impl IntoView {
             <div class="table-scroll">
                 <table class="data-table breakdown-table" data-testid="breakdown-table" data-by=b.by.name()>
                     <thead><tr>{header(t.name_column.to_string(), None)}{head}</tr></thead>
-                    <tbody>{body_rows}{unallocated}</tbody>
+                    <tbody>{body_rows}{more}{unallocated}</tbody>
                     <tfoot><tr data-key="total"><th scope="row">{t.total}</th>{cells(&b.totals)}</tr></tfoot>
                 </table>
             </div>
@@ -625,8 +651,10 @@ pub fn RankingsPanel() -> impl IntoView {
     let rankings = Memo::new(move |_| {
         let prepared = state.prepared.get()?;
         state.roi_settings.with(|s| {
-            let notes = roi::breakdown(&prepared, s, GroupBy::Note);
-            Some(Arc::new(roi::rank(&notes, 5, MIN_VIEWS_FOR_ENGAGEMENT)))
+            crate::state::timed("xhs-roi-rankings", || {
+                let notes = roi::breakdown(&prepared, s, GroupBy::Note);
+                Some(Arc::new(roi::rank(&notes, 5, MIN_VIEWS_FOR_ENGAGEMENT)))
+            })
         })
     });
     move || {
@@ -686,9 +714,11 @@ pub fn LifespanPanel() -> impl IntoView {
     let state = AppState::expect();
     let life = Memo::new(move |_| {
         let prepared = state.prepared.get()?;
-        state
-            .roi_settings
-            .with(|s| Some(Arc::new(roi::lifespan(&prepared, s, &Default::default()))))
+        state.roi_settings.with(|s| {
+            Some(Arc::new(crate::state::timed("xhs-roi-lifespan", || {
+                roi::lifespan(&prepared, s, &Default::default())
+            })))
+        })
     });
     move || {
         let l = life.get()?;

@@ -39,7 +39,7 @@ pub use lifespan::{lifespan, AgePoint, Lifespan, LifespanOptions, NoteLife};
 pub use objective::{lead_kpis, KpiId, KpiUnit, Objective};
 pub use period::Period;
 pub use prepared::Prepared;
-pub use series::{buckets, series, Granularity, SeriesPoint};
+pub use series::{buckets, engagement_series, series, EngagementPoint, Granularity, SeriesPoint};
 pub use settings::{
     iso_day, Benchmark, BlendWeights, ClvParams, CostMultipliers, CreditOverride, Currency,
     DateRange, EmvBenchmarks, Filters, KolTier, MarginRule, OrderField, OrderLink, OrderLinks,

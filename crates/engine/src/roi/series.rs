@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::figures::{figures, Figures};
 use super::period::Period;
-use super::prepared::Prepared;
+use super::prepared::{Metric, Prepared};
 use super::settings::RoiSettings;
+use super::tally::interactions;
 use super::tally::Context;
 use crate::time::{days_in_month, Day};
 
@@ -92,6 +93,55 @@ pub fn series(
         .collect()
 }
 
+/// Impressions and interactions of one bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct EngagementPoint {
+    pub from: Day,
+    pub to: Day,
+    pub impressions: f64,
+    pub interactions: f64,
+}
+
+/// Impressions and interactions per bucket under the filters: the notes'
+/// running totals give each bucket in two lookups per note, so this costs
+/// O(notes x buckets), not a full pass per bucket like [`series`].
+pub fn engagement_series(
+    prepared: &Prepared,
+    settings: &RoiSettings,
+    granularity: Granularity,
+) -> Vec<EngagementPoint> {
+    let Some(span) = prepared.span() else {
+        return Vec::new();
+    };
+    let period = Period::resolve(&settings.range, Some(span));
+    let ctx = Context::new(prepared, settings);
+    let ranges = buckets(period.from, period.to, granularity);
+    let periods: Vec<Period> = ranges.iter().map(|&(a, z)| Period::between(a, z)).collect();
+    let mut out: Vec<EngagementPoint> = ranges
+        .iter()
+        .map(|&(from, to)| EngagementPoint {
+            from,
+            to,
+            impressions: 0.0,
+            interactions: 0.0,
+        })
+        .collect();
+    for n in 0..prepared.note_count() as u32 {
+        if !ctx.admits(&prepared.notes.attrs[n as usize]) {
+            continue;
+        }
+        for (point, bucket) in out.iter_mut().zip(&periods) {
+            let bounds = prepared.series.bounds(n, bucket);
+            if bounds.1 > bounds.0 {
+                let sums = prepared.series.sums(n, bounds);
+                point.impressions += sums[Metric::Impressions as usize];
+                point.interactions += interactions(&sums);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,6 +209,29 @@ mod tests {
                 (sum(|f| f.revenue) - headline.revenue).abs() < 1e-6,
                 "{g:?}"
             );
+        }
+    }
+
+    #[test]
+    fn the_engagement_series_equals_the_full_series() {
+        let data = sample();
+        let settings = RoiSettings {
+            filters: super::super::Filters {
+                campaigns: vec!["spring".into()],
+                ..Default::default()
+            },
+            ..RoiSettings::default()
+        };
+        let prepared = Prepared::new(&data, &settings);
+        for g in Granularity::ALL {
+            let full = series(&prepared, &settings, g);
+            let light = engagement_series(&prepared, &settings, g);
+            assert_eq!(full.len(), light.len());
+            for (f, l) in full.iter().zip(&light) {
+                assert_eq!((f.from, f.to), (l.from, l.to));
+                assert_eq!(f.figures.impressions, l.impressions, "{g:?}");
+                assert_eq!(f.figures.interactions, l.interactions, "{g:?}");
+            }
         }
     }
 }

@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// ROI view speed in headless Chromium: 20,000 notes with daily rows over 180
+// days (3.6M rows) and a cost per note are imported through the app's
+// mapping screen; then filters are changed one at a time and each change is
+// timed from the `change` event to the end of the first frame painted after
+// it (every card, chart and table repainted; a frame comes every 16.7 ms, so
+// even no work at all measures up to that). Long main-thread tasks during
+// the changes are counted with a PerformanceObserver. Prints the figures.
+//
+// Usage: node scripts/bench-roi-browser.mjs [--notes 20000] [--days 180] [--changes 21]
+// (after `trunk build --release`). The generated files are kept in bench-data/.
+import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { startServer } from '../tests/e2e/support/server.mjs';
+import { launchBrowser, openApp, repoRoot, waitForDashboard } from '../tests/e2e/support/browser.mjs';
+
+const { values } = parseArgs({
+  options: {
+    notes: { type: 'string', default: '20000' },
+    days: { type: 'string', default: '180' },
+    changes: { type: 'string', default: '21' },
+  },
+});
+const NOTES = Number(values.notes);
+const DAYS = Number(values.days);
+const CHANGES = Number(values.changes);
+
+/** A small deterministic generator (mulberry32). */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CAMPAIGNS = ['spring-launch', '618-festival', 'summer-glow', 'autumn-care', 'double-11', 'always-on'];
+const FORMATS = ['image', 'video'];
+const TYPES = ['tutorial', 'review', 'haul', 'lifestyle', 'comparison'];
+
+async function writeLines(file, header, rows) {
+  const out = createWriteStream(file);
+  out.write(header + '\n');
+  for (const line of rows()) {
+    if (!out.write(line + '\n')) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+async function generate(notesFile, costsFile) {
+  const random = rng(20261126);
+  const start = Date.UTC(2026, 0, 1);
+  const iso = (day) => new Date(start + day * 86_400_000).toISOString().slice(0, 10);
+  const notes = Array.from({ length: NOTES }, (_, i) => ({
+    id: `N${String(i).padStart(6, '0')}`,
+    account: `creator_${Math.floor(random() * 2000)}`,
+    campaign: CAMPAIGNS[Math.floor(random() * CAMPAIGNS.length)],
+    format: FORMATS[Math.floor(random() * 2)],
+    type: TYPES[Math.floor(random() * TYPES.length)],
+    reach: 2000 + random() * 50_000,
+  }));
+  await writeLines(
+    notesFile,
+    'note_id,date,published_at,format,account,campaign,content_type,impressions,views,likes,saves,comments,shares,new_followers,product_clicks',
+    function* () {
+      for (const n of notes) {
+        for (let d = 0; d < DAYS; d++) {
+          const impressions = Math.round(n.reach * (0.2 * 0.5 ** (d / 3) + 0.002) * (0.7 + random() * 0.6));
+          const views = Math.round(impressions * 0.12);
+          const likes = Math.round(views * 0.04);
+          yield `${n.id},${iso(d)},${iso(0)},${n.format},${n.account},${n.campaign},${n.type},${impressions},${views},${likes},${Math.round(likes / 2)},${Math.round(likes / 6)},${Math.round(likes / 10)},${Math.round(views / 500)},${Math.round(views * 0.03)}`;
+        }
+      }
+    },
+  );
+  await writeLines(costsFile, 'date,category,amount,campaign,note_id,account,pay_kind', function* () {
+    for (const n of notes) {
+      yield `${iso(Math.floor(random() * DAYS))},kol,${(500 + random() * 5000).toFixed(2)},${n.campaign},${n.id},${n.account},flat_fee`;
+    }
+  });
+}
+
+const notesFile = path.join(repoRoot, 'bench-data', `roi-notes-${NOTES}x${DAYS}.csv`);
+const costsFile = path.join(repoRoot, 'bench-data', `roi-costs-${NOTES}.csv`);
+if (!existsSync(notesFile) || !existsSync(costsFile)) {
+  console.error(`generating ${path.basename(notesFile)} and ${path.basename(costsFile)}…`);
+  await generate(notesFile, costsFile);
+}
+console.log(`${NOTES.toLocaleString('en')} notes × ${DAYS} days = ${(NOTES * DAYS).toLocaleString('en')} rows (${(statSync(notesFile).size / 1e6).toFixed(0)} MB), ${NOTES.toLocaleString('en')} cost rows`);
+
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  const { page, pageErrors } = await openApp(browser, server.baseUrl, { locale: 'en-US', viewport: { width: 1280, height: 1000 } });
+  await waitForDashboard(page);
+  const loadStart = Date.now();
+  await page.setInputFiles('input[type="file"][data-testid="file-input"]', [notesFile, costsFile]);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pending-file"] [data-testid="preview"]').length === 2, null, { timeout: 600_000 });
+  await page.click('[data-testid="confirm-import"]');
+  await page.waitForSelector('#app[data-source="files"][data-ready="true"] [data-testid="lead-kpis"] [data-card]', { state: 'attached', timeout: 1_200_000 });
+  console.log(`import to first ROI view: ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
+
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+  });
+  // Each change: a campaign, a format, a tier filter or a period, in turn.
+  const plan = [];
+  for (let i = 0; i < CHANGES; i++) {
+    const kind = i % 3;
+    if (kind === 0) plan.push(['filter-campaign', CAMPAIGNS[i % CAMPAIGNS.length]]);
+    if (kind === 1) plan.push(['filter-format', FORMATS[i % 2]]);
+    if (kind === 2) plan.push(['filter-campaign', '']);
+  }
+  const times = [];
+  for (const [testid, value] of plan) {
+    times.push(
+      await page.evaluate(
+        async ([testid, value]) => {
+          const select = document.querySelector(`[data-testid="${testid}"]`);
+          const t0 = performance.now();
+          select.value = value;
+          select.dispatchEvent(new Event('change', { bubbles: true }));
+          // The frame after the change: rAF runs before its paint, a task
+          // queued from there runs after it.
+          await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+          return performance.now() - t0;
+        },
+        [testid, value],
+      ),
+    );
+  }
+  const longTasks = await page.evaluate(() => window.__longTasks);
+  // Where the time goes: the app's User Timing measures of each part.
+  const parts = await page.evaluate(() => {
+    const out = {};
+    for (const name of ['xhs-roi-report', 'xhs-roi-weekly', 'xhs-roi-breakdown', 'xhs-roi-rankings', 'xhs-roi-lifespan']) {
+      const d = performance.getEntriesByName(name).map((e) => e.duration).sort((a, b) => a - b);
+      if (d.length) out[name.replace('xhs-roi-', '')] = d[Math.floor(d.length / 2)].toFixed(1);
+    }
+    return out;
+  });
+  console.log(`median compute per part (ms): ${Object.entries(parts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const sorted = [...times].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  console.log(`filter change -> repainted, ${times.length} changes: median ${median.toFixed(1)} ms, worst ${sorted.at(-1).toFixed(1)} ms`);
+  console.log(`  all: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  console.log(`long tasks (> 50 ms) during the changes: ${longTasks.length}${longTasks.length ? `, longest ${Math.max(...longTasks).toFixed(0)} ms` : ''}`);
+  if (pageErrors.length) console.log('page errors:', pageErrors);
+} finally {
+  await browser.close();
+  await server.close();
+}
