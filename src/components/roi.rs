@@ -267,6 +267,9 @@ fn card_view(card: &Card, locale: Locale, symbol: &str, t: &'static RoiTexts) ->
 #[component]
 pub fn LeadKpis() -> impl IntoView {
     let state = AppState::expect();
+    // The other cards are built only while their list is open: forty cards
+    // nobody looks at would slow every filter change.
+    let all_open = RwSignal::new(false);
     move || {
         let report = state.roi.get()?;
         let locale = state.locale.get();
@@ -281,19 +284,29 @@ pub fn LeadKpis() -> impl IntoView {
             .iter()
             .map(|c| card_view(c, locale, &symbol, t))
             .collect_view();
-        let rest = report
-            .cards
-            .iter()
-            .filter(|c| !report.lead_kpis.contains(&c.id) && c.id.is_computed())
-            .map(|c| card_view(c, locale, &symbol, t))
-            .collect_view();
+        let rest = all_open.get().then(|| {
+            report
+                .cards
+                .iter()
+                .filter(|c| !report.lead_kpis.contains(&c.id) && c.id.is_computed())
+                .map(|c| card_view(c, locale, &symbol, t))
+                .collect_view()
+        });
         let period = (t.period_caption)(&report.period.from.iso(), &report.period.to.iso());
         Some(view! {
             <section class="panel lead-kpis" data-testid="lead-kpis" data-objective=report.objective.name()>
                 <h2 class="panel-title">{(t.lead_title)(objective_label(report.objective, locale))}</h2>
                 <p class="panel-caption">{period}</p>
                 <div class="kpi-grid roi-grid">{lead_cards}</div>
-                <details class="all-kpis">
+                <details class="all-kpis" data-testid="all-kpis" prop:open=move || all_open.get()
+                    on:toggle=move |e| {
+                        use wasm_bindgen::JsCast;
+                        if let Some(details) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
+                            if details.open() != all_open.get_untracked() {
+                                all_open.set(details.open());
+                            }
+                        }
+                    }>
                     <summary>{t.all_kpis}</summary>
                     <div class="kpi-grid roi-grid">{rest}</div>
                 </details>

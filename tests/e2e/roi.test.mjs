@@ -37,6 +37,9 @@ async function open(t, locale = 'en-US') {
   t.after(() => session.context.close());
   await waitForDashboard(session.page);
   await session.page.waitForSelector('[data-testid="lead-kpis"] [data-card]', { timeout: 30_000 });
+  // Every card, not only the objective's leading ones.
+  await session.page.click('[data-testid="all-kpis"] summary');
+  await session.page.waitForSelector('[data-testid="all-kpis"] [data-card]');
   return session;
 }
 
