@@ -23,10 +23,57 @@ pub struct Hit {
     pub label: String,
 }
 
+impl Hit {
+    pub fn contains(&self, x: f64, y: f64) -> bool {
+        (self.x0..=self.x1).contains(&x) && (self.y0..=self.y1).contains(&y)
+    }
+
+    pub fn centre(&self) -> (f64, f64) {
+        ((self.x0 + self.x1) / 2.0, (self.y0 + self.y1) / 2.0)
+    }
+}
+
 /// What a `draw` function returns: the hit regions, in reading order (left
 /// to right, then top to bottom), or plotters' error.
 pub type Hits<DB> =
     Result<Vec<Hit>, plotters::drawing::DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// The hit under `(x, y)`: of those containing the point, the one whose
+/// centre is nearest (scatter points' boxes may overlap).
+pub fn hit_at(hits: &[Hit], x: f64, y: f64) -> Option<usize> {
+    hits.iter()
+        .enumerate()
+        .filter(|(_, h)| h.contains(x, y))
+        .map(|(i, h)| {
+            let (cx, cy) = h.centre();
+            (i, (cx - x).powi(2) + (cy - y).powi(2))
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+}
+
+/// What a key does to the active hit among `count`: `Some(new)` when the
+/// key is one the chart handles (arrows, Home, End, Page Up/Down, Escape),
+/// `None` for any other key (left to the browser).
+pub fn step(active: Option<usize>, count: usize, key: &str) -> Option<Option<usize>> {
+    if count == 0 {
+        return None;
+    }
+    let last = count - 1;
+    let next = match (key, active) {
+        ("Escape", _) => return Some(None),
+        ("ArrowRight" | "ArrowDown", None) => 0,
+        ("ArrowRight" | "ArrowDown", Some(i)) => (i + 1).min(last),
+        ("ArrowLeft" | "ArrowUp", None) => last,
+        ("ArrowLeft" | "ArrowUp", Some(i)) => i.saturating_sub(1),
+        ("PageDown", i) => i.map_or(0, |i| (i + 10).min(last)),
+        ("PageUp", i) => i.map_or(last, |i| i.saturating_sub(10)),
+        ("Home", _) => 0,
+        ("End", _) => last,
+        _ => return None,
+    };
+    Some(Some(next))
+}
 
 /// Turns backend pixels into [`Hit`]s for one drawing area.
 pub(crate) struct HitMaker {
@@ -139,6 +186,42 @@ pub fn axis_label(value: f64, unit: Unit<'_>, locale: format::Locale) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn hit(x0: f64, y0: f64, x1: f64, y1: f64) -> Hit {
+        Hit {
+            x0,
+            y0,
+            x1,
+            y1,
+            label: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_nearest_containing_hit_wins() {
+        let hits = [hit(0.0, 0.0, 10.0, 10.0), hit(6.0, 6.0, 16.0, 16.0)];
+        assert_eq!(hit_at(&hits, 2.0, 2.0), Some(0));
+        assert_eq!(hit_at(&hits, 9.0, 9.0), Some(1));
+        assert_eq!(hit_at(&hits, 7.0, 7.0), Some(0));
+        assert_eq!(hit_at(&hits, 20.0, 2.0), None);
+        assert_eq!(hit_at(&[], 0.0, 0.0), None);
+    }
+
+    #[test]
+    fn keys_move_between_hits_and_stop_at_the_ends() {
+        assert_eq!(step(None, 3, "ArrowRight"), Some(Some(0)));
+        assert_eq!(step(Some(0), 3, "ArrowRight"), Some(Some(1)));
+        assert_eq!(step(Some(2), 3, "ArrowDown"), Some(Some(2)));
+        assert_eq!(step(None, 3, "ArrowLeft"), Some(Some(2)));
+        assert_eq!(step(Some(0), 3, "ArrowUp"), Some(Some(0)));
+        assert_eq!(step(Some(1), 3, "End"), Some(Some(2)));
+        assert_eq!(step(Some(2), 3, "Home"), Some(Some(0)));
+        assert_eq!(step(Some(1), 30, "PageDown"), Some(Some(11)));
+        assert_eq!(step(Some(5), 30, "PageUp"), Some(Some(0)));
+        assert_eq!(step(Some(1), 3, "Escape"), Some(None));
+        assert_eq!(step(Some(1), 3, "Tab"), None);
+        assert_eq!(step(None, 0, "ArrowRight"), None);
+    }
 
     #[test]
     fn hits_are_in_css_pixels_and_never_empty() {

@@ -5,7 +5,10 @@
 //! device pixel ratio, so text and strokes keep their size on a sharp canvas.
 //!
 //! Every `draw` returns [`Hits`]: the region of each value in CSS pixels
-//! and its tooltip text. Strings of the charts' own are in `texts`.
+//! and its tooltip text. `interactive::InteractiveChart` shows them on hover
+//! and with the arrow keys; `canvas::ChartCanvas` (no tooltips) has none.
+//! Both put a PNG export button on the chart. Strings of the charts' own
+//! are in `texts`.
 
 pub mod attribution;
 pub mod canvas;
@@ -19,6 +22,8 @@ pub mod weekly;
 // `allow`s as the panels take them up.
 #[cfg_attr(not(test), allow(dead_code))]
 pub mod funnel;
+#[cfg_attr(not(all(test, target_arch = "wasm32")), allow(dead_code))]
+pub mod interactive;
 #[cfg_attr(not(test), allow(dead_code))]
 pub mod lifespan;
 #[cfg_attr(not(test), allow(dead_code))]

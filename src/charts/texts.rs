@@ -5,6 +5,12 @@
 use xhs_roi_engine::format::Locale;
 
 pub struct ChartTexts {
+    /// The export button's text.
+    pub export_png: &'static str,
+    /// What the export button does, for its `title` and `aria-label`.
+    pub export_png_help: &'static str,
+    /// Appended to a chart's accessible name: how to read its values.
+    pub keyboard_hint: &'static str,
     pub total: &'static str,
     /// The scatter's axes (for the lead's panel).
     #[cfg_attr(not(test), allow(dead_code))]
@@ -43,6 +49,9 @@ fn month_name(month: u32) -> &'static str {
 }
 
 pub static EN: ChartTexts = ChartTexts {
+    export_png: "PNG",
+    export_png_help: "Download this chart as a PNG image",
+    keyboard_hint: "Focus the chart and use the arrow keys to read its values.",
     total: "Total",
     cost: "Cost",
     revenue: "Revenue",
@@ -60,6 +69,9 @@ pub static EN: ChartTexts = ChartTexts {
 };
 
 pub static ZH: ChartTexts = ChartTexts {
+    export_png: "PNG",
+    export_png_help: "将此图表下载为 PNG 图片",
+    keyboard_hint: "聚焦图表后用方向键逐一读出数值。",
     total: "合计",
     cost: "成本",
     revenue: "收入",
