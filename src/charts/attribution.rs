@@ -5,7 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use xhs_roi_engine::format::Locale;
 
-use super::{DrawResult, LegendMark, Metrics, INK};
+use super::hits::HitMaker;
+use super::{exact, Hits, LegendMark, Metrics, Unit, INK};
 
 /// One model's bars.
 pub struct ModelSeries<'a> {
@@ -37,18 +38,23 @@ pub fn model_colour(model: &str) -> RGBColor {
     }
 }
 
+/// Draws the chart; one hit per bar with the channel, the model's credit
+/// and its interval, left to right.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     bars: &Bars<'_>,
     scale: f64,
-) -> DrawResult<DB> {
+) -> Hits<DB> {
     let m = Metrics { scale };
     area.fill(&WHITE)?;
     let groups = bars.channels.len();
     let series = bars.models.len();
     if groups == 0 || series == 0 {
-        return Ok(());
+        return Ok(Vec::new());
     }
+    let texts = super::texts::chart_texts(bars.locale);
+    let maker = HitMaker::new(area, scale);
+    let mut hits = Vec::new();
     let top = bars
         .models
         .iter()
@@ -76,6 +82,22 @@ pub fn draw<DB: DrawingBackend>(
             let x = g as f64 + 0.08 + k as f64 * width;
             Rectangle::new([(x, 0.0), (x + width * 0.9, v)], model.colour.filled())
         }))?;
+        for (g, &v) in model.values.iter().enumerate() {
+            let x = g as f64 + 0.08 + k as f64 * width;
+            let mut lines = vec![
+                bars.channels.get(g).cloned().unwrap_or_default(),
+                (texts.pair)(model.label, &exact(v, Unit::Count)),
+            ];
+            if let Some(&(low, high)) = model.intervals.as_ref().and_then(|i| i.get(g)) {
+                let range = format!("{}–{}", exact(low, Unit::Count), exact(high, Unit::Count));
+                lines.push((texts.pair)(texts.interval, &range));
+            }
+            hits.push(maker.rect(
+                chart.backend_coord(&(x, v)),
+                chart.backend_coord(&(x + width * 0.9, 0.0)),
+                lines.join("\n"),
+            ));
+        }
         if let Some(intervals) = &model.intervals {
             for (g, &(low, high)) in intervals.iter().enumerate() {
                 let x = g as f64 + 0.08 + (k as f64 + 0.45) * width;
@@ -107,13 +129,14 @@ pub fn draw<DB: DrawingBackend>(
         .map(|s| (s.label, LegendMark::Bar(s.colour)))
         .collect();
     super::legend(area, &legend, (m.px(48.0) as i32, m.px(6.0) as i32), &m)?;
-    Ok(())
+    hits.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    Ok(hits)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charts::testing::{count, svg, texts};
+    use crate::charts::testing::{count, svg, svg_hits, texts};
 
     fn bars() -> Bars<'static> {
         Bars {
@@ -155,6 +178,27 @@ mod tests {
         // 3 Markov bars plus its legend swatch.
         assert_eq!(count(&out, "fill=\"#FF2442\""), 4);
         assert_eq!(count(&out, "fill=\"#475569\""), 4);
+    }
+
+    #[test]
+    fn one_hit_per_bar_channel_by_channel() {
+        let (_, hits) = svg_hits(900, 320, |area| draw(area, &bars(), 1.0).unwrap());
+        let labels: Vec<&str> = hits.iter().map(|h| h.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Tmall\nLast touch: 300",
+                "Tmall\nMarkov: 140\n95% interval: 120–160",
+                "Xiaohongshu note\nLast touch: 0",
+                "Xiaohongshu note\nMarkov: 43\n95% interval: 35–50",
+                "WeChat\nLast touch: 0",
+                "WeChat\nMarkov: 20\n95% interval: 15–26",
+            ]
+        );
+        // The tallest bar's hit is the tallest; a zero bar still has a hit.
+        let height = |h: &crate::charts::Hit| h.y1 - h.y0;
+        assert!(height(&hits[0]) > height(&hits[1]));
+        assert!(height(&hits[2]) >= 4.0);
     }
 
     #[test]

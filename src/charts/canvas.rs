@@ -1,6 +1,7 @@
 //! The one place charts meet the browser: a canvas that fills its container,
 //! sized in device pixels so lines and text are sharp on high-DPI screens,
-//! and redrawn when the container resizes or the data changes.
+//! and redrawn when the container resizes or the data changes; tooltips
+//! over the hit regions a chart returns, and its export as PNG.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -12,6 +13,9 @@ use plotters_backend::{
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use xhs_roi_engine::format::Locale;
+
+use super::hits::{hit_at, step, Hit};
 
 /// plotters' canvas backend, measuring text with the canvas itself.
 ///
@@ -133,11 +137,16 @@ impl DrawingBackend for MeasuredCanvas {
     }
 }
 
-/// A chart on a canvas. Its size comes from CSS (`.chart-frame.chart-NAME`):
-/// the canvas follows the frame.
+/// What a chart's `paint` draws on.
+pub type Area = DrawingArea<MeasuredCanvas, Shift>;
+
+/// A chart on a canvas, without tooltips. Its size comes from CSS
+/// (`.chart-frame.chart-NAME`): the canvas follows the frame. A PNG export
+/// button sits in the frame's top-right corner (`export-png-NAME`).
 #[component]
 pub fn ChartCanvas<F>(
-    /// Names the chart in `data-chart` (tests and styles use it).
+    /// Names the chart in `data-chart` (tests and styles use it) and the
+    /// exported file (`xhs-roi-NAME.png`).
     name: &'static str,
     /// What the chart shows, for screen readers.
     #[prop(into)]
@@ -147,7 +156,58 @@ pub fn ChartCanvas<F>(
     paint: F,
 ) -> impl IntoView
 where
-    F: Fn(&DrawingArea<MeasuredCanvas, Shift>, f64) + Send + Sync + 'static,
+    F: Fn(&Area, f64) + Send + Sync + 'static,
+{
+    chart_frame(name, label, None, false, move |area: &Area, ratio: f64| {
+        paint(area, ratio);
+        Vec::new()
+    })
+}
+
+/// The canvas as a PNG file (what the export button downloads), at the
+/// canvas' device-pixel size. `None` if the canvas is empty or the browser
+/// refuses.
+pub async fn png_blob(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::Blob> {
+    let canvas = canvas.clone();
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let done = resolve.clone();
+        let callback = Closure::once_into_js(move |blob: wasm_bindgen::JsValue| {
+            let _ = done.call1(&wasm_bindgen::JsValue::NULL, &blob);
+        });
+        if canvas.to_blob(callback.unchecked_ref()).is_err() {
+            let _ = resolve.call1(&wasm_bindgen::JsValue::NULL, &wasm_bindgen::JsValue::NULL);
+        }
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+/// Downloads the canvas as `xhs-roi-NAME.png`.
+pub fn export_png(canvas: web_sys::HtmlCanvasElement, name: &str) {
+    let file = format!("xhs-roi-{name}.png");
+    leptos::task::spawn_local(async move {
+        if let Some(blob) = png_blob(&canvas).await {
+            crate::download::download_blob(&file, &blob);
+        }
+    });
+}
+
+/// How far from the frame's edges (CSS pixels) the tooltip turns to stay
+/// inside.
+const EDGE: f64 = 90.0;
+
+pub(crate) fn chart_frame<F>(
+    name: &'static str,
+    label: Signal<String>,
+    locale: Option<Signal<Locale>>,
+    interactive: bool,
+    paint: F,
+) -> impl IntoView
+where
+    F: Fn(&Area, f64) -> Vec<Hit> + Send + Sync + 'static,
 {
     let canvas_ref = NodeRef::<html::Canvas>::new();
     let frame_ref = NodeRef::<html::Div>::new();
@@ -155,6 +215,20 @@ where
     let observer = StoredValue::new_local(
         None::<(web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>)>,
     );
+    let locale = locale.unwrap_or_else(|| match use_context::<crate::state::AppState>() {
+        Some(state) => state.locale.into(),
+        None => Signal::stored(Locale::En),
+    });
+    let texts = move || super::texts::chart_texts(locale.get());
+    // The regions of the last paint, the one shown and where its tooltip
+    // points (CSS pixels in the frame).
+    let hits = RwSignal::new(Vec::<Hit>::new());
+    let active = RwSignal::new(None::<usize>);
+    let anchor = RwSignal::new((0.0f64, 0.0f64));
+    let tip = Memo::new(move |_| {
+        let i = active.get()?;
+        hits.with(|h| h.get(i).map(|h| h.label.clone()))
+    });
 
     Effect::new(move |_| {
         let Some(frame) = frame_ref.get() else { return };
@@ -199,8 +273,72 @@ where
         canvas.set_height((f64::from(css_height) * ratio).round() as u32);
         if let Some(backend) = MeasuredCanvas::new(canvas) {
             let area = backend.into_drawing_area();
-            paint(&area, ratio);
+            let painted = paint(&area, ratio);
             let _ = area.present();
+            // The regions moved or changed: the old tooltip no longer applies.
+            active.set(None);
+            hits.set(painted);
+        }
+    });
+
+    let on_pointer = move |e: web_sys::PointerEvent| {
+        let Some(canvas) = canvas_ref.get_untracked() else {
+            return;
+        };
+        let rect = canvas.get_bounding_client_rect();
+        let x = f64::from(e.client_x()) - rect.left();
+        let y = f64::from(e.client_y()) - rect.top();
+        let found = hits.with_untracked(|h| hit_at(h, x, y));
+        if found.is_some() {
+            anchor.set((x, y));
+        }
+        if found != active.get_untracked() {
+            active.set(found);
+        }
+    };
+    let on_key = move |e: web_sys::KeyboardEvent| {
+        let count = hits.with_untracked(Vec::len);
+        let Some(next) = step(active.get_untracked(), count, &e.key()) else {
+            return;
+        };
+        e.prevent_default();
+        if let Some(point) = next
+            .and_then(|i| hits.with_untracked(|h| h.get(i).map(|h| (h.centre().0, h.y0.max(0.0)))))
+        {
+            anchor.set(point);
+        }
+        active.set(next);
+    };
+    let export = move |_| {
+        if let Some(canvas) = canvas_ref.get_untracked() {
+            export_png(canvas, name);
+        }
+    };
+
+    let tip_id = format!("chart-tip-{name}");
+    let hint_id = format!("chart-hint-{name}");
+    let described_by = interactive.then(|| format!("{hint_id} {tip_id}"));
+    let tooltip = interactive.then(|| {
+        view! {
+            <span id=hint_id class="visually-hidden">{move || texts().keyboard_hint}</span>
+            <div
+                id=tip_id
+                role="tooltip"
+                aria-live="polite"
+                class="chart-tip"
+                data-testid=format!("chart-tip-{name}")
+                class:below=move || anchor.get().1 < 64.0
+                class:start=move || anchor.get().0 < EDGE
+                class:end=move || {
+                    let width = f64::from(size.get().0);
+                    anchor.get().0 > width - EDGE && anchor.get().0 >= EDGE
+                }
+                hidden=move || tip.with(Option::is_none)
+                style:left=move || format!("{:.1}px", anchor.get().0)
+                style:top=move || format!("{:.1}px", anchor.get().1)
+            >
+                {move || tip.get().unwrap_or_default()}
+            </div>
         }
     });
 
@@ -211,7 +349,31 @@ where
                 data-chart=name
                 role="img"
                 aria-label=move || label.get()
+                aria-describedby=described_by
+                tabindex=interactive.then_some("0")
+                on:pointermove=on_pointer
+                on:pointerdown=on_pointer
+                on:pointerleave=move |e: web_sys::PointerEvent| {
+                    // A finger leaves as it lifts: keep what it touched
+                    // until the next touch or the canvas loses focus.
+                    if e.pointer_type() != "touch" {
+                        active.set(None);
+                    }
+                }
+                on:keydown=on_key
+                on:blur=move |_| active.set(None)
             ></canvas>
+            {tooltip}
+            <button
+                type="button"
+                class="chart-export"
+                data-testid=format!("export-png-{name}")
+                title=move || texts().export_png_help
+                aria-label=move || texts().export_png_help
+                on:click=export
+            >
+                {move || texts().export_png}
+            </button>
         </div>
     }
 }
@@ -220,7 +382,8 @@ where
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests {
     use super::*;
-    use crate::charts::{weekly, FONT};
+    use crate::charts::interactive::InteractiveChart;
+    use crate::charts::{time_series, weekly, Unit, FONT};
     use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
     use xhs_roi_engine::format::Locale;
     use xhs_roi_engine::report::WeekPoint;
@@ -306,5 +469,249 @@ mod browser_tests {
             soft > 5_000,
             "the impression bars are missing ({soft} pixels)"
         );
+    }
+
+    /// `n` milliseconds for the ResizeObserver, effects and events to run.
+    async fn settle(ms: u32) {
+        gloo_timers::future::TimeoutFuture::new(ms).await;
+    }
+
+    /// An event of a DOM class (`PointerEvent`, `KeyboardEvent`...) that
+    /// bubbles, built through its constructor: web-sys' init dictionaries
+    /// are features this crate does not turn on.
+    fn event(class: &str, kind: &str, fields: &[(&str, wasm_bindgen::JsValue)]) -> web_sys::Event {
+        use js_sys::Reflect;
+        let window = web_sys::window().unwrap();
+        let constructor: js_sys::Function = Reflect::get(&window, &class.into())
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        let init = js_sys::Object::new();
+        Reflect::set(&init, &"bubbles".into(), &true.into()).unwrap();
+        for (key, value) in fields {
+            Reflect::set(&init, &(*key).into(), value).unwrap();
+        }
+        Reflect::construct(&constructor, &js_sys::Array::of2(&kind.into(), &init))
+            .unwrap()
+            .dyn_into()
+            .unwrap()
+    }
+
+    /// A sized container with the app's stylesheet, for mounting a chart.
+    fn host(height: u32) -> web_sys::HtmlElement {
+        let document = web_sys::window().unwrap().document().unwrap();
+        if document.get_element_by_id("app-style").is_none() {
+            let style = document.create_element("style").unwrap();
+            style.set_id("app-style");
+            style.set_text_content(Some(concat!(
+                include_str!("../../style/main.css"),
+                "\n.chart-test-series, .chart-test-plain { height: 100%; }"
+            )));
+            document.head().unwrap().append_child(&style).unwrap();
+        }
+        let host: web_sys::HtmlElement =
+            document.create_element("div").unwrap().dyn_into().unwrap();
+        host.set_attribute("style", &format!("width: 640px; height: {height}px"))
+            .unwrap();
+        document.body().unwrap().append_child(&host).unwrap();
+        host
+    }
+
+    fn series() -> time_series::TimeSeries<'static> {
+        let monday = Day::from_ymd(2026, 3, 2).unwrap();
+        time_series::TimeSeries {
+            granularity: time_series::Granularity::Week,
+            points: (0..8)
+                .map(|i| {
+                    (
+                        time_series::bucket_label(
+                            monday.add_days(7 * i),
+                            time_series::Granularity::Week,
+                            Locale::En,
+                        ),
+                        vec![1_000.0 * (i + 1) as f64, 250.5],
+                    )
+                })
+                .collect(),
+            series: vec![
+                time_series::Series {
+                    label: "Cost",
+                    unit: Unit::Money("¥"),
+                    mark: time_series::Mark::Bars,
+                    colour: crate::charts::RED_SOFT,
+                },
+                time_series::Series {
+                    label: "Revenue",
+                    unit: Unit::Money("¥"),
+                    mark: time_series::Mark::Line,
+                    colour: crate::charts::RED,
+                },
+            ],
+            shared_axis: true,
+            locale: Locale::En,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_export_is_a_png_of_the_canvas_at_device_size() {
+        let element = canvas(48, 20);
+        let blob = png_blob(&element).await.expect("a PNG");
+        assert_eq!(blob.type_(), "image/png");
+        let bytes = js_sys::Uint8Array::new(
+            &wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+                .await
+                .unwrap(),
+        )
+        .to_vec();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+        // IHDR: width and height, big-endian.
+        assert_eq!(u32::from_be_bytes(bytes[16..20].try_into().unwrap()), 48);
+        assert_eq!(u32::from_be_bytes(bytes[20..24].try_into().unwrap()), 20);
+        let empty = canvas(0, 0);
+        assert!(png_blob(&empty).await.is_none());
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_interactive_chart_shows_values_on_hover_and_with_the_keys() {
+        let host = host(300);
+        let handle = leptos::mount::mount_to(host.clone(), || {
+            view! {
+                <InteractiveChart
+                    name="test-series"
+                    label="Cost and revenue by week"
+                    paint=|area: &Area, scale: f64| {
+                        time_series::draw(area, &series(), scale).unwrap_or_default()
+                    }
+                    locale=Signal::stored(Locale::En)
+                />
+            }
+        });
+        settle(300).await;
+        let document = web_sys::window().unwrap().document().unwrap();
+        let canvas: web_sys::HtmlCanvasElement = host
+            .query_selector("canvas[data-chart=test-series]")
+            .unwrap()
+            .expect("the canvas")
+            .dyn_into()
+            .unwrap();
+        let tip = document
+            .query_selector("[data-testid=chart-tip-test-series]")
+            .unwrap()
+            .expect("the tooltip");
+        assert_eq!(tip.get_attribute("role").as_deref(), Some("tooltip"));
+        assert!(tip.has_attribute("hidden"), "hidden until asked");
+        assert_eq!(canvas.get_attribute("tabindex").as_deref(), Some("0"));
+        let described = canvas.get_attribute("aria-describedby").unwrap();
+        assert!(described.contains("chart-tip-test-series"), "{described}");
+        let ratio = web_sys::window().unwrap().device_pixel_ratio().max(1.0);
+        assert_eq!(
+            canvas.width(),
+            (640.0 * ratio).round() as u32,
+            "fills its frame"
+        );
+
+        // The pointer over the last column: its bucket and both exact values.
+        let rect = canvas.get_bounding_client_rect();
+        let move_to = |x: f64, y: f64| {
+            let e = event(
+                "PointerEvent",
+                "pointermove",
+                &[
+                    ("clientX", (rect.left() + x).into()),
+                    ("clientY", (rect.top() + y).into()),
+                ],
+            );
+            canvas.dispatch_event(&e).unwrap();
+        };
+        move_to(rect.width() - 30.0, rect.height() / 2.0);
+        settle(50).await;
+        assert!(!tip.has_attribute("hidden"));
+        assert_eq!(
+            tip.text_content().unwrap(),
+            "Week of Apr 20\nCost: ¥8,000\nRevenue: ¥250.50"
+        );
+        let style = tip.get_attribute("style").unwrap_or_default();
+        assert!(style.contains("left") && style.contains("px"), "{style}");
+        let class = tip.get_attribute("class").unwrap_or_default();
+        assert!(
+            class.split_whitespace().any(|c| c == "end"),
+            "turned inwards at the right edge: {class}"
+        );
+        // Outside every region (the left axis labels): hidden again.
+        move_to(4.0, rect.height() / 2.0);
+        settle(50).await;
+        assert!(tip.has_attribute("hidden"));
+
+        // Keys: Home, then the next point, then Escape.
+        canvas.focus().unwrap();
+        let key = |name: &str| {
+            let e = event("KeyboardEvent", "keydown", &[("key", name.into())]);
+            canvas.dispatch_event(&e).unwrap();
+        };
+        key("Home");
+        settle(50).await;
+        assert_eq!(
+            tip.text_content().unwrap(),
+            "Week of Mar 2\nCost: ¥1,000\nRevenue: ¥250.50"
+        );
+        key("ArrowRight");
+        settle(50).await;
+        assert!(tip
+            .text_content()
+            .unwrap()
+            .starts_with("Week of Mar 9\nCost: ¥2,000"));
+        key("End");
+        settle(50).await;
+        assert!(tip.text_content().unwrap().starts_with("Week of Apr 20"));
+        key("Escape");
+        settle(50).await;
+        assert!(tip.has_attribute("hidden"));
+        key("ArrowLeft");
+        settle(50).await;
+        assert!(!tip.has_attribute("hidden"));
+        canvas
+            .dispatch_event(&event("PointerEvent", "pointerleave", &[]))
+            .unwrap();
+        settle(50).await;
+        assert!(tip.has_attribute("hidden"));
+
+        let button = host
+            .query_selector("[data-testid=export-png-test-series]")
+            .unwrap()
+            .expect("the export button");
+        assert_eq!(button.text_content().unwrap().trim(), "PNG");
+        assert_eq!(
+            button.get_attribute("aria-label").as_deref(),
+            Some("Download this chart as a PNG image")
+        );
+        drop(handle);
+        host.remove();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_plain_chart_has_the_export_button_but_no_tooltip() {
+        let host = host(200);
+        let handle = leptos::mount::mount_to(host.clone(), || {
+            view! {
+                <ChartCanvas
+                    name="test-plain"
+                    label="Plain"
+                    paint=|area: &Area, _scale: f64| {
+                        let _ = area.fill(&RED);
+                    }
+                />
+            }
+        });
+        settle(300).await;
+        assert!(host
+            .query_selector("[data-testid=export-png-test-plain]")
+            .unwrap()
+            .is_some());
+        assert!(host.query_selector("[role=tooltip]").unwrap().is_none());
+        let canvas = host.query_selector("canvas").unwrap().unwrap();
+        assert!(!canvas.has_attribute("tabindex"));
+        assert!(!canvas.has_attribute("aria-describedby"));
+        drop(handle);
+        host.remove();
     }
 }

@@ -7,7 +7,8 @@ use xhs_roi_engine::format::{self, Locale};
 use xhs_roi_engine::report::CostByCategory;
 use xhs_roi_engine::CostCategory;
 
-use super::{DrawResult, Metrics, AXIS, FONT, INK, MUTED};
+use super::hits::HitMaker;
+use super::{exact, Hits, Metrics, Unit, AXIS, FONT, INK, MUTED};
 
 /// One colour per category, the same wherever the category appears.
 pub fn category_colour(category: CostCategory) -> RGBColor {
@@ -26,12 +27,14 @@ pub struct Labels<'a> {
     pub currency: &'a str,
 }
 
+/// Draws the chart; one hit per category (its whole row, name included)
+/// with the exact amount and its share of the total.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     costs: &CostByCategory,
     labels: &Labels<'_>,
     scale: f64,
-) -> DrawResult<DB> {
+) -> Hits<DB> {
     let m = Metrics { scale };
     area.fill(&WHITE)?;
     let max = CostCategory::ALL
@@ -39,14 +42,20 @@ pub fn draw<DB: DrawingBackend>(
         .map(|&c| costs.get(c))
         .fold(0.0f64, f64::max);
     if max <= 0.0 {
-        return Ok(());
+        return Ok(Vec::new());
     }
+    let total: f64 = CostCategory::ALL.iter().map(|&c| costs.get(c)).sum();
+    let texts = super::texts::chart_texts(labels.locale);
+    let maker = HitMaker::new(area, scale);
+    let mut hits = Vec::new();
     let rows = CostCategory::ALL.len() as f64;
     let name_font = (FONT, m.font(12.0)).into_font().color(&INK);
     let value_font = (FONT, m.font(12.0)).into_font().color(&MUTED);
 
     let mut chart = ChartBuilder::on(area)
         .margin(m.px(8.0))
+        // Room for the export button in the top-right corner.
+        .margin_top(m.px(22.0))
         .y_label_area_size(m.px(118.0))
         .x_label_area_size(0)
         .build_cartesian_2d(0f64..max * 1.32, 0f64..rows)?;
@@ -78,14 +87,28 @@ pub fn draw<DB: DrawingBackend>(
             (end + m.px(6.0) as i32, centre),
             value_font.clone().pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
+        let (_, row_top) = chart.backend_coord(&(0.0, y0 + 1.0));
+        let (right, row_bottom) = chart.backend_coord(&(max * 1.32, y0));
+        hits.push(
+            maker.rect(
+                (area.get_base_pixel().0, row_top),
+                (right, row_bottom),
+                [
+                    (labels.category)(category).to_string(),
+                    exact(amount, Unit::Money(labels.currency)),
+                    (texts.of_total)(&format::percent(amount / total)),
+                ]
+                .join("\n"),
+            ),
+        );
     }
-    Ok(())
+    Ok(hits)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charts::testing::{count, svg, texts};
+    use crate::charts::testing::{count, svg, svg_hits, texts};
 
     fn costs() -> CostByCategory {
         CostByCategory {
@@ -127,6 +150,26 @@ mod tests {
             );
         }
         assert_eq!(count(&out, "fill=\"#FF2442\""), 1);
+    }
+
+    #[test]
+    fn one_hit_per_category_row_with_the_exact_amount() {
+        let texts = crate::i18n::texts(Locale::Zh);
+        let name = |c| texts.cost_category(c);
+        let labels = Labels {
+            category: &name,
+            locale: Locale::Zh,
+            currency: "¥",
+        };
+        let (_, hits) = svg_hits(480, 260, |area| draw(area, &costs(), &labels, 1.0).unwrap());
+        assert_eq!(hits.len(), 5);
+        // Every digit, not the 万 rounding the bar's own label uses.
+        assert_eq!(hits[1].label, "达人合作\n¥563,991\n占合计 59.3%");
+        // Rows top to bottom, each starting at the left edge (the name).
+        for pair in hits.windows(2) {
+            assert!(pair[0].y1 <= pair[1].y0 + 1.0, "{pair:?}");
+        }
+        assert!(hits.iter().all(|h| h.x0 <= 0.0 && h.x1 > 400.0));
     }
 
     #[test]
@@ -176,5 +219,15 @@ mod tests {
     fn no_costs_draws_nothing_but_the_background() {
         let out = draw_svg(Locale::En, &CostByCategory::default());
         assert!(!out.contains("<text"));
+        let (_, hits) = svg_hits(480, 260, |area| {
+            let name = |_| "";
+            let labels = Labels {
+                category: &name,
+                locale: Locale::En,
+                currency: "¥",
+            };
+            draw(area, &CostByCategory::default(), &labels, 1.0).unwrap()
+        });
+        assert!(hits.is_empty());
     }
 }

@@ -3,11 +3,38 @@
 //! The functions know nothing of the browser: the app hands them a canvas
 //! backend, tests hand them an SVG string and read it back. `scale` is the
 //! device pixel ratio, so text and strokes keep their size on a sharp canvas.
+//!
+//! Every `draw` returns [`Hits`]: the region of each value in CSS pixels
+//! and its tooltip text. `interactive::InteractiveChart` shows them on hover
+//! and with the arrow keys; `canvas::ChartCanvas` (no tooltips) has none.
+//! Both put a PNG export button on the chart. Strings of the charts' own
+//! are in `texts`.
 
 pub mod attribution;
 pub mod canvas;
 pub mod cost;
+pub mod hits;
+pub mod texts;
 pub mod weekly;
+
+// Charts and helpers not on a panel yet (the app is a binary crate, so an
+// unused `pub` item is dead code). Tests use all of them; drop these
+// `allow`s as the panels take them up.
+#[cfg_attr(not(test), allow(dead_code))]
+pub mod funnel;
+#[cfg_attr(not(all(test, target_arch = "wasm32")), allow(dead_code))]
+pub mod interactive;
+#[cfg_attr(not(test), allow(dead_code))]
+pub mod lifespan;
+#[cfg_attr(not(test), allow(dead_code))]
+pub mod scatter;
+#[cfg_attr(not(test), allow(dead_code))]
+pub mod stacked_cost;
+#[cfg_attr(not(test), allow(dead_code))]
+pub mod time_series;
+
+#[cfg_attr(not(test), allow(unused_imports))]
+pub use hits::{exact, Hit, Hits, Unit};
 
 use plotters::style::RGBColor;
 
@@ -22,6 +49,30 @@ pub const INK: RGBColor = RGBColor(31, 41, 55);
 pub const MUTED: RGBColor = RGBColor(107, 114, 128);
 pub const GRID: RGBColor = RGBColor(237, 239, 242);
 pub const AXIS: RGBColor = RGBColor(209, 213, 219);
+
+/// Colours for series that have no colour of their own (several notes'
+/// lifespan curves), in order; the first is the brand red.
+#[cfg_attr(not(test), allow(dead_code))]
+pub const PALETTE: [RGBColor; 8] = [
+    RED,
+    RGBColor(99, 102, 241),
+    RGBColor(245, 158, 11),
+    RGBColor(16, 185, 129),
+    RGBColor(100, 116, 139),
+    RGBColor(14, 165, 233),
+    RGBColor(167, 139, 250),
+    RGBColor(236, 72, 153),
+];
+
+/// Every how many of `n` evenly spaced x labels to write so that labels
+/// `label_width` CSS pixels wide fit in `plot_width` backend pixels.
+#[cfg_attr(not(test), allow(dead_code))]
+pub fn label_every(n: usize, plot_width: i32, label_width: f64, m: &Metrics) -> usize {
+    let room = (f64::from(plot_width.max(1)) / (label_width * m.scale))
+        .floor()
+        .max(1.0);
+    ((n as f64 / room).ceil() as usize).max(1)
+}
 
 /// Pixel sizes at scale 1; multiplied by the device pixel ratio when drawn.
 pub struct Metrics {
@@ -150,16 +201,17 @@ pub type DrawResult<DB> = Result<
 pub(crate) mod testing {
     use plotters::prelude::*;
 
-    /// Draws with `f` into an SVG of the given size and returns the markup.
-    pub fn svg(
+    /// Draws with `f` into an SVG of the given size and returns the markup
+    /// (whatever `f` returns, the hits, is dropped).
+    pub fn svg<R>(
         width: u32,
         height: u32,
-        f: impl FnOnce(&DrawingArea<SVGBackend<'_>, plotters::coord::Shift>),
+        f: impl FnOnce(&DrawingArea<SVGBackend<'_>, plotters::coord::Shift>) -> R,
     ) -> String {
         let mut out = String::new();
         {
             let area = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
-            f(&area);
+            let _ = f(&area);
             area.present().expect("svg presents");
         }
         out
@@ -183,6 +235,54 @@ pub(crate) mod testing {
                 )
             })
             .collect()
+    }
+
+    /// One `<rect>` of an SVG.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Rect {
+        pub x: f64,
+        pub y: f64,
+        pub width: f64,
+        pub height: f64,
+        pub fill: String,
+    }
+
+    /// Every `<rect>` of the SVG, in drawing order (the background first).
+    pub fn rects(svg: &str) -> Vec<Rect> {
+        svg.split("<rect")
+            .skip(1)
+            .filter_map(|part| {
+                let tag = part.split('>').next()?;
+                let attr = |name: &str| -> Option<String> {
+                    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+                    Some(tag[at..].split('"').next()?.to_string())
+                };
+                let number = |name: &str| attr(name).and_then(|v| v.parse().ok());
+                Some(Rect {
+                    x: number("x")?,
+                    y: number("y")?,
+                    width: number("width")?,
+                    height: number("height")?,
+                    fill: attr("fill").unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// The SVG colour of a plotters colour: `#FF2442`.
+    pub fn hex(c: plotters::style::RGBColor) -> String {
+        format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+    }
+
+    /// Draws with `f` and returns the markup and the hits `f` returned.
+    pub fn svg_hits(
+        width: u32,
+        height: u32,
+        f: impl FnOnce(&DrawingArea<SVGBackend<'_>, plotters::coord::Shift>) -> Vec<super::Hit>,
+    ) -> (String, Vec<super::Hit>) {
+        let mut hits = Vec::new();
+        let out = svg(width, height, |area| hits = f(area));
+        (out, hits)
     }
 
     /// The `font-size` of every `<text>` element.

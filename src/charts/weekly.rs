@@ -5,7 +5,8 @@ use plotters::prelude::*;
 use xhs_roi_engine::format::{self, Locale};
 use xhs_roi_engine::report::WeekPoint;
 
-use super::{DrawResult, Metrics, AXIS, FONT, MUTED, RED, RED_SOFT};
+use super::hits::HitMaker;
+use super::{exact, Hits, Metrics, Unit, AXIS, FONT, MUTED, RED, RED_SOFT};
 
 /// Text the chart needs, already in the interface language.
 pub struct Labels<'a> {
@@ -15,16 +16,18 @@ pub struct Labels<'a> {
     pub locale: Locale,
 }
 
+/// Draws the chart; one hit per week (the full height of its column) with
+/// both values.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     weeks: &[WeekPoint],
     labels: &Labels<'_>,
     scale: f64,
-) -> DrawResult<DB> {
+) -> Hits<DB> {
     let m = Metrics { scale };
     area.fill(&WHITE)?;
     if weeks.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let n = weeks.len() as f64;
     let top = |values: &mut dyn Iterator<Item = f64>| values.fold(0.0f64, f64::max).max(1.0) * 1.12;
@@ -33,7 +36,8 @@ pub fn draw<DB: DrawingBackend>(
 
     let label_font = (FONT, m.font(11.0)).into_font().color(&MUTED);
     let mut chart = ChartBuilder::on(area)
-        .margin_top(m.px(12.0))
+        // Room for the export button above the right axis.
+        .margin_top(m.px(24.0))
         .margin_right(m.px(6.0))
         .margin_left(m.px(4.0))
         .margin_bottom(m.px(4.0))
@@ -93,13 +97,34 @@ pub fn draw<DB: DrawingBackend>(
         ],
         (left + m.px(10.0) as i32, top + m.px(4.0) as i32),
         &m,
-    )
+    )?;
+
+    let texts = super::texts::chart_texts(labels.locale);
+    let maker = HitMaker::new(area, scale);
+    Ok(weeks
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let (_, month, day) = w.week.ymd();
+            let label = [
+                (texts.week_of)(&(labels.week_label)(month, day)),
+                (texts.pair)(labels.impressions, &exact(w.impressions, Unit::Count)),
+                (texts.pair)(labels.interactions, &exact(w.interactions, Unit::Count)),
+            ]
+            .join("\n");
+            maker.rect(
+                chart.backend_coord(&(i as f64, max_impressions)),
+                chart.backend_coord(&(i as f64 + 1.0, 0.0)),
+                label,
+            )
+        })
+        .collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charts::testing::{count, font_sizes, svg, texts};
+    use crate::charts::testing::{count, font_sizes, svg, svg_hits, texts};
     use xhs_roi_engine::time::Day;
 
     fn weeks() -> Vec<WeekPoint> {
@@ -135,6 +160,39 @@ mod tests {
         assert!(texts.contains(&"Interactions".to_string()));
         // A polyline for the interactions line.
         assert!(out.contains("<polyline"));
+    }
+
+    #[test]
+    fn one_hit_per_week_with_both_exact_values() {
+        let (_, hits) = svg_hits(800, 320, |area| {
+            draw(area, &weeks(), &labels(Locale::En), 1.0).unwrap()
+        });
+        assert_eq!(hits.len(), 10);
+        assert_eq!(
+            hits[0].label,
+            "Week of Mar 2\nImpressions: 100,000\nInteractions: 5,000"
+        );
+        assert_eq!(
+            hits[9].label,
+            "Week of May 4\nImpressions: 1,000,000\nInteractions: 5,900"
+        );
+        // Columns side by side, left to right, the plot's full height.
+        for pair in hits.windows(2) {
+            assert!((pair[0].x1 - pair[1].x0).abs() < 1.0, "{pair:?}");
+            assert_eq!(pair[0].y0, pair[1].y0);
+        }
+        assert!(hits[0].y1 - hits[0].y0 > 200.0, "{:?}", hits[0]);
+        // In CSS pixels whatever the device pixel ratio.
+        let (_, sharp) = svg_hits(1600, 640, |area| {
+            draw(area, &weeks(), &labels(Locale::En), 2.0).unwrap()
+        });
+        for (a, b) in hits.iter().zip(&sharp) {
+            assert!((a.x0 - b.x0).abs() <= 1.0 && (a.y1 - b.y1).abs() <= 1.0);
+        }
+        let (_, zh) = svg_hits(800, 320, |area| {
+            draw(area, &weeks(), &labels(Locale::Zh), 1.0).unwrap()
+        });
+        assert_eq!(zh[0].label, "3/2 当周\n曝光：100,000\n互动量：5,000");
     }
 
     #[test]
