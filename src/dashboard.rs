@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use xhs_roi_engine::{format, CostCategory, Kpis};
 
 use crate::charts;
-use crate::charts::canvas::{ChartCanvas, MeasuredCanvas};
+use crate::charts::interactive::InteractiveChart;
 use crate::components::attribution::{AttributionPanel, PathExplorerPanel};
 use crate::components::drop_zone::DropZone;
 use crate::components::import_progress::ImportProgress;
@@ -174,35 +174,89 @@ fn ProfitLine() -> impl IntoView {
     }
 }
 
+/// Impressions (bars) and interactions (line) over the period, by day,
+/// week or month, under the filters.
 #[component]
 fn WeeklyChart() -> impl IntoView {
+    use xhs_roi_engine::roi::{self, Granularity};
     let state = AppState::expect();
-    let paint =
-        move |area: &plotters::drawing::DrawingArea<MeasuredCanvas, plotters::coord::Shift>,
-              scale: f64| {
-            let locale = state.locale.get();
-            let texts = state.texts();
-            let labels = charts::weekly::Labels {
-                impressions: texts.impressions,
-                interactions: texts.interactions,
-                week_label: texts.week_label,
+    let granularity = RwSignal::new(Granularity::Week);
+    let points = Memo::new(move |_| {
+        let Some(prepared) = state.prepared.get() else {
+            return Vec::new();
+        };
+        let g = granularity.get();
+        state.roi_settings.with(|s| {
+            crate::state::timed("xhs-roi-weekly", || roi::engagement_series(&prepared, s, g))
+        })
+    });
+    let paint = move |area: &crate::charts::canvas::Area, scale: f64| {
+        let locale = state.locale.get();
+        let texts = state.texts();
+        let g = match granularity.get() {
+            Granularity::Day => charts::time_series::Granularity::Day,
+            Granularity::Week => charts::time_series::Granularity::Week,
+            Granularity::Month => charts::time_series::Granularity::Month,
+        };
+        points.with(|points| {
+            let chart = charts::time_series::TimeSeries {
+                granularity: g,
+                points: points
+                    .iter()
+                    .map(|p| {
+                        (
+                            charts::time_series::bucket_label(p.from, g, locale),
+                            vec![p.impressions, p.interactions],
+                        )
+                    })
+                    .collect(),
+                series: vec![
+                    charts::time_series::Series {
+                        label: texts.impressions,
+                        unit: charts::Unit::Count,
+                        mark: charts::time_series::Mark::Bars,
+                        colour: charts::RED_SOFT,
+                    },
+                    charts::time_series::Series {
+                        label: texts.interactions,
+                        unit: charts::Unit::Count,
+                        mark: charts::time_series::Mark::Line,
+                        colour: charts::RED,
+                    },
+                ],
+                shared_axis: false,
                 locale,
             };
-            state.weekly.with(|weeks| {
-                let _ = charts::weekly::draw(area, weeks, &labels, scale);
-            });
-        };
+            charts::time_series::draw(area, &chart, scale).unwrap_or_default()
+        })
+    };
+    let granularity_names = move |g: Granularity| {
+        let t = crate::i18n_roi::roi_texts(state.locale.get());
+        t.granularities[Granularity::ALL.iter().position(|&x| x == g).unwrap_or(1)]
+    };
     view! {
         <figure class="panel chart-panel chart-wide">
-            <figcaption>
-                <h2 class="panel-title">{move || state.texts().weekly_title}</h2>
-                <p class="panel-caption">{move || state.texts().weekly_caption}</p>
+            <figcaption class="panel-head">
+                <div>
+                    <h2 class="panel-title">{move || state.texts().weekly_title}</h2>
+                    <p class="panel-caption">{move || state.texts().weekly_caption}</p>
+                </div>
+                <div class="segmented" role="group" aria-label=move || crate::i18n_roi::roi_texts(state.locale.get()).granularity_label>
+                    {Granularity::ALL.map(|g| view! {
+                        <button type="button" class="segment" class:active=move || granularity.get() == g
+                            aria-pressed=move || (granularity.get() == g).to_string()
+                            data-testid=format!("granularity-{}", g.name())
+                            on:click=move |_| granularity.set(g)>
+                            {move || granularity_names(g)}
+                        </button>
+                    }).collect_view()}
+                </div>
             </figcaption>
             <Show
-                when=move || state.weekly.with(|w| !w.is_empty())
+                when=move || points.with(|p| !p.is_empty())
                 fallback=move || view! { <p class="empty">{move || state.texts().no_dated_rows}</p> }
             >
-                <ChartCanvas name="weekly" label=Signal::derive(move || state.texts().weekly_title.to_string()) paint=paint/>
+                <InteractiveChart name="time-series" label=Signal::derive(move || state.texts().weekly_title.to_string()) paint=paint/>
             </Show>
         </figure>
     }
@@ -216,23 +270,21 @@ fn CostChart() -> impl IntoView {
             .kpis
             .with(|k| k.as_ref().is_some_and(|k| k.cost_total > 0.0))
     };
-    let paint =
-        move |area: &plotters::drawing::DrawingArea<MeasuredCanvas, plotters::coord::Shift>,
-              scale: f64| {
-            let locale = state.locale.get();
-            let texts = state.texts();
-            let name = |c| texts.cost_category(c);
-            let labels = charts::cost::Labels {
-                category: &name,
-                locale,
-                currency: "¥",
-            };
-            state.kpis.with(|k| {
-                if let Some(k) = k {
-                    let _ = charts::cost::draw(area, &k.cost_by_category, &labels, scale);
-                }
-            });
+    let paint = move |area: &crate::charts::canvas::Area, scale: f64| {
+        let locale = state.locale.get();
+        let texts = state.texts();
+        let name = |c| texts.cost_category(c);
+        let labels = charts::cost::Labels {
+            category: &name,
+            locale,
+            currency: "¥",
         };
+        state.kpis.with(|k| {
+            k.as_ref()
+                .and_then(|k| charts::cost::draw(area, &k.cost_by_category, &labels, scale).ok())
+                .unwrap_or_default()
+        })
+    };
     let ledger = move || {
         let locale = state.locale.get();
         let texts = state.texts();
@@ -263,7 +315,7 @@ fn CostChart() -> impl IntoView {
                 when=has_costs
                 fallback=move || view! { <p class="empty">{move || state.texts().no_costs}</p> }
             >
-                <ChartCanvas name="cost" label=Signal::derive(move || state.texts().cost_title.to_string()) paint=paint/>
+                <InteractiveChart name="cost" label=Signal::derive(move || state.texts().cost_title.to_string()) paint=paint/>
             </Show>
             <ul class="cost-ledger">{ledger}</ul>
         </figure>

@@ -65,7 +65,6 @@ pub struct Texts {
     pub cost_caption: &'static str,
     pub no_dated_rows: &'static str,
     pub no_costs: &'static str,
-    pub week_label: fn(u32, u32) -> String,
     pub privacy_note: &'static str,
     pub import_title: &'static str,
     pub import_row: fn(&str, usize, usize, usize, usize) -> String,
@@ -235,10 +234,6 @@ pub static EN: Texts = Texts {
     cost_caption: "The full ledger, not just creator fees",
     no_dated_rows: "No dated note rows to chart.",
     no_costs: "No cost ledger loaded.",
-    week_label: |month, day| {
-        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-        format!("{} {day}", MONTHS[(month as usize + 11) % 12])
-    },
     privacy_note: "Everything is computed in this browser tab. No data leaves your device.",
     import_title: "Import report",
     import_row: |kind, rows, with_problems, rejected, problems| {
@@ -455,7 +450,6 @@ pub static ZH: Texts = Texts {
     cost_caption: "完整成本台账，而不只是达人费用",
     no_dated_rows: "没有带日期的笔记数据可绘制。",
     no_costs: "尚未加载成本台账。",
-    week_label: |month, day| format!("{month}/{day}"),
     privacy_note: "所有计算都在本浏览器标签页内完成，数据不会离开您的设备。",
     import_title: "导入报告",
     import_row: |kind, rows, with_problems, rejected, problems| {
@@ -762,13 +756,6 @@ impl Texts {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn chinese_week_labels_are_month_slash_day() {
-        assert_eq!((ZH.week_label)(3, 2), "3/2");
-        assert_eq!((EN.week_label)(3, 2), "Mar 2");
-        assert_eq!((EN.week_label)(12, 28), "Dec 28");
-    }
 
     #[test]
     fn english_problem_reasons_match_the_engine_messages() {

@@ -119,6 +119,9 @@ pub struct RoiTexts {
     /// Impressions, views, interactions, product clicks, orders.
     pub funnel_stages: [&'static str; 5],
     pub kept: fn(&str) -> String,
+    pub granularity_label: &'static str,
+    /// Day, week, month.
+    pub granularities: [&'static str; 3],
     pub rankings_title: &'static str,
     pub rankings_caption: fn(&str) -> String,
     pub top_roi: &'static str,
@@ -192,6 +195,8 @@ static EN: RoiTexts = RoiTexts {
     funnel_caption: "From impressions to orders, with the share kept at each step.",
     funnel_stages: ["Impressions", "Views", "Interactions", "Product clicks", "Orders"],
     kept: |share| format!("{share} kept"),
+    granularity_label: "Points per",
+    granularities: ["Day", "Week", "Month"],
     rankings_title: "Best and worst notes",
     rankings_caption: |views| format!("By ROI (notes with a cost) and by engagement rate (notes with at least {views} views), in the period and under the filters."),
     top_roi: "Highest ROI",
@@ -265,6 +270,8 @@ static ZH: RoiTexts = RoiTexts {
     funnel_caption: "从曝光到订单，每一步留存的比例。",
     funnel_stages: ["曝光", "阅读", "互动", "商品点击", "订单"],
     kept: |share| format!("留存 {share}"),
+    granularity_label: "时间粒度",
+    granularities: ["日", "周", "月"],
     rankings_title: "表现最好与最差的笔记",
     rankings_caption: |views| format!("按 ROI（有成本的笔记）和互动率（阅读不少于 {views} 的笔记）排序，均为所选周期和筛选条件下。"),
     top_roi: "ROI 最高",

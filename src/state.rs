@@ -9,7 +9,6 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use xhs_roi_engine::attribution::survey::SurveyCounts;
 use xhs_roi_engine::format::Locale;
-use xhs_roi_engine::report::WeekPoint;
 use xhs_roi_engine::roi::{self, Prepared, RoiReport, RoiSettings};
 use xhs_roi_engine::{Dataset, ImportOptions, Kind, Kpis, Problem};
 
@@ -163,7 +162,6 @@ pub struct AppState {
     /// Survey answers counted per platform, when a surveys table is loaded.
     pub surveys: Memo<Option<Arc<SurveyCounts>>>,
     pub kpis: Memo<Option<Kpis>>,
-    pub weekly: Memo<Vec<WeekPoint>>,
 }
 
 impl AppState {
@@ -204,24 +202,6 @@ impl AppState {
         });
         // The headline cards: the same figures `xhs-roi report --json` prints.
         let kpis = Memo::new(move |_| roi.with(|r| r.as_ref().map(|r| r.kpis())));
-        // Weeks of the chosen period under the filters, like every card.
-        let weekly = Memo::new(move |_| {
-            let Some(prepared) = prepared.get() else {
-                return Vec::new();
-            };
-            roi_settings.with(|s| {
-                timed("xhs-roi-weekly", || {
-                    roi::engagement_series(&prepared, s, roi::Granularity::Week)
-                })
-                .into_iter()
-                .map(|p| WeekPoint {
-                    week: p.from,
-                    impressions: p.impressions,
-                    interactions: p.interactions,
-                })
-                .collect()
-            })
-        });
         let surveys = Memo::new(move |_| {
             loaded.with(|l| {
                 let table = l.as_ref()?.dataset.surveys.as_ref()?;
@@ -246,7 +226,6 @@ impl AppState {
             bootstrap_auto: RwSignal::new(true),
             surveys,
             kpis,
-            weekly,
         }
     }
 

@@ -383,10 +383,9 @@ where
 mod browser_tests {
     use super::*;
     use crate::charts::interactive::InteractiveChart;
-    use crate::charts::{time_series, weekly, Unit, FONT};
+    use crate::charts::{time_series, Unit, FONT};
     use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
     use xhs_roi_engine::format::Locale;
-    use xhs_roi_engine::report::WeekPoint;
     use xhs_roi_engine::time::Day;
 
     wasm_bindgen_test_configure!(run_in_browser);
@@ -421,26 +420,45 @@ mod browser_tests {
     }
 
     #[wasm_bindgen_test]
-    fn the_weekly_chart_paints_a_real_canvas() {
+    fn the_time_series_chart_paints_a_real_canvas() {
         let element = canvas(600, 300);
         let monday = Day::from_ymd(2026, 3, 2).unwrap();
-        let weeks: Vec<WeekPoint> = (0..12)
-            .map(|i| WeekPoint {
-                week: monday.add_days(7 * i),
-                impressions: 1_000.0 * (i + 1) as f64,
-                interactions: 80.0 * (12 - i) as f64,
-            })
-            .collect();
-        let labels = weekly::Labels {
-            impressions: "Impressions",
-            interactions: "Interactions",
-            week_label: crate::i18n::EN.week_label,
+        let chart = time_series::TimeSeries {
+            granularity: time_series::Granularity::Week,
+            points: (0..12)
+                .map(|i| {
+                    let label = time_series::bucket_label(
+                        monday.add_days(7 * i),
+                        time_series::Granularity::Week,
+                        Locale::En,
+                    );
+                    (
+                        label,
+                        vec![1_000.0 * (i + 1) as f64, 80.0 * (12 - i) as f64],
+                    )
+                })
+                .collect(),
+            series: vec![
+                time_series::Series {
+                    label: "Impressions",
+                    unit: Unit::Count,
+                    mark: time_series::Mark::Bars,
+                    colour: crate::charts::RED_SOFT,
+                },
+                time_series::Series {
+                    label: "Interactions",
+                    unit: Unit::Count,
+                    mark: time_series::Mark::Line,
+                    colour: crate::charts::RED,
+                },
+            ],
+            shared_axis: false,
             locale: Locale::En,
         };
         let area = MeasuredCanvas::new(element.clone())
             .unwrap()
             .into_drawing_area();
-        weekly::draw(&area, &weeks, &labels, 1.0).unwrap();
+        time_series::draw(&area, &chart, 1.0).unwrap();
         area.present().unwrap();
 
         let context: web_sys::CanvasRenderingContext2d = element

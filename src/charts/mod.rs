@@ -15,7 +15,6 @@ pub mod canvas;
 pub mod cost;
 pub mod hits;
 pub mod texts;
-pub mod weekly;
 
 // Charts and helpers not on a panel yet (the app is a binary crate, so an
 // unused `pub` item is dead code). Tests use all of them; drop these
