@@ -12,7 +12,8 @@ use crate::components::import_report::ImportReport;
 use crate::components::kpi_card::{KpiCard, Style};
 use crate::components::mapping::MappingScreen;
 use crate::components::roi::{
-    BreakdownPanel, FunnelPanel, LeadKpis, LifespanPanel, RankingsPanel, ReturnsPanel, RoiControls,
+    BreakdownPanel, CostTrendPanel, FunnelPanel, KolScatterPanel, LeadKpis, LifespanPanel,
+    RankingsPanel, ReturnsPanel, RoiControls,
 };
 use crate::i18n::Texts;
 use crate::state::AppState;
@@ -48,6 +49,10 @@ pub fn Dashboard() -> impl IntoView {
             <div class="chart-row">
                 <ReturnsPanel/>
                 <FunnelPanel/>
+            </div>
+            <div class="chart-row">
+                <CostTrendPanel/>
+                <KolScatterPanel/>
             </div>
             <BreakdownPanel/>
             <RankingsPanel/>

@@ -140,30 +140,6 @@ impl DrawingBackend for MeasuredCanvas {
 /// What a chart's `paint` draws on.
 pub type Area = DrawingArea<MeasuredCanvas, Shift>;
 
-/// A chart on a canvas, without tooltips. Its size comes from CSS
-/// (`.chart-frame.chart-NAME`): the canvas follows the frame. A PNG export
-/// button sits in the frame's top-right corner (`export-png-NAME`).
-#[component]
-pub fn ChartCanvas<F>(
-    /// Names the chart in `data-chart` (tests and styles use it) and the
-    /// exported file (`xhs-roi-NAME.png`).
-    name: &'static str,
-    /// What the chart shows, for screen readers.
-    #[prop(into)]
-    label: Signal<String>,
-    /// Draws the chart at the given device pixel ratio. Signals it reads
-    /// trigger a redraw.
-    paint: F,
-) -> impl IntoView
-where
-    F: Fn(&Area, f64) + Send + Sync + 'static,
-{
-    chart_frame(name, label, None, false, move |area: &Area, ratio: f64| {
-        paint(area, ratio);
-        Vec::new()
-    })
-}
-
 /// The canvas as a PNG file (what the export button downloads), at the
 /// canvas' device-pixel size. `None` if the canvas is empty or the browser
 /// refuses.
@@ -702,33 +678,6 @@ mod browser_tests {
             button.get_attribute("aria-label").as_deref(),
             Some("Download this chart as a PNG image")
         );
-        drop(handle);
-        host.remove();
-    }
-
-    #[wasm_bindgen_test]
-    async fn a_plain_chart_has_the_export_button_but_no_tooltip() {
-        let host = host(200);
-        let handle = leptos::mount::mount_to(host.clone(), || {
-            view! {
-                <ChartCanvas
-                    name="test-plain"
-                    label="Plain"
-                    paint=|area: &Area, _scale: f64| {
-                        let _ = area.fill(&RED);
-                    }
-                />
-            }
-        });
-        settle(300).await;
-        assert!(host
-            .query_selector("[data-testid=export-png-test-plain]")
-            .unwrap()
-            .is_some());
-        assert!(host.query_selector("[role=tooltip]").unwrap().is_none());
-        let canvas = host.query_selector("canvas").unwrap().unwrap();
-        assert!(!canvas.has_attribute("tabindex"));
-        assert!(!canvas.has_attribute("aria-describedby"));
         drop(handle);
         host.remove();
     }

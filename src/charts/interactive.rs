@@ -1,4 +1,4 @@
-//! The chart with tooltips: `ChartCanvas`'s canvas, PNG export and sizing,
+//! The chart with tooltips: a canvas with PNG export and sizing,
 //! plus the hit regions its `paint` returns, shown on hover, touch and with
 //! the arrow keys.
 
@@ -8,7 +8,7 @@ use xhs_roi_engine::format::Locale;
 use super::canvas::{chart_frame, Area};
 use super::hits::Hit;
 
-/// A chart on a canvas with a tooltip for every value, as [`ChartCanvas`](super::canvas::ChartCanvas)
+/// A chart on a canvas with a tooltip for every value
 /// (size from CSS, PNG export) plus:
 ///
 /// - `paint` returns the chart's hit regions (every `charts::*::draw`

@@ -6,7 +6,7 @@
 //!
 //! Every `draw` returns [`Hits`]: the region of each value in CSS pixels
 //! and its tooltip text. `interactive::InteractiveChart` shows them on hover
-//! and with the arrow keys; `canvas::ChartCanvas` (no tooltips) has none.
+//! and with the arrow keys.
 //! Both put a PNG export button on the chart. Strings of the charts' own
 //! are in `texts`.
 

@@ -3,7 +3,7 @@ use xhs_roi_engine::attribution::Model;
 use xhs_roi_engine::format;
 
 use crate::charts::attribution::{draw, model_colour, Bars, ModelSeries};
-use crate::charts::canvas::{ChartCanvas, MeasuredCanvas};
+use crate::charts::interactive::InteractiveChart;
 use crate::state::AppState;
 
 /// The models in the order a marketer reads them: the rules, then the data-driven ones.
@@ -33,15 +33,12 @@ fn channel_order(result: &xhs_roi_engine::attribution::Attribution) -> Vec<Strin
     channels
 }
 
-fn paint_chart(
-    area: &plotters::drawing::DrawingArea<MeasuredCanvas, plotters::coord::Shift>,
-    scale: f64,
-) {
+fn paint_chart(area: &crate::charts::canvas::Area, scale: f64) -> Vec<crate::charts::Hit> {
     let state = AppState::expect();
     let texts = state.texts();
     let locale = state.locale.get();
     let Some(result) = state.attribution.get() else {
-        return;
+        return Vec::new();
     };
     let channels = channel_order(&result);
     let models = MODELS
@@ -72,7 +69,7 @@ fn paint_chart(
         models,
         locale,
     };
-    let _ = draw(area, &bars, scale);
+    draw(area, &bars, scale).unwrap_or_default()
 }
 
 /// Every attribution model side by side per channel, with each model's
@@ -162,7 +159,7 @@ pub fn AttributionPanel() -> impl IntoView {
             );
             view! {
                 <p class="panel-caption">{caption}</p>
-                <ChartCanvas
+                <InteractiveChart
                     name="attribution"
                     label=Signal::derive(move || state.texts().attribution_title.to_string())
                     paint=paint_chart

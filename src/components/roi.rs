@@ -14,6 +14,7 @@ use xhs_roi_engine::roi::{
 };
 use xhs_roi_engine::time::Day;
 
+use crate::charts::{self, interactive::InteractiveChart};
 use crate::i18n_roi::{group_label, kpi_label, objective_label, roi_texts, RoiTexts};
 use crate::state::AppState;
 
@@ -613,47 +614,179 @@ pub fn BreakdownPanel() -> impl IntoView {
 #[component]
 pub fn FunnelPanel() -> impl IntoView {
     let state = AppState::expect();
-    move || {
-        let report = state.roi.get()?;
-        let f = &report.current;
+    let paint = move |area: &crate::charts::canvas::Area, scale: f64| {
         let locale = state.locale.get();
-        let t = texts(state);
-        let stages = [
-            f.impressions,
-            f.views,
-            f.interactions,
-            f.product_clicks,
-            f.orders,
-        ];
-        let top = stages[0].max(1e-9);
-        let rows = stages
-            .iter()
-            .enumerate()
-            .map(|(i, &value)| {
-                // A log scale keeps orders visible beside impressions.
-                let width = if value > 0.0 {
-                    (value.ln_1p() / top.ln_1p() * 100.0).clamp(1.0, 100.0)
-                } else {
-                    0.0
-                };
-                let kept = (i > 0 && stages[i - 1] > 0.0)
-                    .then(|| (t.kept)(&format::percent(value / stages[i - 1])));
-                view! {
-                    <li data-stage=i.to_string() data-value=value.to_string()>
-                        <span class="bar-label">{t.funnel_stages[i]}</span>
-                        <span class="bar-track"><span class="bar-fill" style:width=format!("{width:.1}%")></span></span>
-                        <span class="bar-value">{format::count(value, locale)} {kept.map(|k| view! { <span class="muted">" · " {k}</span> })}</span>
-                    </li>
-                }
-            })
-            .collect_view();
-        Some(view! {
-            <section class="panel funnel" data-testid="funnel">
-                <h2 class="panel-title">{t.funnel_title}</h2>
-                <p class="panel-caption">{t.funnel_caption}</p>
-                <ul class="bars funnel-bars">{rows}</ul>
-            </section>
+        let t = roi_texts(locale);
+        state.roi.with(|r| {
+            r.as_ref()
+                .and_then(|r| {
+                    let f = &r.current;
+                    let counts = [
+                        f.impressions,
+                        f.views,
+                        f.interactions,
+                        f.product_clicks,
+                        f.orders,
+                    ];
+                    let funnel = charts::funnel::Funnel {
+                        stages: t.funnel_stages.iter().copied().zip(counts).collect(),
+                        scale: charts::funnel::FunnelScale::Log,
+                        locale,
+                    };
+                    charts::funnel::draw(area, &funnel, scale).ok()
+                })
+                .unwrap_or_default()
         })
+    };
+    let stages = move || {
+        state.roi.with(|r| {
+            r.as_ref().map(|r| {
+                let f = &r.current;
+                [
+                    f.impressions,
+                    f.views,
+                    f.interactions,
+                    f.product_clicks,
+                    f.orders,
+                ]
+                .iter()
+                .enumerate()
+                .map(|(i, v)| view! { <li data-stage=i.to_string() data-value=v.to_string()></li> })
+                .collect_view()
+            })
+        })
+    };
+    view! {
+        <section class="panel chart-panel funnel" data-testid="funnel">
+            <h2 class="panel-title">{move || texts(state).funnel_title}</h2>
+            <p class="panel-caption">{move || texts(state).funnel_caption}</p>
+            <InteractiveChart name="funnel" label=Signal::derive(move || texts(state).funnel_title.to_string()) paint=paint/>
+            // The exact counts, for tests.
+            <ul class="visually-hidden" data-testid="funnel-values">{stages}</ul>
+        </section>
+    }
+}
+
+/// Cost per category over the period, stacked, by month or week.
+#[component]
+pub fn CostTrendPanel() -> impl IntoView {
+    use xhs_roi_engine::roi::Granularity;
+    use xhs_roi_engine::CostCategory;
+    let state = AppState::expect();
+    let granularity = RwSignal::new(Granularity::Month);
+    let points = Memo::new(move |_| {
+        let Some(prepared) = state.prepared.get() else {
+            return Vec::new();
+        };
+        let g = granularity.get();
+        state.roi_settings.with(|s| {
+            crate::state::timed("xhs-roi-cost-series", || {
+                roi::series(&prepared, s, g)
+                    .into_iter()
+                    .map(|p| {
+                        (
+                            p.from,
+                            CostCategory::ALL.map(|c| p.figures.cost_by_category.get(c)),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let paint = move |area: &crate::charts::canvas::Area, scale: f64| {
+        let locale = state.locale.get();
+        let texts = state.texts();
+        let symbol = symbol(state);
+        let name = |c: CostCategory| texts.cost_category(c);
+        let g = match granularity.get() {
+            Granularity::Day => charts::time_series::Granularity::Day,
+            Granularity::Week => charts::time_series::Granularity::Week,
+            Granularity::Month => charts::time_series::Granularity::Month,
+        };
+        points.with(|points| {
+            let chart = charts::stacked_cost::StackedCost {
+                periods: points
+                    .iter()
+                    .map(|(day, costs)| {
+                        (charts::time_series::bucket_label(*day, g, locale), *costs)
+                    })
+                    .collect(),
+                category: &name,
+                locale,
+                currency: &symbol,
+            };
+            charts::stacked_cost::draw(area, &chart, scale).unwrap_or_default()
+        })
+    };
+    view! {
+        <section class="panel chart-panel" data-testid="cost-trend">
+            <div class="panel-head">
+                <h2 class="panel-title">{move || texts(state).cost_trend_title}</h2>
+                <div class="segmented" role="group" aria-label=move || texts(state).granularity_label>
+                    {[Granularity::Week, Granularity::Month].map(|g| view! {
+                        <button type="button" class="segment" class:active=move || granularity.get() == g
+                            aria-pressed=move || (granularity.get() == g).to_string()
+                            on:click=move |_| granularity.set(g)>
+                            {move || texts(state).granularities[Granularity::ALL.iter().position(|&x| x == g).unwrap_or(1)]}
+                        </button>
+                    }).collect_view()}
+                </div>
+            </div>
+            <p class="panel-caption">{move || texts(state).cost_trend_caption}</p>
+            <InteractiveChart name="stacked-cost" label=Signal::derive(move || texts(state).cost_trend_title.to_string()) paint=paint/>
+        </section>
+    }
+}
+
+/// Each creator's cost against the revenue credited to them, with the
+/// break-even line.
+#[component]
+pub fn KolScatterPanel() -> impl IntoView {
+    let state = AppState::expect();
+    let points = Memo::new(move |_| {
+        let Some(prepared) = state.prepared.get() else {
+            return Vec::new();
+        };
+        state.roi_settings.with(|s| {
+            crate::state::timed("xhs-roi-kol-scatter", || {
+                roi::breakdown(&prepared, s, GroupBy::Kol)
+                    .rows
+                    .into_iter()
+                    .filter(|r| r.figures.cost_total > 0.0 || r.figures.revenue > 0.0)
+                    .map(|r| (r.key, r.figures.cost_total, r.figures.revenue))
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let paint = move |area: &crate::charts::canvas::Area, scale: f64| {
+        let locale = state.locale.get();
+        let ct = charts::texts::chart_texts(locale);
+        let symbol = symbol(state);
+        points.with(|points| {
+            let chart = charts::scatter::Scatter {
+                points: points
+                    .iter()
+                    .map(|(name, cost, value)| charts::scatter::Point {
+                        name: name.clone(),
+                        cost: *cost,
+                        value: *value,
+                    })
+                    .collect(),
+                label_top: 5,
+                x_title: ct.cost,
+                y_title: ct.revenue,
+                currency: &symbol,
+                locale,
+            };
+            charts::scatter::draw(area, &chart, scale).unwrap_or_default()
+        })
+    };
+    view! {
+        <section class="panel chart-panel" data-testid="kol-scatter">
+            <h2 class="panel-title">{move || texts(state).scatter_title}</h2>
+            <p class="panel-caption">{move || texts(state).scatter_caption}</p>
+            <InteractiveChart name="scatter" label=Signal::derive(move || texts(state).scatter_title.to_string()) paint=paint/>
+        </section>
     }
 }
 
@@ -733,26 +866,32 @@ pub fn LifespanPanel() -> impl IntoView {
             })))
         })
     });
+    let paint_lifespan = move |area: &crate::charts::canvas::Area, scale: f64| {
+        let locale = state.locale.get();
+        life.with(|l| {
+            l.as_ref()
+                .and_then(|l| {
+                    let chart = charts::lifespan::Lifespan {
+                        curves: vec![charts::lifespan::Curve {
+                            label: roi_texts(locale).cumulative_title.to_string(),
+                            shares: l
+                                .curve
+                                .iter()
+                                .map(|p| p.cumulative_share.unwrap_or(f64::NAN))
+                                .collect(),
+                        }],
+                        marker_day: Some(l.options.evergreen_after_days),
+                        locale,
+                    };
+                    charts::lifespan::draw(area, &chart, scale).ok()
+                })
+                .unwrap_or_default()
+        })
+    };
     move || {
         let l = life.get()?;
         let locale = state.locale.get();
         let t = texts(state);
-        // The cumulative share at a few ages, as bars.
-        let marks = [0u32, 3, 7, 14, 30, 60, 90, 180];
-        let curve = marks
-            .iter()
-            .filter_map(|&age| {
-                let point = l.curve.iter().take_while(|p| p.age <= age).last()?;
-                let share = point.cumulative_share?;
-                Some(view! {
-                    <li data-age=age.to_string() data-value=share.to_string()>
-                        <span class="bar-label">{(t.by_day)(age)}</span>
-                        <span class="bar-track"><span class="bar-fill" style:width=format!("{:.1}%", share * 100.0)></span></span>
-                        <span class="bar-value">{format::percent(share)}</span>
-                    </li>
-                })
-            })
-            .collect_view();
         let old = l
             .still_earning
             .iter()
@@ -781,7 +920,7 @@ pub fn LifespanPanel() -> impl IntoView {
                 <div class="explorer">
                     <div>
                         <h3 class="subtitle">{t.cumulative_title}</h3>
-                        <ul class="bars lifespan-bars">{curve}</ul>
+                        <InteractiveChart name="lifespan" label=Signal::derive(move || texts(state).cumulative_title.to_string()) paint=paint_lifespan/>
                     </div>
                     <div>
                         <h3 class="subtitle">{(t.still_earning_title)(l.still_earning.len())}</h3>

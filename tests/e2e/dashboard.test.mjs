@@ -550,7 +550,7 @@ function inspectCharts() {
 /** Problems that make a chart blurry or empty at the given device pixel ratio. */
 function chartProblems(charts, ratio) {
   const problems = [];
-  for (const name of ['weekly', 'cost']) {
+  for (const name of ['time-series', 'cost', 'funnel', 'stacked-cost', 'scatter', 'lifespan', 'attribution']) {
     if (!charts.some((c) => c.chart === name)) problems.push(`no canvas[data-chart="${name}"]`);
   }
   for (const c of charts) {

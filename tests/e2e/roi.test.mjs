@@ -153,3 +153,29 @@ test('the breakdown exports the CLI\'s CSV and sorts by a column', TEST_OPTIONS,
   const sorted = [...present].sort((a, b) => b - a);
   assert.deepEqual(present, sorted, 'descending by ROI');
 });
+
+test('a chart shows the exact value on hover and exports as PNG', TEST_OPTIONS, async (t) => {
+  const { page } = await open(t);
+  const canvas = page.locator('canvas[data-chart="funnel"]');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  const impressions = Number(
+    await page.getAttribute('[data-testid="funnel-values"] [data-stage="0"]', 'data-value'),
+  );
+  // The first stage (impressions) is the top row of the funnel.
+  let tip = '';
+  for (const y of [0.12, 0.16, 0.2, 0.25]) {
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height * y);
+    tip = (await page.locator('[data-testid="chart-tip-funnel"]').textContent()) ?? '';
+    if (tip.includes(impressions.toLocaleString('en-US'))) break;
+  }
+  assert.ok(tip.includes(impressions.toLocaleString('en-US')), `tooltip "${tip}" has ${impressions}`);
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('[data-testid="export-png-funnel"]'),
+  ]);
+  assert.equal(download.suggestedFilename(), 'xhs-roi-funnel.png');
+  const bytes = await readFile(await download.path());
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+});
