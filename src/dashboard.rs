@@ -47,13 +47,14 @@ pub fn Dashboard() -> impl IntoView {
                 <CostChart/>
             </div>
             <div class="chart-row">
+                <CostTrendPanel/>
                 <ReturnsPanel/>
-                <FunnelPanel/>
             </div>
             <div class="chart-row">
-                <CostTrendPanel/>
+                <FunnelPanel/>
                 <KolScatterPanel/>
             </div>
+            <crate::components::cost_ledger::CostLedgerPanel/>
             <BreakdownPanel/>
             <RankingsPanel/>
             <LifespanPanel/>

@@ -3,6 +3,7 @@
 
 pub mod attribution;
 pub mod channel_rules;
+pub mod cost_ledger;
 pub mod drop_zone;
 pub mod import_progress;
 pub mod import_report;

@@ -231,7 +231,6 @@ pub fn RoiControls() -> impl IntoView {
                     {number(|t| t.clv_years, "clv-years", |s| s.clv.years, |s, v| s.clv.years = v)}
                     {number(|t| t.weight_brand, "weight-brand", |s| s.weights.brand, |s, v| s.weights.brand = v)}
                     {number(|t| t.weight_future, "weight-future", |s| s.weights.future, |s, v| s.weights.future = v)}
-                    {number(|t| t.kol_multiplier, "kol-multiplier", |s| s.cost_multipliers.kol, |s, v| s.cost_multipliers.kol = v)}
                 </div>
             </details>
         </section>
@@ -507,6 +506,26 @@ pub fn BreakdownPanel() -> impl IntoView {
                 _ => row.key.clone(),
             },
         };
+        // Creators also show their followers and tier.
+        let creators = b.by == GroupBy::Kol;
+        let tier_name = |tier: Option<KolTier>| {
+            tier.map(|tier| {
+                let i = KolTier::ALL.iter().position(|&x| x == tier).unwrap_or(0);
+                t.tiers[i]
+            })
+            .unwrap_or("")
+        };
+        let creator_cells = |row: &BreakdownRow| {
+            creators.then(|| {
+                view! {
+                    <td class="number" data-value=row.followers.map(|v| v.to_string()).unwrap_or_default()>
+                        {format::or_missing(row.followers, |v| format::count(v, locale))}
+                    </td>
+                    <td>{tier_name(row.tier)}</td>
+                }
+            })
+        };
+        let blank_creator_cells = move || creators.then(|| view! { <td></td><td></td> });
         let header = |label: String, index: Option<usize>| {
             let active = column == index;
             let arrow = if active {
@@ -550,7 +569,7 @@ pub fn BreakdownPanel() -> impl IntoView {
         let more = (hidden > 0).then(|| {
             view! {
                 <tr class="more-rows">
-                    <td colspan=(COLUMNS.len() + 1).to_string()>
+                    <td colspan=(COLUMNS.len() + 3).to_string()>
                         <button type="button" class="link-button" data-testid="show-all-rows" on:click=move |_| show_all.set(true)>
                             {(t.show_all_rows)(&format::count(rows_total as f64, locale))}
                         </button>
@@ -565,6 +584,7 @@ pub fn BreakdownPanel() -> impl IntoView {
                 view! {
                     <tr data-key=row.key.clone()>
                         <th scope="row">{name(row)}</th>
+                        {creator_cells(row)}
                         {cells(&row.figures)}
                     </tr>
                 }
@@ -572,15 +592,22 @@ pub fn BreakdownPanel() -> impl IntoView {
             .collect_view();
         let unallocated = b.not_allocated.as_ref().map(|f| {
             view! {
-                <tr class="not-allocated"><th scope="row">{t.not_allocated}</th>{cells(f)}</tr>
+                <tr class="not-allocated"><th scope="row">{t.not_allocated}</th>{blank_creator_cells()}{cells(f)}</tr>
             }
         });
         Some(view! {
             <div class="table-scroll">
                 <table class="data-table breakdown-table" data-testid="breakdown-table" data-by=b.by.name()>
-                    <thead><tr>{header(t.name_column.to_string(), None)}{head}</tr></thead>
+                    <thead><tr>
+                        {header(t.name_column.to_string(), None)}
+                        {creators.then(|| view! {
+                            <th scope="col" class="number">{t.followers_column}</th>
+                            <th scope="col">{t.tier_label}</th>
+                        })}
+                        {head}
+                    </tr></thead>
                     <tbody>{body_rows}{more}{unallocated}</tbody>
-                    <tfoot><tr data-key="total"><th scope="row">{t.total}</th>{cells(&b.totals)}</tr></tfoot>
+                    <tfoot><tr data-key="total"><th scope="row">{t.total}</th>{blank_creator_cells()}{cells(&b.totals)}</tr></tfoot>
                 </table>
             </div>
         })
@@ -663,7 +690,86 @@ pub fn FunnelPanel() -> impl IntoView {
             <InteractiveChart name="funnel" label=Signal::derive(move || texts(state).funnel_title.to_string()) paint=paint/>
             // The exact counts, for tests.
             <ul class="visually-hidden" data-testid="funnel-values">{stages}</ul>
+            <FunnelGroups/>
         </section>
+    }
+}
+
+/// The funnel per format or per campaign: each stage's count and the share
+/// kept from the stage before.
+#[component]
+fn FunnelGroups() -> impl IntoView {
+    let state = AppState::expect();
+    let by_campaign = RwSignal::new(false);
+    let report = Memo::new(move |_| {
+        let prepared = state.prepared.get()?;
+        state.roi_settings.with(|s| {
+            Some(Arc::new(crate::state::timed("xhs-roi-funnel", || {
+                roi::funnel(&prepared, s)
+            })))
+        })
+    });
+    let body = move || {
+        let r = report.get()?;
+        let locale = state.locale.get();
+        let t = texts(state);
+        let groups = if by_campaign.get() {
+            &r.by_campaign
+        } else {
+            &r.by_format
+        };
+        let rows = groups
+            .iter()
+            .map(|g| {
+                let cells = g
+                    .funnel
+                    .steps
+                    .iter()
+                    .map(|step| {
+                        let kept = step.rate.map(format::percent);
+                        view! {
+                            <td class="number" data-value=step.count.to_string()>
+                                {format::count(step.count, locale)}
+                                {kept.map(|k| view! { <span class="interval">{k}</span> })}
+                            </td>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <tr data-key=g.key.clone()>
+                        <th scope="row">{g.key.clone()}</th>
+                        {cells}
+                        <td class="number">{format::or_missing(g.funnel.overall, format::percent)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <div class="table-scroll">
+                <table class="data-table funnel-table" data-testid="funnel-groups">
+                    <thead><tr>
+                        <th scope="col">{if by_campaign.get() { t.campaign_label } else { t.format_label }}</th>
+                        {t.funnel_stages.map(|s| view! { <th scope="col" class="number">{s}</th> }).collect_view()}
+                        <th scope="col" class="number">{t.overall_conversion}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        })
+    };
+    view! {
+        <div class="funnel-groups">
+            <div class="segmented" role="group" aria-label=move || texts(state).group_label>
+                <button type="button" class="segment" class:active=move || !by_campaign.get()
+                    aria-pressed=move || (!by_campaign.get()).to_string()
+                    on:click=move |_| by_campaign.set(false)>{move || texts(state).format_label}</button>
+                <button type="button" class="segment" class:active=move || by_campaign.get()
+                    aria-pressed=move || by_campaign.get().to_string()
+                    data-testid="funnel-by-campaign"
+                    on:click=move |_| by_campaign.set(true)>{move || texts(state).campaign_label}</button>
+            </div>
+            {body}
+        </div>
     }
 }
 

@@ -6,7 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 import { startServer } from './support/server.mjs';
 import { cliBinary, cliReport, launchBrowser, openApp, repoRoot, screenshot, waitForDashboard } from './support/browser.mjs';
@@ -143,7 +145,7 @@ test('the breakdown exports the CLI\'s CSV and sorts by a column', TEST_OPTIONS,
   const roiHeader = page.locator('[data-testid="breakdown-table"] thead th', { hasText: 'ROI' }).last();
   await roiHeader.locator('button').click();
   const column = await page.$$eval('[data-testid="breakdown-table"] thead th', (ths) =>
-    ths.findIndex((th) => th.getAttribute('aria-sort') !== 'none'),
+    ths.findIndex((th) => ['ascending', 'descending'].includes(th.getAttribute('aria-sort'))),
   );
   const values = await page.$$eval(
     `[data-testid="breakdown-table"] tbody tr:not(.not-allocated) td:nth-child(${column + 1})`,
@@ -178,4 +180,26 @@ test('a chart shows the exact value on hover and exports as PNG', TEST_OPTIONS, 
   assert.equal(download.suggestedFilename(), 'xhs-roi-funnel.png');
   const bytes = await readFile(await download.path());
   assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+});
+
+test('a cost entered by hand and a cost multiplier change the figures as the CLI computes them', TEST_OPTIONS, async (t) => {
+  const { page } = await open(t);
+  await page.click('[data-testid="add-manual-cost"]');
+  const row = page.locator('[data-testid="manual-cost"]').first();
+  await row.locator('select').first().selectOption('kol');
+  await row.locator('[data-testid="manual-cost-amount"]').fill('12000');
+  await row.locator('[data-testid="manual-cost-amount"]').press('Enter');
+  await page.fill('[data-testid="multiplier-kol"]', '1.2');
+  await page.press('[data-testid="multiplier-kol"]', 'Enter');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'xhs-roi-settings-'));
+  const settings = path.join(dir, 'settings.json');
+  await writeFile(settings, JSON.stringify({ manual_costs: [{ category: 'kol', amount: 12000 }] }));
+  const json = await expectCards(page, ['--settings', settings, '--cost-multiplier', 'kol=1.2']);
+  assert.ok(json.cards.cost_kol.value > 12000 * 1.2, 'the KOL cost includes the entry, scaled');
+
+  // Deleting the entry can be undone.
+  await row.locator('button[aria-label="Delete"]').click();
+  await expectCards(page, ['--cost-multiplier', 'kol=1.2']);
+  await page.click('[data-testid="undo-manual-cost"]');
+  await expectCards(page, ['--settings', settings, '--cost-multiplier', 'kol=1.2']);
 });
