@@ -146,7 +146,7 @@ fn ProfitLine() -> impl IntoView {
         state.kpis.with(|k| {
             k.as_ref().map(|k| {
                 let texts = state.texts();
-                let profit = format::money(k.net_profit, locale, "¥");
+                let profit = format::money(k.net_profit, locale, &state.currency_symbol());
                 let margin = format::percent(state.margin());
                 (
                     k.net_profit,
@@ -160,7 +160,7 @@ fn ProfitLine() -> impl IntoView {
                     format!(
                         "{} {}",
                         texts.aov,
-                        format::or_missing(k.aov, |v| format::money(v, locale, "¥"))
+                        format::or_missing(k.aov, |v| format::money(v, locale, &state.currency_symbol()))
                     ),
                 )
             })
@@ -280,10 +280,11 @@ fn CostChart() -> impl IntoView {
         let locale = state.locale.get();
         let texts = state.texts();
         let name = |c| texts.cost_category(c);
+        let symbol = state.currency_symbol();
         let labels = charts::cost::Labels {
             category: &name,
             locale,
-            currency: "¥",
+            currency: &symbol,
         };
         state.kpis.with(|k| {
             k.as_ref()
@@ -304,11 +305,40 @@ fn CostChart() -> impl IntoView {
                         <li data-kpi=format!("cost_{}", c.name()) data-value=amount.to_string()>
                             <span class=format!("swatch swatch-{}", c.name())></span>
                             <span class="kpi-label">{texts.cost_category(c)}</span>
-                            <span class="kpi-value">{format::money(amount, locale, "¥")}</span>
+                            <span class="kpi-value">{format::money(amount, locale, &state.currency_symbol())}</span>
                         </li>
                     }
                 })
                 .collect_view()
+        })
+    };
+    // KOL cost by how the creators were paid.
+    let pay_kinds = move || {
+        use xhs_roi_engine::roi::PayKind;
+        let locale = state.locale.get();
+        let t = crate::i18n_roi::roi_texts(locale);
+        state.roi.with(|r| {
+            let r = r.as_ref()?;
+            let pay = &r.current.kol_pay;
+            (r.current.cost_by_category.kol > 0.0).then(|| {
+                let items = PayKind::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &kind)| {
+                        let amount = pay.get(kind);
+                        view! {
+                            <li data-pay-kind=kind.name() data-value=amount.to_string()>
+                                <span class="kpi-label">{t.pay_kinds[i]}</span>
+                                <span class="kpi-value">{format::money(amount, locale, &state.currency_symbol())}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <h3 class="subtitle pay-kinds-title">{t.pay_kinds_title}</h3>
+                    <ul class="cost-ledger pay-kinds" data-testid="kol-pay-kinds">{items}</ul>
+                }
+            })
         })
     };
     view! {
@@ -324,6 +354,7 @@ fn CostChart() -> impl IntoView {
                 <InteractiveChart name="cost" label=Signal::derive(move || state.texts().cost_title.to_string()) paint=paint/>
             </Show>
             <ul class="cost-ledger">{ledger}</ul>
+            {pay_kinds}
         </figure>
     }
 }

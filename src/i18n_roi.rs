@@ -119,6 +119,9 @@ pub struct RoiTexts {
     /// Impressions, views, interactions, product clicks, orders.
     pub funnel_stages: [&'static str; 5],
     pub granularity_label: &'static str,
+    pub pay_kinds_title: &'static str,
+    /// In `PayKind::ALL` order.
+    pub pay_kinds: [&'static str; 5],
     pub overall_conversion: &'static str,
     pub cost_trend_title: &'static str,
     pub cost_trend_caption: &'static str,
@@ -198,6 +201,8 @@ static EN: RoiTexts = RoiTexts {
     funnel_caption: "From impressions to orders, with the share kept at each step.",
     funnel_stages: ["Impressions", "Views", "Interactions", "Product clicks", "Orders"],
     granularity_label: "Points per",
+    pay_kinds_title: "KOL / KOC fees by how creators were paid",
+    pay_kinds: ["Flat fee", "Product gifts at cost", "Commission", "Platform service fee", "Other"],
     overall_conversion: "Orders per impression",
     cost_trend_title: "Cost over time",
     cost_trend_caption: "Every category of the ledger, stacked; spread costs fall on their days.",
@@ -276,6 +281,8 @@ static ZH: RoiTexts = RoiTexts {
     funnel_caption: "从曝光到订单，每一步留存的比例。",
     funnel_stages: ["曝光", "阅读", "互动", "商品点击", "订单"],
     granularity_label: "时间粒度",
+    pay_kinds_title: "达人费用按结算方式",
+    pay_kinds: ["一口价", "产品置换（按成本）", "佣金", "平台服务费", "其他"],
     overall_conversion: "曝光转化率",
     cost_trend_title: "成本走势",
     cost_trend_caption: "成本台账各类别堆叠展示；按周期分摊的成本计入对应日期。",

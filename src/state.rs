@@ -234,6 +234,12 @@ impl AppState {
         self.next_id.get_value()
     }
 
+    /// The sign of the currency figures are shown in (¥ by default).
+    pub fn currency_symbol(&self) -> String {
+        self.roi_settings
+            .with(|s| xhs_roi_engine::format::currency_symbol(&s.currency.code))
+    }
+
     /// Gross margin as a fraction.
     pub fn margin(&self) -> f64 {
         self.roi_settings.with(|s| s.margin.rate)

@@ -13,10 +13,10 @@ pub enum Style {
 }
 
 impl Style {
-    pub fn format(self, value: Option<f64>, locale: Locale) -> String {
+    pub fn format(self, value: Option<f64>, locale: Locale, symbol: &str) -> String {
         format::or_missing(value, |v| match self {
             Style::Count => format::count(v, locale),
-            Style::Money => format::money(v, locale, "¥"),
+            Style::Money => format::money(v, locale, symbol),
             Style::Percent => format::percent(v),
             Style::Multiple => format::multiple(v),
         })
@@ -63,7 +63,7 @@ pub fn KpiCard(
         >
             <h3 class="kpi-label">{move || label.get()}</h3>
             <p class=move || format!("kpi-value {}", tone())>
-                {move || style.format(value.get(), state.locale.get())}
+                {move || style.format(value.get(), state.locale.get(), &state.currency_symbol())}
             </p>
             <p class="kpi-help">{move || help.get()}</p>
         </article>

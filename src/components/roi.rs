@@ -50,9 +50,7 @@ fn show_change(
 }
 
 fn symbol(state: AppState) -> String {
-    state
-        .roi_settings
-        .with(|s| format::currency_symbol(&s.currency.code))
+    state.currency_symbol()
 }
 
 fn texts(state: AppState) -> &'static RoiTexts {

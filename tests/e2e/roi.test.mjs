@@ -203,3 +203,13 @@ test('a cost entered by hand and a cost multiplier change the figures as the CLI
   await page.click('[data-testid="undo-manual-cost"]');
   await expectCards(page, ['--settings', settings, '--cost-multiplier', 'kol=1.2']);
 });
+
+test('another currency at a rate shows every amount converted, as the CLI does', TEST_OPTIONS, async (t) => {
+  const { page } = await open(t);
+  await page.selectOption('[data-testid="currency"]', 'USD');
+  await page.fill('[data-testid="currency-rate"]', '7.2');
+  await page.press('[data-testid="currency-rate"]', 'Enter');
+  await expectCards(page, ['--currency', 'USD', '--rate', '7.2']);
+  const revenue = await page.textContent('[data-kpi="revenue"] .kpi-value');
+  assert.match(revenue, /^\$/, `revenue shown as ${revenue}`);
+});
