@@ -552,12 +552,40 @@ pub fn set_active(id: Option<&str>) -> Result<(), StoreError> {
 
 /// Offers scenarios as a file (the engine's format) for download.
 pub fn download_file(file_name: &str, scenarios: &[Scenario]) {
-    crate::download::download_text(file_name, "application/json", &scenario::to_file(scenarios));
+    download_json(file_name, &scenario::to_file(scenarios));
 }
 
 /// Offers a set-aside entry's raw text for download.
 pub fn download_set_aside(entry: &SetAside) {
-    crate::download::download_text(&entry.file_name(), "application/json", &entry.raw);
+    download_json(&entry.file_name(), &entry.raw);
+}
+
+/// Saves `text` as a JSON file. The object URL is revoked a minute later,
+/// not at once, so a download the browser starts after this task still
+/// finds it (a scenario file must not come out empty).
+fn download_json(file_name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Ok(anchor) = document.create_element("a") {
+        let anchor: web_sys::HtmlAnchorElement = anchor.unchecked_into();
+        anchor.set_href(&url);
+        anchor.set_download(file_name);
+        anchor.click();
+    }
+    Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
 }
 
 /// A change made in another tab.

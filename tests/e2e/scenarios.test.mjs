@@ -412,26 +412,39 @@ test('remember my data keeps the user\'s tables across a reload; off, the demo c
   const expected = cliReport(['--notes', 'public/demo/notes.csv', '--costs', 'public/demo/costs.csv']);
   assert.ok(sameNumber(kpis.cost_total, expected.cost_total));
 
-  // Written to IndexedDB in the background: wait for the record.
-  await page.waitForFunction(
-    () =>
-      new Promise((resolve) => {
+  // Written to IndexedDB in the background: wait for the record. (Opening
+  // a database that does not exist yet would create it empty, so the probe
+  // looks for it first.)
+  const kept = () =>
+    page.evaluate(async () => {
+      if (!(await indexedDB.databases()).some((d) => d.name === 'xhs-roi')) return false;
+      return new Promise((resolve) => {
         const open = indexedDB.open('xhs-roi');
+        open.onerror = () => resolve(false);
         open.onsuccess = () => {
           const db = open.result;
-          if (!db.objectStoreNames.contains('data')) return resolve(false), db.close();
+          if (!db.objectStoreNames.contains('data')) {
+            db.close();
+            resolve(false);
+            return;
+          }
           const get = db.transaction('data').objectStore('data').get('costs');
           get.onsuccess = () => {
-            resolve(get.result !== undefined);
             db.close();
+            resolve(get.result instanceof Uint8Array);
           };
-          get.onerror = () => resolve(false);
+          get.onerror = () => {
+            db.close();
+            resolve(false);
+          };
         };
-        open.onerror = () => resolve(false);
-      }),
-    null,
-    { timeout: 10_000 },
-  );
+      });
+    });
+  const deadline = Date.now() + 10_000;
+  while (!(await kept())) {
+    assert.ok(Date.now() < deadline, 'the tables were not kept in IndexedDB');
+    await page.waitForTimeout(100);
+  }
 
   await page.reload();
   await page.waitForSelector('#app[data-source="files"][data-ready="true"]', { state: 'attached', timeout: 30_000 });
