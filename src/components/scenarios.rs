@@ -570,7 +570,7 @@ fn ComparePanel(on_close: Callback<()>) -> impl IntoView {
     };
 
     view! {
-        <section class="panel scenario-compare" data-testid="scenario-compare">
+        <section class="panel scenario-compare" data-testid="compare-panel">
             <div class="panel-head">
                 <h2 class="panel-title">{move || t().compare_title}</h2>
                 <button type="button" class="button button-small" data-testid="compare-close"
