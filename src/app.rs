@@ -1,13 +1,16 @@
-//! The root component: creates the state, keeps `<html lang>` and the title
-//! in step with the language, and loads the demo on first visit.
+//! The root component: creates the state, opens the saved scenario, keeps
+//! `<html lang>` and the title in step with the language, and loads the
+//! data (kept on this device, or the demo).
 
 use leptos::prelude::*;
 use xhs_roi_engine::format::Locale;
 
+use crate::components::scenarios::ScenarioBar;
 use crate::components::top_bar::TopBar;
 use crate::dashboard::Dashboard;
+use crate::panic;
+use crate::scenarios::Scenarios;
 use crate::state::AppState;
-use crate::{loader, panic};
 
 /// The browser's preferred language, English when it is not Chinese.
 fn browser_locale() -> Locale {
@@ -32,7 +35,10 @@ pub fn App() -> impl IntoView {
         document.set_title(state.texts().document_title);
     });
 
-    loader::load_demo(state);
+    // The saved scenario in use is applied before anything is drawn; then
+    // the data: kept on this device (if the user chose so), else the demo.
+    let scenarios = Scenarios::start(state);
+    scenarios.load_data();
     panic::schedule_test_panic();
 
     let ready = move || (state.kpis.with(Option::is_some) && !state.busy.get()).to_string();
@@ -45,7 +51,13 @@ pub fn App() -> impl IntoView {
         <div id="app" data-ready=ready data-source=source>
             <TopBar/>
             <main class="content">
-                <Dashboard/>
+                <ScenarioBar/>
+                // Drawn again when a scenario changes the attribution
+                // settings, which some widgets read once.
+                {move || {
+                    scenarios.epoch.track();
+                    view! { <Dashboard/> }
+                }}
             </main>
             <footer class="footer">
                 <svg class="lock" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">

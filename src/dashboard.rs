@@ -160,7 +160,11 @@ fn ProfitLine() -> impl IntoView {
                     format!(
                         "{} {}",
                         texts.aov,
-                        format::or_missing(k.aov, |v| format::money(v, locale, &state.currency_symbol()))
+                        format::or_missing(k.aov, |v| format::money(
+                            v,
+                            locale,
+                            &state.currency_symbol()
+                        ))
                     ),
                 )
             })

@@ -11,9 +11,8 @@ mod i18n_roi;
 mod import_client;
 mod loader;
 mod panic;
-// The storage and file layer of scenarios; the UI over it comes next.
-#[allow(dead_code)]
 mod scenario_store;
+mod scenarios;
 mod state;
 mod storage;
 

@@ -2,9 +2,9 @@
 //!
 //! Keys (docs/scenarios.md):
 //!
-//! - `xhs-roi.scenario.v2.<id>`: one scenario, as the engine's stored entry
-//!   (`{"schema_version":2,"scenario":{...}}`). One `setItem` per scenario
-//!   is atomic, so a save is whole or not at all. The `v2` is the schema
+//! - `xhs-roi.scenario.v3.<id>`: one scenario, as the engine's stored entry
+//!   (`{"schema_version":3,"scenario":{...}}`). One `setItem` per scenario
+//!   is atomic, so a save is whole or not at all. The `v3` is the schema
 //!   version; keys of an older version are migrated on load and rewritten
 //!   under the current one (the old key is removed only after the new one is
 //!   written). Keys of a newer version belong to a newer app in another tab
@@ -37,6 +37,12 @@ pub const APP_PREFIX: &str = "xhs-roi.";
 pub const ACTIVE_KEY: &str = "xhs-roi.scenarios.active";
 /// Entries set aside: this prefix, then the original key.
 pub const CORRUPT_PREFIX: &str = "xhs-roi.corrupt.";
+/// Written and removed at once by [`ScenarioStore::forget_everything`], so
+/// other tabs hear of it ([`Change::Forgotten`]) and do not save their
+/// scenario back.
+const FORGOTTEN_KEY: &str = "xhs-roi.forgotten";
+/// Whether the user chose to keep their data on this device (`"true"`).
+pub const REMEMBER_DATA_KEY: &str = "xhs-roi.remember-data";
 const ENTRY_STEM: &str = "xhs-roi.scenario.v";
 
 /// The storage key of scenario `id` at the current schema version.
@@ -55,7 +61,7 @@ fn parse_entry_key(key: &str) -> Option<(u32, &str)> {
 /// A scenario entry that could not be read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetAside {
-    /// The key it was stored under (`xhs-roi.scenario.v2.<id>`).
+    /// The key it was stored under (`xhs-roi.scenario.v3.<id>`).
     pub key: String,
     /// Where its raw text is kept now (`xhs-roi.corrupt.<key>`); equal to
     /// `key` if it could not be moved (storage full).
@@ -502,7 +508,27 @@ impl ScenarioStore {
             }
         }
         self.seen.borrow_mut().clear();
+        // Tell the other tabs; nothing stays behind.
+        if set_raw(FORGOTTEN_KEY, &now_ms().to_string()).is_ok() {
+            LocalStorage::delete(FORGOTTEN_KEY);
+        }
         Ok(())
+    }
+}
+
+/// Whether the user chose to keep their data on this device (off unless
+/// they turned it on).
+pub fn remember_data() -> bool {
+    get_raw(REMEMBER_DATA_KEY).as_deref() == Some("true")
+}
+
+/// Turns "remember my data" on or off (the flag only; the tables are in
+/// [`device_data`]).
+pub fn set_remember_data(on: bool) -> Result<(), StoreError> {
+    if on {
+        set_raw(REMEMBER_DATA_KEY, "true")
+    } else {
+        storage()?.remove_item(REMEMBER_DATA_KEY).map_err(from_js)
     }
 }
 
@@ -526,12 +552,40 @@ pub fn set_active(id: Option<&str>) -> Result<(), StoreError> {
 
 /// Offers scenarios as a file (the engine's format) for download.
 pub fn download_file(file_name: &str, scenarios: &[Scenario]) {
-    crate::download::download_text(file_name, "application/json", &scenario::to_file(scenarios));
+    download_json(file_name, &scenario::to_file(scenarios));
 }
 
 /// Offers a set-aside entry's raw text for download.
 pub fn download_set_aside(entry: &SetAside) {
-    crate::download::download_text(&entry.file_name(), "application/json", &entry.raw);
+    download_json(&entry.file_name(), &entry.raw);
+}
+
+/// Saves `text` as a JSON file. The object URL is revoked a minute later,
+/// not at once, so a download the browser starts after this task still
+/// finds it (a scenario file must not come out empty).
+fn download_json(file_name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Ok(anchor) = document.create_element("a") {
+        let anchor: web_sys::HtmlAnchorElement = anchor.unchecked_into();
+        anchor.set_href(&url);
+        anchor.set_download(file_name);
+        anchor.click();
+    }
+    Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
 }
 
 /// A change made in another tab.
@@ -548,6 +602,9 @@ pub enum Change {
     Active(Option<String>),
     /// Everything was cleared (`localStorage.clear()`): reload.
     Cleared,
+    /// Another tab chose "forget everything on this device": reload, and
+    /// save nothing before.
+    Forgotten,
 }
 
 /// Turns one `storage` event into a change, if it is one of ours.
@@ -555,6 +612,9 @@ fn change_of(key: Option<String>, new_value: Option<String>) -> Option<Change> {
     let Some(key) = key else {
         return Some(Change::Cleared);
     };
+    if key == FORGOTTEN_KEY {
+        return new_value.map(|_| Change::Forgotten);
+    }
     if key == ACTIVE_KEY {
         let id = new_value.and_then(|text| serde_json::from_str::<String>(&text).ok());
         return Some(Change::Active(id));
@@ -706,6 +766,252 @@ impl Autosave {
     }
 }
 
+/// "Remember my data": the user's tables in IndexedDB (not localStorage,
+/// whose few megabytes are for settings), so a reload does not need the
+/// files again. Off unless the user turns it on ([`remember_data`]).
+///
+/// One database, `xhs-roi`, with one object store, `data`: a record per
+/// table kind (`notes`, `costs`, `orders`, `kols`, `surveys`; the engine's
+/// binary table codec as bytes) and `files` (what each file contributed, as
+/// JSON). A save replaces every record in one transaction, so a reload sees
+/// the old dataset or the new one, never a mix. Touchpoint and path tables
+/// stay in the import worker and are not kept.
+pub mod device_data {
+    use js_sys::{Promise, Uint8Array};
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
+    use xhs_roi_engine::{codec, Dataset, Kind, Table};
+
+    pub const DB_NAME: &str = "xhs-roi";
+    const STORE: &str = "data";
+    const FILES: &str = "files";
+    /// The kinds kept, with their record keys.
+    const KINDS: [(Kind, &str); 5] = [
+        (Kind::Notes, "notes"),
+        (Kind::Costs, "costs"),
+        (Kind::Orders, "orders"),
+        (Kind::Kols, "kols"),
+        (Kind::Surveys, "surveys"),
+    ];
+
+    fn table(dataset: &Dataset, kind: Kind) -> Option<&Table> {
+        match kind {
+            Kind::Notes => dataset.notes.as_ref(),
+            Kind::Costs => dataset.costs.as_ref(),
+            Kind::Orders => dataset.orders.as_ref(),
+            Kind::Kols => dataset.kols.as_ref(),
+            _ => dataset.surveys.as_ref(),
+        }
+    }
+
+    fn slot(dataset: &mut Dataset, kind: Kind) -> &mut Option<Table> {
+        match kind {
+            Kind::Notes => &mut dataset.notes,
+            Kind::Costs => &mut dataset.costs,
+            Kind::Orders => &mut dataset.orders,
+            Kind::Kols => &mut dataset.kols,
+            _ => &mut dataset.surveys,
+        }
+    }
+
+    /// A browser error as one line (`QuotaExceededError: ...`).
+    fn describe(error: &JsValue) -> String {
+        let field = |name: &str| {
+            js_sys::Reflect::get(error, &JsValue::from_str(name))
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        };
+        match (field("name"), field("message")) {
+            (name, message) if !name.is_empty() => format!("{name}: {message}"),
+            _ => error
+                .as_string()
+                .unwrap_or_else(|| "IndexedDB failed".to_string()),
+        }
+    }
+
+    fn request_error(request: &IdbRequest) -> JsValue {
+        request
+            .error()
+            .ok()
+            .flatten()
+            .map_or(JsValue::from_str("IndexedDB request failed"), JsValue::from)
+    }
+
+    /// The request's result once it succeeds.
+    async fn wait(request: &IdbRequest) -> Result<JsValue, String> {
+        let promise = Promise::new(&mut |resolve, reject| {
+            let r = request.clone();
+            let ok = Closure::once_into_js(move || {
+                let _ = resolve.call1(&JsValue::UNDEFINED, &r.result().unwrap_or_default());
+            });
+            let r = request.clone();
+            let failed = Closure::once_into_js(move || {
+                let _ = reject.call1(&JsValue::UNDEFINED, &request_error(&r));
+            });
+            request.set_onsuccess(Some(ok.unchecked_ref()));
+            request.set_onerror(Some(failed.unchecked_ref()));
+        });
+        JsFuture::from(promise).await.map_err(|e| describe(&e))
+    }
+
+    /// Until the transaction commits (or fails: nothing of it is kept).
+    async fn committed(tx: &IdbTransaction) -> Result<(), String> {
+        let promise = Promise::new(&mut |resolve, reject| {
+            let ok = Closure::once_into_js(move || {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            });
+            let t = tx.clone();
+            let failed = Closure::once_into_js(move || {
+                let error = t.error().map_or(
+                    JsValue::from_str("IndexedDB transaction aborted"),
+                    JsValue::from,
+                );
+                let _ = reject.call1(&JsValue::UNDEFINED, &error);
+            });
+            tx.set_oncomplete(Some(ok.unchecked_ref()));
+            tx.set_onabort(Some(failed.unchecked_ref()));
+        });
+        JsFuture::from(promise)
+            .await
+            .map(drop)
+            .map_err(|e| describe(&e))
+    }
+
+    fn factory() -> Result<web_sys::IdbFactory, String> {
+        web_sys::window()
+            .and_then(|w| w.indexed_db().ok().flatten())
+            .ok_or_else(|| "IndexedDB is not available in this browser".to_string())
+    }
+
+    async fn open() -> Result<IdbDatabase, String> {
+        let request = factory()?
+            .open_with_u32(DB_NAME, 1)
+            .map_err(|e| describe(&e))?;
+        let r = request.clone();
+        let upgrade = Closure::once_into_js(move || {
+            if let Ok(db) = r.result() {
+                let db: IdbDatabase = db.unchecked_into();
+                let _ = db.create_object_store(STORE);
+            }
+        });
+        request.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
+        let db: IdbDatabase = wait(&request).await?.unchecked_into();
+        // Another tab deleting the database ("forget everything") must not
+        // wait for this one.
+        let d = db.clone();
+        let close = Closure::once_into_js(move || d.close());
+        db.set_onversionchange(Some(close.unchecked_ref()));
+        Ok(db)
+    }
+
+    /// Replaces what is kept with these tables and file summaries (JSON).
+    pub async fn save(dataset: &Dataset, files_json: &str) -> Result<(), String> {
+        let db = open().await?;
+        let result = async {
+            let tx = db
+                .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
+                .map_err(|e| describe(&e))?;
+            let store = tx.object_store(STORE).map_err(|e| describe(&e))?;
+            store.clear().map_err(|e| describe(&e))?;
+            for (kind, key) in KINDS {
+                if let Some(table) = table(dataset, kind) {
+                    let bytes = Uint8Array::from(&codec::encode_table(table)[..]);
+                    store
+                        .put_with_key(&bytes, &JsValue::from_str(key))
+                        .map_err(|e| describe(&e))?;
+                }
+            }
+            store
+                .put_with_key(&JsValue::from_str(files_json), &JsValue::from_str(FILES))
+                .map_err(|e| describe(&e))?;
+            committed(&tx).await
+        }
+        .await;
+        db.close();
+        result
+    }
+
+    /// The kept tables and file summaries, if any. A record that cannot be
+    /// read is an error (the caller shows it and loads the demo).
+    pub async fn load() -> Result<Option<(Dataset, String)>, String> {
+        let db = open().await?;
+        let result = async {
+            let tx = db.transaction_with_str(STORE).map_err(|e| describe(&e))?;
+            let store = tx.object_store(STORE).map_err(|e| describe(&e))?;
+            // Every request is made before the first wait, while the
+            // transaction is surely active.
+            let files = store
+                .get(&JsValue::from_str(FILES))
+                .map_err(|e| describe(&e))?;
+            let tables = KINDS
+                .iter()
+                .map(|&(kind, key)| {
+                    store
+                        .get(&JsValue::from_str(key))
+                        .map(|r| (kind, key, r))
+                        .map_err(|e| describe(&e))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let Some(files) = wait(&files).await?.as_string() else {
+                return Ok(None);
+            };
+            let mut dataset = Dataset::default();
+            for (kind, key, request) in tables {
+                let value = wait(&request).await?;
+                if value.is_undefined() {
+                    continue;
+                }
+                let bytes = value
+                    .dyn_into::<Uint8Array>()
+                    .map_err(|_| format!("{key}: not a table"))?
+                    .to_vec();
+                let table = codec::decode_table(&bytes).map_err(|e| format!("{key}: {e}"))?;
+                if table.kind != kind {
+                    return Err(format!("{key}: holds a {} table", table.kind.name()));
+                }
+                *slot(&mut dataset, kind) = Some(table);
+            }
+            Ok(Some((dataset, files)))
+        }
+        .await;
+        db.close();
+        result
+    }
+
+    /// Deletes the database. Resolves when it is gone, or when another tab
+    /// still holds it open (the deletion then completes when it closes).
+    pub async fn clear() -> Result<(), String> {
+        let request = factory()?
+            .delete_database(DB_NAME)
+            .map_err(|e| describe(&e))?;
+        let promise = Promise::new(&mut |resolve, reject| {
+            let done = Closure::once_into_js({
+                let resolve = resolve.clone();
+                move || {
+                    let _ = resolve.call0(&JsValue::UNDEFINED);
+                }
+            });
+            let blocked = Closure::once_into_js(move || {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            });
+            let r = request.clone();
+            let failed = Closure::once_into_js(move || {
+                let _ = reject.call1(&JsValue::UNDEFINED, &request_error(&r));
+            });
+            request.set_onsuccess(Some(done.unchecked_ref()));
+            request.set_onblocked(Some(blocked.unchecked_ref()));
+            request.set_onerror(Some(failed.unchecked_ref()));
+        });
+        JsFuture::from(promise)
+            .await
+            .map(drop)
+            .map_err(|e| describe(&e))
+    }
+}
+
 /// Browser-side tests against the real localStorage of headless Chromium.
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests {
@@ -748,7 +1054,7 @@ mod browser_tests {
     fn saved_scenarios_load_back_with_the_active_one() {
         let store = fresh();
         let mut a = scenario("a", "Base", 1_000.0);
-        a.settings.report.margin = 0.35;
+        a.settings.roi.margin.rate = 0.35;
         let mut b = scenario("b", "双十一", 2_000.0);
         b.created_ms = 2_000.0;
         b.settings.attribution.markov_order = 3;
@@ -758,8 +1064,8 @@ mod browser_tests {
         assert_eq!(
             our_keys(),
             vec![
-                "xhs-roi.scenario.v2.a".to_string(),
-                "xhs-roi.scenario.v2.b".to_string(),
+                "xhs-roi.scenario.v3.a".to_string(),
+                "xhs-roi.scenario.v3.b".to_string(),
                 ACTIVE_KEY.to_string(),
             ]
         );
@@ -782,11 +1088,11 @@ mod browser_tests {
     fn a_corrupt_entry_is_set_aside_with_its_raw_text_and_the_others_load() {
         let store = fresh();
         store.save(&scenario("good", "Good", 1.0)).unwrap();
-        let bad_json = r#"{"schema_version":2,"scenario":{"id":"cut","#;
-        let bad_shape = r#"{"schema_version":2,"scenario":{"id":"shape","name":"S","settings":{"attribution":{"markov_order":"2"}}}}"#;
-        raw().set_item("xhs-roi.scenario.v2.cut", bad_json).unwrap();
+        let bad_json = r#"{"schema_version":3,"scenario":{"id":"cut","#;
+        let bad_shape = r#"{"schema_version":3,"scenario":{"id":"shape","name":"S","settings":{"attribution":{"markov_order":"2"}}}}"#;
+        raw().set_item("xhs-roi.scenario.v3.cut", bad_json).unwrap();
         raw()
-            .set_item("xhs-roi.scenario.v2.shape", bad_shape)
+            .set_item("xhs-roi.scenario.v3.shape", bad_shape)
             .unwrap();
 
         let loaded = store.load_all().unwrap();
@@ -795,10 +1101,10 @@ mod browser_tests {
         let mut aside = loaded.set_aside.clone();
         aside.sort_by(|a, b| a.key.cmp(&b.key));
         assert_eq!(aside.len(), 2);
-        assert_eq!(aside[0].key, "xhs-roi.scenario.v2.cut");
+        assert_eq!(aside[0].key, "xhs-roi.scenario.v3.cut");
         assert_eq!(
             aside[0].stored_as,
-            "xhs-roi.corrupt.xhs-roi.scenario.v2.cut"
+            "xhs-roi.corrupt.xhs-roi.scenario.v3.cut"
         );
         assert_eq!(aside[0].raw, bad_json);
         assert!(
@@ -813,10 +1119,10 @@ mod browser_tests {
         );
         // Moved, verbatim: the next load does not fail on them again but
         // still lists them, for download.
-        assert_eq!(raw().get_item("xhs-roi.scenario.v2.cut").unwrap(), None);
+        assert_eq!(raw().get_item("xhs-roi.scenario.v3.cut").unwrap(), None);
         assert_eq!(
             raw()
-                .get_item("xhs-roi.corrupt.xhs-roi.scenario.v2.shape")
+                .get_item("xhs-roi.corrupt.xhs-roi.scenario.v3.shape")
                 .unwrap()
                 .as_deref(),
             Some(bad_shape)
@@ -827,20 +1133,20 @@ mod browser_tests {
         assert!(again
             .set_aside
             .iter()
-            .any(|s| s.key == "xhs-roi.scenario.v2.shape"
+            .any(|s| s.key == "xhs-roi.scenario.v3.shape"
                 && s.raw == bad_shape
                 && s.reason == aside[1].reason));
-        assert_eq!(aside[0].file_name(), "xhs-roi_scenario_v2_cut.json");
+        assert_eq!(aside[0].file_name(), "xhs-roi_scenario_v3_cut.json");
 
         // A second corrupt entry under the same key does not overwrite the first copy.
         raw()
-            .set_item("xhs-roi.scenario.v2.cut", "garbage")
+            .set_item("xhs-roi.scenario.v3.cut", "garbage")
             .unwrap();
         let third = store.load_all().unwrap();
         assert_eq!(third.set_aside.len(), 3);
         assert_eq!(
             raw()
-                .get_item("xhs-roi.corrupt.xhs-roi.scenario.v2.cut~2")
+                .get_item("xhs-roi.corrupt.xhs-roi.scenario.v3.cut~2")
                 .unwrap()
                 .as_deref(),
             Some("garbage")
@@ -859,7 +1165,7 @@ mod browser_tests {
         raw().set_item("xhs-roi.scenario.v1.spring", v1).unwrap();
         // A key of a newer app is left alone.
         raw()
-            .set_item("xhs-roi.scenario.v3.later", "{\"schema_version\":3}")
+            .set_item("xhs-roi.scenario.v4.later", "{\"schema_version\":4}")
             .unwrap();
 
         let loaded = store.load_all().unwrap();
@@ -868,20 +1174,20 @@ mod browser_tests {
         assert!(loaded.set_aside.is_empty());
         let s = &loaded.scenarios[0];
         assert_eq!(s.id, "spring");
-        assert_eq!(s.settings.report.margin, 0.48);
+        assert_eq!(s.settings.roi.margin.rate, 0.48);
         assert_eq!(s.settings.attribution.bootstrap.replicates, 100);
         assert!(!s.settings.bootstrap_auto);
 
         assert_eq!(raw().get_item("xhs-roi.scenario.v1.spring").unwrap(), None);
         let rewritten = raw()
-            .get_item("xhs-roi.scenario.v2.spring")
+            .get_item("xhs-roi.scenario.v3.spring")
             .unwrap()
             .unwrap();
         let parsed = scenario::parse_entry(&rewritten).unwrap();
         assert!(!parsed.migrated());
         assert_eq!(&parsed.scenario, s);
         assert!(raw()
-            .get_item("xhs-roi.scenario.v3.later")
+            .get_item("xhs-roi.scenario.v4.later")
             .unwrap()
             .is_some());
 
@@ -901,11 +1207,84 @@ mod browser_tests {
     }
 
     #[wasm_bindgen_test]
+    fn a_v2_entry_is_migrated_into_roi_and_rewritten() {
+        let store = fresh();
+        let v2 = include_str!("../tests/fixtures/scenarios/v2-entry.json");
+        raw().set_item("xhs-roi.scenario.v2.q3-plan", v2).unwrap();
+        let loaded = store.load_all().unwrap();
+        assert_eq!(loaded.migrated, 1);
+        let s = &loaded.scenarios[0];
+        assert_eq!(s.settings.roi.margin.rate, 0.55);
+        assert!(!s.settings.roi.margin.use_order_cogs);
+        assert_eq!(raw().get_item("xhs-roi.scenario.v2.q3-plan").unwrap(), None);
+        let rewritten = raw()
+            .get_item("xhs-roi.scenario.v3.q3-plan")
+            .unwrap()
+            .unwrap();
+        assert!(!rewritten.contains("\"report\""));
+        assert_eq!(&scenario::parse_entry(&rewritten).unwrap().scenario, s);
+        store.forget_everything().unwrap();
+    }
+
+    #[wasm_bindgen_test]
+    fn remember_data_is_a_flag_that_forget_everything_clears() {
+        let store = fresh();
+        assert!(!remember_data(), "off by default");
+        set_remember_data(true).unwrap();
+        assert!(remember_data());
+        set_remember_data(false).unwrap();
+        assert!(!remember_data());
+        set_remember_data(true).unwrap();
+        store.forget_everything().unwrap();
+        assert!(!remember_data());
+        assert!(our_keys().is_empty());
+    }
+
+    #[wasm_bindgen_test]
+    async fn device_data_keeps_the_tables_until_cleared() {
+        use xhs_roi_engine::{import::import, Dataset, ImportOptions};
+        device_data::clear().await.unwrap();
+        assert!(device_data::load().await.unwrap().is_none());
+        let table = |text: &str| {
+            import("t.csv", text.as_bytes(), &ImportOptions::default())
+                .unwrap()
+                .table
+        };
+        let dataset = Dataset {
+            notes: Some(table(
+                "note_id,date,impressions,views,likes\nn1,2026-03-01,1.2万,300,12\nn2,2026-03-02,800,90,3\n",
+            )),
+            orders: Some(table(
+                "order_id,time,revenue,utm_source\nSO1,2026-03-01 10:00,99.5,xhs\n",
+            )),
+            ..Dataset::default()
+        };
+        device_data::save(&dataset, "[1]").await.unwrap();
+        let (back, files) = device_data::load().await.unwrap().unwrap();
+        assert_eq!(
+            (&back.notes, &back.orders),
+            (&dataset.notes, &dataset.orders)
+        );
+        assert!(back.costs.is_none() && back.kols.is_none() && back.surveys.is_none());
+        assert_eq!(files, "[1]");
+        // A second save replaces the first whole.
+        let smaller = Dataset {
+            orders: dataset.orders.clone(),
+            ..Dataset::default()
+        };
+        device_data::save(&smaller, "[]").await.unwrap();
+        let back = device_data::load().await.unwrap().unwrap().0;
+        assert_eq!((back.notes, back.orders), (None, smaller.orders));
+        device_data::clear().await.unwrap();
+        assert!(device_data::load().await.unwrap().is_none());
+    }
+
+    #[wasm_bindgen_test]
     fn quota_exceeded_is_reported_and_the_previous_version_stays() {
         let store = fresh();
         let small = scenario("q", "Before", 1.0);
         store.save(&small).unwrap();
-        let before = raw().get_item("xhs-roi.scenario.v2.q").unwrap().unwrap();
+        let before = raw().get_item("xhs-roi.scenario.v3.q").unwrap().unwrap();
 
         // Fill the origin's storage: big strings, then smaller ones.
         let mut filler = Vec::new();
@@ -932,7 +1311,7 @@ mod browser_tests {
             2.0,
         );
         let result = store.save(&bigger);
-        let after = raw().get_item("xhs-roi.scenario.v2.q").unwrap().unwrap();
+        let after = raw().get_item("xhs-roi.scenario.v3.q").unwrap().unwrap();
         for key in &filler {
             raw().remove_item(key).unwrap();
         }
@@ -985,7 +1364,7 @@ mod browser_tests {
         let store = fresh();
         let text = scenario::to_entry(&scenario("good", "Good", 1.0));
         raw()
-            .set_item("xhs-roi.scenario.v2.elsewhere", &text)
+            .set_item("xhs-roi.scenario.v3.elsewhere", &text)
             .unwrap();
         let loaded = store.load_all().unwrap();
         assert!(loaded.scenarios.is_empty());
@@ -1001,11 +1380,11 @@ mod browser_tests {
     fn invalid_scenarios_are_refused_before_anything_is_written() {
         let store = fresh();
         let mut s = scenario("v", "V", 1.0);
-        s.settings.report.margin = 2.0;
+        s.settings.roi.margin.rate = 2.0;
         assert_eq!(
             store.save(&s),
             Err(StoreError::Invalid(
-                "settings.report.margin: must be between 0 and 1, got 2".into()
+                "settings.roi.margin.rate: margin must be between 0 and 1, got 2".into()
             ))
         );
         assert!(our_keys().is_empty());
@@ -1056,6 +1435,11 @@ mod browser_tests {
             Some(Change::Active(Some("ev".into())))
         );
         assert_eq!(change_of(None, None), Some(Change::Cleared));
+        assert_eq!(
+            change_of(Some(FORGOTTEN_KEY.into()), Some("1".into())),
+            Some(Change::Forgotten)
+        );
+        assert_eq!(change_of(Some(FORGOTTEN_KEY.into()), None), None);
         assert_eq!(change_of(Some("other".into()), Some("x".into())), None);
         assert!(matches!(
             change_of(Some(key), Some("{".into())),

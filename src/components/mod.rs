@@ -11,4 +11,5 @@ pub mod kpi_card;
 pub mod language_switch;
 pub mod mapping;
 pub mod roi;
+pub mod scenarios;
 pub mod top_bar;

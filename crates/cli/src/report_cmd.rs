@@ -9,7 +9,7 @@ use xhs_roi_engine::roi::{
     self, GroupBy, KolTier, KpiId, KpiUnit, Objective, Prepared, RoiSettings,
 };
 use xhs_roi_engine::time::Day;
-use xhs_roi_engine::{CostCategory, Dataset, Kind, ReportSettings};
+use xhs_roi_engine::{CostCategory, Dataset, Kind};
 
 use crate::{load, read, CliError};
 
@@ -30,8 +30,9 @@ pub struct ReportArgs {
     /// Saved ROI settings (RoiSettings as JSON); the flags below override it.
     #[arg(long, value_name = "FILE")]
     settings: Option<PathBuf>,
-    /// A scenarios file saved by the app (docs/scenarios.md): its margin,
-    /// order rules and column mappings; --settings and the flags override it.
+    /// A scenarios file saved by the app (docs/scenarios.md): all of its ROI
+    /// settings and its column mappings; --settings replaces its ROI
+    /// settings and the flags override them.
     #[command(flatten)]
     scenario: crate::scenario_arg::ScenarioArgs,
     /// Gross margin as a fraction of revenue (orders' COGS are used where given).
@@ -154,8 +155,9 @@ fn day(flag: &str, text: &Option<String>) -> Result<Option<Day>, CliError> {
         .transpose()
 }
 
-/// The settings the flags describe, over `--settings` or the defaults.
-fn settings(args: &ReportArgs, scenario: &ReportSettings) -> Result<RoiSettings, CliError> {
+/// The settings the flags describe, over `--settings`, else the scenario's
+/// (or the defaults without one).
+fn settings(args: &ReportArgs, base: RoiSettings) -> Result<RoiSettings, CliError> {
     let mut s = match &args.settings {
         Some(path) => {
             let bytes = read(path)?;
@@ -163,7 +165,7 @@ fn settings(args: &ReportArgs, scenario: &ReportSettings) -> Result<RoiSettings,
                 CliError::Message(format!("{}: not valid settings: {e}", path.display()))
             })?
         }
-        None => RoiSettings::from(scenario),
+        None => base,
     };
     if let Some(margin) = args.margin {
         if !(0.0..=1.0).contains(&margin) {
@@ -274,8 +276,8 @@ fn settings(args: &ReportArgs, scenario: &ReportSettings) -> Result<RoiSettings,
 }
 
 pub fn run(args: &ReportArgs) -> Result<(), CliError> {
-    let (scenario, mappings) = args.scenario.report_settings().map_err(CliError::Message)?;
-    let settings = settings(args, &scenario)?;
+    let (base, mappings) = args.scenario.roi_settings().map_err(CliError::Message)?;
+    let settings = settings(args, base)?;
     let groups = args
         .by
         .iter()

@@ -5,13 +5,14 @@
 use std::path::{Path, PathBuf};
 
 use xhs_roi_engine::import::{sniff, sniff_workbook, SNIFF_BYTES};
+use xhs_roi_engine::roi::RoiSettings;
 use xhs_roi_engine::scenario::{self, SavedMapping, Scenario};
 use xhs_roi_engine::{ImportOptions, ReportSettings};
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ScenarioArgs {
-    /// Scenarios file exported from the app: its settings (margin, order
-    /// source rules, attribution settings, column mappings) are the defaults;
+    /// Scenarios file exported from the app: its settings (every ROI
+    /// setting, attribution settings, column mappings) are the defaults;
     /// flags given here win.
     #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
@@ -30,11 +31,15 @@ impl ScenarioArgs {
             .transpose()
     }
 
-    /// The report settings: the scenario's, or the defaults.
-    pub fn report_settings(&self) -> Result<(ReportSettings, Vec<SavedMapping>), String> {
-        Ok(self.load()?.map_or_else(Default::default, |s| {
-            (s.settings.report, s.settings.mappings)
-        }))
+    /// The ROI settings and column mappings: the scenario's (all of its
+    /// ROI settings, as the app applies them), or without `--scenario` the
+    /// report's defaults (the margin for every order, as `xhs-roi report`
+    /// has always counted).
+    pub fn roi_settings(&self) -> Result<(RoiSettings, Vec<SavedMapping>), String> {
+        Ok(self.load()?.map_or_else(
+            || (RoiSettings::from(&ReportSettings::default()), Vec::new()),
+            |s| (s.settings.roi, s.settings.mappings),
+        ))
     }
 }
 

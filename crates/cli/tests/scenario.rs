@@ -56,8 +56,15 @@ fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap()
 }
 
+/// A version 2 file (margin and source rules under `report`): migrated on
+/// reading, it must give the numbers it gave before version 3.
 fn scenarios_file(scenarios: &str) -> String {
     format!(r#"{{"format": "xhs-roi-scenarios", "schema_version": 2, "scenarios": [{scenarios}]}}"#)
+}
+
+/// A file of the current version.
+fn v3_file(scenarios: &str) -> String {
+    format!(r#"{{"format": "xhs-roi-scenarios", "schema_version": 3, "scenarios": [{scenarios}]}}"#)
 }
 
 const PATHS: &str = "path,conversions,value,nulls\n\
@@ -286,7 +293,7 @@ fn an_invalid_scenario_file_fails_with_the_path_of_the_field() {
         "--scenario",
         &newer,
     ]);
-    assert!(error.contains("schema version 3 is newer"), "{error}");
+    assert!(error.contains("schema version 4 is newer"), "{error}");
     let missing = fails(&[
         "report",
         "--costs",
@@ -361,5 +368,118 @@ fn the_scenarios_column_mapping_applies_to_files_with_its_headers() {
             "--json"
         ]),
         demo_costs
+    );
+}
+
+/// The demo inputs with absolute paths, then `extra`.
+fn full_report(extra: &[&str]) -> String {
+    let notes = demo("notes.csv");
+    let costs = demo("costs.csv");
+    let orders = demo("orders.csv");
+    let kols = demo("kols.csv");
+    let mut args = vec![
+        "report", "--notes", &notes, "--costs", &costs, "--orders", &orders, "--kols", &kols,
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    ok(&args)
+}
+
+#[test]
+fn report_applies_every_roi_setting_of_a_version_3_scenario() {
+    let file = temp_file(
+        "v3-full",
+        "s.json",
+        &v3_file(
+            r#"{"id": "q2", "name": "Q2 in dollars", "settings": {"roi": {
+                "objective": "community",
+                "range": {"from": "2026-04-01", "to": "2026-05-31"},
+                "baseline": {"from": "2026-03-01", "to": "2026-03-31"},
+                "filters": {"formats": ["video"]},
+                "margin": {"rate": 0.45, "use_order_cogs": false},
+                "emv": {"image": {"cpm": 30, "cpe": 2}, "video": {"cpm": 60, "cpe": 5}},
+                "clv": {"purchases_per_year": 3, "years": 2, "discount": 0.1},
+                "weights": {"brand": 0.25, "future": 0.5},
+                "currency": {"code": "USD", "cny_per_unit": 7.2},
+                "cost_multipliers": {"kol": 1.2}}}}"#,
+        ),
+    );
+    let from_scenario = full_report(&["--scenario", &file]);
+    let from_flags = full_report(&[
+        "--objective",
+        "community",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-05-31",
+        "--baseline-from",
+        "2026-03-01",
+        "--baseline-to",
+        "2026-03-31",
+        "--format",
+        "video",
+        "--margin",
+        "0.45",
+        "--emv-cpm-image",
+        "30",
+        "--emv-cpe-image",
+        "2",
+        "--emv-cpm-video",
+        "60",
+        "--emv-cpe-video",
+        "5",
+        "--clv-purchases-per-year",
+        "3",
+        "--clv-years",
+        "2",
+        "--weight-brand",
+        "0.25",
+        "--weight-future",
+        "0.5",
+        "--currency",
+        "USD",
+        "--rate",
+        "7.2",
+        "--cost-multiplier",
+        "kol=1.2",
+    ]);
+    assert_eq!(from_scenario, from_flags);
+    let k = json(&from_scenario);
+    assert_eq!(k["objective"], "community");
+    assert_eq!(k["currency"]["code"], "USD");
+    assert_ne!(from_scenario, full_report(&[]));
+}
+
+#[test]
+fn a_flag_wins_over_a_version_3_scenario_and_hand_entered_costs_count() {
+    let file = temp_file(
+        "v3-flags",
+        "s.json",
+        &v3_file(
+            r#"{"id": "m", "name": "Retainer", "settings": {"roi": {
+                "margin": {"rate": 0.3},
+                "manual_costs": [{"category": "agency", "amount": 1000}]}}}"#,
+        ),
+    );
+    let base = json(&full_report(&["--margin", "0.5"]));
+    let with = json(&full_report(&["--scenario", &file, "--margin", "0.5"]));
+    let cost = |k: &serde_json::Value| k["cost_total"].as_f64().unwrap();
+    assert!((cost(&with) - cost(&base) - 1000.0).abs() < 1e-6);
+    assert_eq!(with["revenue"], base["revenue"]);
+    let expected = with["revenue"].as_f64().unwrap() * 0.5 - cost(&with);
+    assert!((with["net_profit"].as_f64().unwrap() - expected).abs() < 1e-6);
+}
+
+#[test]
+fn a_version_2_file_gives_the_numbers_it_gave_before() {
+    // v2 counted the margin for every order; the migration keeps that.
+    let file = temp_file(
+        "v2-same",
+        "s.json",
+        &scenarios_file(r#"{"id": "m", "name": "M", "settings": {"report": {"margin": 0.42}}}"#),
+    );
+    assert_eq!(
+        full_report(&["--scenario", &file]),
+        full_report(&["--margin", "0.42", "--no-order-cogs"])
     );
 }

@@ -28,11 +28,12 @@ use crate::attribution;
 use crate::csv::Encoding;
 use crate::import::ImportOptions;
 use crate::report::ReportSettings;
+use crate::roi::{RoiSettings, SettingsError};
 use crate::schema::Kind;
 use crate::value::DayOrder;
 
 /// The version this build writes. It reads every version from 1 up to it.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The `format` tag of a scenarios file.
 pub const FILE_FORMAT: &str = "xhs-roi-scenarios";
@@ -63,8 +64,12 @@ pub struct Scenario {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ScenarioSettings {
-    /// Margin and the rules that credit an order to Xiaohongshu.
-    pub report: ReportSettings,
+    /// Everything that changes the ROI figures: objective, period and
+    /// baseline, filters, margin and COGS rule, EMV benchmarks, CLV, blend
+    /// weights, currency, cost multipliers, hand-entered costs, the rules
+    /// that credit an order to Xiaohongshu and tie it to a note, creator or
+    /// campaign, tier thresholds (docs/roi.md, "Settings").
+    pub roi: RoiSettings,
     /// Models, lookback, half-lives, position weights, Markov order,
     /// bootstrap, conversion events, channel rules.
     pub attribution: attribution::Settings,
@@ -79,7 +84,7 @@ pub struct ScenarioSettings {
 impl Default for ScenarioSettings {
     fn default() -> Self {
         ScenarioSettings {
-            report: ReportSettings::default(),
+            roi: RoiSettings::default(),
             attribution: attribution::Settings::default(),
             bootstrap_auto: true,
             mappings: Vec::new(),
@@ -190,16 +195,13 @@ impl SavedMapping {
 }
 
 impl ScenarioSettings {
-    /// The checks the types cannot make: the margin is a fraction, the
+    /// The checks the types cannot make: the ROI settings are in range
+    /// ([`RoiSettings::validate`], reported at the field's path), the
     /// attribution settings are usable, mappings name real encodings.
     pub fn validate(&self) -> Result<(), FieldError> {
-        let margin = self.report.margin;
-        if !(margin.is_finite() && (0.0..=1.0).contains(&margin)) {
-            return Err(FieldError::new(
-                "report.margin",
-                format!("must be between 0 and 1, got {margin}"),
-            ));
-        }
+        self.roi
+            .validate()
+            .map_err(|e| FieldError::new(roi_error_path(&e), e.to_string()).under("roi"))?;
         self.attribution
             .validate()
             .map_err(|e| FieldError::new("attribution", e.to_string()))?;
@@ -209,6 +211,34 @@ impl ScenarioSettings {
                 .map_err(|e| e.under(&format!("mappings[{i}]")))?;
         }
         Ok(())
+    }
+}
+
+/// Where in [`RoiSettings`] a setting out of range is (relative to `roi`).
+fn roi_error_path(error: &SettingsError) -> &'static str {
+    match error {
+        SettingsError::Margin(_) => "margin.rate",
+        SettingsError::Backwards("the baseline") => "baseline",
+        SettingsError::Backwards(_) => "range",
+        SettingsError::Rate(_) => "currency.cny_per_unit",
+        SettingsError::RateWithoutCurrency => "currency",
+        SettingsError::Negative(name, _) => match *name {
+            "image CPM benchmark" => "emv.image.cpm",
+            "image CPE benchmark" => "emv.image.cpe",
+            "video CPM benchmark" => "emv.video.cpm",
+            "video CPE benchmark" => "emv.video.cpe",
+            "purchases per year" => "clv.purchases_per_year",
+            "years" => "clv.years",
+            "discount rate" => "clv.discount",
+            "brand value weight" => "weights.brand",
+            "future value weight" => "weights.future",
+            "a cost multiplier" => "cost_multipliers",
+            _ => "",
+        },
+        SettingsError::Retention(_) => "clv.retention",
+        SettingsError::Tiers => "tiers",
+        // The message names the entry (counted from 1).
+        SettingsError::CostEntry(..) => "manual_costs",
     }
 }
 
@@ -354,7 +384,7 @@ fn join(errors: &[FieldError]) -> String {
 type Migration = fn(&mut Map<String, Value>) -> Result<(), FieldError>;
 
 /// `MIGRATIONS[n - 1]` migrates version n to n + 1.
-const MIGRATIONS: [Migration; SCHEMA_VERSION as usize - 1] = [v1_to_v2];
+const MIGRATIONS: [Migration; SCHEMA_VERSION as usize - 1] = [v1_to_v2, v2_to_v3];
 
 /// Version 1 (the first saved settings) kept the margin and the order
 /// source rules at the top of `settings`, had the bootstrap as two flat
@@ -399,6 +429,49 @@ fn v1_to_v2(scenario: &mut Map<String, Value>) -> Result<(), FieldError> {
         }
         attribution.insert("bootstrap".into(), Value::Object(bootstrap));
     }
+    Ok(())
+}
+
+/// Version 2 kept the margin and the order source rules as `report`
+/// (`{margin, source_rules}`), which the command line turned into ROI
+/// settings with `RoiSettings::from(&ReportSettings)`: the margin rate for
+/// every order (no COGS per order), everything else at its default.
+/// Version 3 holds every ROI setting as `roi` ([`RoiSettings`]); the
+/// migration moves the margin to `roi.margin.rate` and the rules to
+/// `roi.source_rules`, and sets `roi.margin.use_order_cogs` to false, so a
+/// v2 scenario gives the numbers it gave before. The margin is checked
+/// where it was (`settings.report.margin`).
+fn v2_to_v3(scenario: &mut Map<String, Value>) -> Result<(), FieldError> {
+    let settings = scenario
+        .entry("settings")
+        .or_insert_with(|| Value::Object(Map::new()));
+    // Not an object: reading the scenario reports it.
+    let Some(settings) = settings.as_object_mut() else {
+        return Ok(());
+    };
+    let mut roi = Map::new();
+    let mut margin = Map::new();
+    if let Some(report) = settings.remove("report") {
+        check::<ReportSettings>(&report, "settings.report")?;
+        if let Value::Object(mut report) = report {
+            if let Some(rate) = report.remove("margin") {
+                let r = rate.as_f64().unwrap_or(f64::NAN);
+                if !(0.0..=1.0).contains(&r) {
+                    return Err(FieldError::new(
+                        "settings.report.margin",
+                        format!("must be between 0 and 1, got {r}"),
+                    ));
+                }
+                margin.insert("rate".into(), rate);
+            }
+            if let Some(rules) = report.remove("source_rules") {
+                roi.insert("source_rules".into(), rules);
+            }
+        }
+    }
+    margin.insert("use_order_cogs".into(), Value::Bool(false));
+    roi.insert("margin".into(), Value::Object(margin));
+    settings.insert("roi".into(), Value::Object(roi));
     Ok(())
 }
 
@@ -611,6 +684,8 @@ pub fn parse_entry(text: &str) -> Result<ParsedEntry, ScenarioError> {
 mod tests {
     use super::*;
     use crate::attribution::{Model, PositionWeights};
+    use crate::roi::{CostEntry, DateRange, KolTier, Objective};
+    use crate::time::Day;
 
     fn fixture(name: &str) -> String {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -621,8 +696,32 @@ mod tests {
 
     fn sample() -> Scenario {
         let mut settings = ScenarioSettings::default();
-        settings.report.margin = 0.42;
-        settings.report.source_rules.promo_prefixes = vec!["RED".into(), "小红书".into()];
+        settings.roi.margin.rate = 0.42;
+        settings.roi.margin.use_order_cogs = false;
+        settings.roi.source_rules.promo_prefixes = vec!["RED".into(), "小红书".into()];
+        settings.roi.objective = Objective::BrandAwareness;
+        settings.roi.range = DateRange::between(
+            Day::from_ymd(2026, 3, 1).unwrap(),
+            Day::from_ymd(2026, 3, 31).unwrap(),
+        );
+        settings.roi.baseline = Some(DateRange::between(
+            Day::from_ymd(2026, 1, 1).unwrap(),
+            Day::from_ymd(2026, 1, 31).unwrap(),
+        ));
+        settings.roi.filters.tiers = vec![KolTier::Mid, KolTier::Koc];
+        settings.roi.filters.campaigns = vec!["618".into()];
+        settings.roi.emv.video.cpm = 80.0;
+        settings.roi.clv.retention = Some(0.4);
+        settings.roi.weights.brand = 0.25;
+        settings.roi.currency.code = "USD".into();
+        settings.roi.currency.cny_per_unit = 7.2;
+        settings.roi.cost_multipliers.kol = 1.2;
+        settings.roi.manual_costs.push(CostEntry {
+            date: Day::from_ymd(2026, 3, 1),
+            end: Day::from_ymd(2026, 3, 31),
+            account: Some("Luna".into()),
+            ..CostEntry::new(crate::CostCategory::Kol, 500.0)
+        });
         settings.attribution.models = vec![Model::Markov, Model::Shapley];
         settings.attribution.markov_order = 2;
         settings.attribution.position_weights = PositionWeights::J_SHAPED;
@@ -655,7 +754,7 @@ mod tests {
         let scenarios = vec![sample(), other];
         let text = to_file(&scenarios);
         assert!(text.contains("\"format\": \"xhs-roi-scenarios\""));
-        assert!(text.contains("\"schema_version\": 2"));
+        assert!(text.contains("\"schema_version\": 3"));
         assert_eq!(parse_file(&text).unwrap(), scenarios);
     }
 
@@ -709,9 +808,9 @@ mod tests {
         let scenarios = parse_file(&fixture("v2-partial.json")).unwrap();
         assert_eq!(scenarios.len(), 1);
         let s = &scenarios[0];
-        assert_eq!(s.settings.report.margin, 0.5);
+        assert_eq!(s.settings.roi.margin.rate, 0.5);
         assert_eq!(
-            s.settings.report.source_rules,
+            s.settings.roi.source_rules,
             crate::report::SourceRules::default()
         );
         assert_eq!(s.settings.attribution.lookback_days, 14.0);
@@ -721,14 +820,30 @@ mod tests {
     }
 
     #[test]
-    fn the_v2_file_fixture_loads_every_setting() {
+    fn the_v2_file_fixture_migrates_margin_and_rules_into_roi() {
         let scenarios = parse_file(&fixture("v2-file.json")).unwrap();
         assert_eq!(scenarios.len(), 2);
         let (a, b) = (&scenarios[0], &scenarios[1]);
         assert_eq!(a.id, "base");
-        assert_eq!(a.settings, ScenarioSettings::default());
+        // What the command line used for a v2 scenario: the margin for
+        // every order, every other ROI setting at its default.
+        let v2_default = RoiSettings::from(&ReportSettings::default());
+        assert_eq!(a.settings.roi, v2_default);
+        assert!(!a.settings.roi.margin.use_order_cogs);
+        assert_eq!(a.settings.attribution, attribution::Settings::default());
+        assert!(a.settings.bootstrap_auto);
         assert_eq!(b.name, "高毛利 Markov 二阶");
-        assert_eq!(b.settings.report.margin, 0.72);
+        assert_eq!(b.settings.roi.margin.rate, 0.72);
+        assert!(!b.settings.roi.margin.use_order_cogs);
+        assert_eq!(
+            b.settings.roi.source_rules.promo_prefixes,
+            vec!["XHS", "RED"]
+        );
+        assert_eq!(
+            b.settings.roi.source_rules.utm_sources,
+            vec!["xiaohongshu", "xhs"]
+        );
+        assert_eq!(b.settings.roi.emv, crate::roi::EmvBenchmarks::default());
         assert_eq!(b.settings.attribution.markov_order, 2);
         assert_eq!(b.settings.attribution.bootstrap.replicates, 100);
         assert!(!b.settings.bootstrap_auto);
@@ -738,33 +853,81 @@ mod tests {
             b.settings.mappings[0].to_options().encoding,
             Some(Encoding::Gb18030)
         );
-        // The current version reads back as it was written.
-        assert_eq!(parse_file(&to_file(&scenarios)).unwrap(), scenarios);
+        // Written again, it is a v3 file that reads back the same.
+        let text = to_file(&scenarios);
+        assert!(!text.contains("\"report\""));
+        assert_eq!(parse_file(&text).unwrap(), scenarios);
     }
 
     #[test]
-    fn the_v2_entry_fixture_loads_without_migration() {
+    fn the_v2_entry_fixture_is_migrated() {
         let parsed = parse_entry(&fixture("v2-entry.json")).unwrap();
-        assert!(!parsed.migrated());
+        assert_eq!(parsed.version, 2);
+        assert!(parsed.migrated());
         assert_eq!(parsed.scenario.id, "q3-plan");
-        assert_eq!(parsed.scenario.settings.report.margin, 0.55);
+        assert_eq!(parsed.scenario.settings.roi.margin.rate, 0.55);
+        assert!(!parsed.scenario.settings.roi.margin.use_order_cogs);
+        let again = parse_entry(&to_entry(&parsed.scenario)).unwrap();
+        assert!(!again.migrated());
+        assert_eq!(again.scenario, parsed.scenario);
     }
 
     #[test]
-    fn a_v1_entry_migrates_margin_rules_and_bootstrap_into_v2() {
+    fn the_v3_file_fixture_loads_every_setting_without_migration() {
+        let scenarios = parse_file(&fixture("v3-file.json")).unwrap();
+        assert_eq!(scenarios.len(), 2);
+        let (a, b) = (&scenarios[0], &scenarios[1]);
+        assert_eq!(a.settings, ScenarioSettings::default());
+        assert!(
+            a.settings.roi.margin.use_order_cogs,
+            "v3 defaults are the app's"
+        );
+        let roi = &b.settings.roi;
+        assert_eq!(roi.objective, Objective::Community);
+        assert_eq!(roi.range.from, Day::from_ymd(2026, 5, 1));
+        assert_eq!(roi.range.to, Day::from_ymd(2026, 6, 30));
+        assert_eq!(roi.baseline.unwrap().from, Day::from_ymd(2026, 3, 1));
+        assert_eq!(roi.filters.campaigns, vec!["618-festival"]);
+        assert_eq!(roi.filters.tiers, vec![KolTier::Mid, KolTier::Micro]);
+        assert_eq!(roi.margin.rate, 0.72);
+        assert!(!roi.margin.use_order_cogs);
+        assert_eq!(roi.emv.video.cpe, 5.0);
+        assert_eq!(roi.clv.retention, Some(0.35));
+        assert_eq!(roi.weights.brand, 0.3);
+        assert_eq!(roi.currency.code, "USD");
+        assert_eq!(roi.currency.cny_per_unit, 7.2);
+        assert_eq!(roi.cost_multipliers.kol, 1.2);
+        assert_eq!(roi.manual_costs.len(), 1);
+        assert_eq!(roi.manual_costs[0].amount, 3100.0);
+        assert_eq!(roi.source_rules.promo_prefixes, vec!["XHS", "RED"]);
+        assert_eq!(roi.order_links.links.len(), 1);
+        assert_eq!(roi.tiers.own_accounts, vec!["官方旗舰店"]);
+        assert_eq!(b.settings.attribution.markov_order, 2);
+        assert!(!b.settings.bootstrap_auto);
+        assert_eq!(b.settings.mappings.len(), 1);
+        assert_eq!(parse_file(&to_file(&scenarios)).unwrap(), scenarios);
+        let entry = parse_entry(&fixture("v3-entry.json")).unwrap();
+        assert!(!entry.migrated());
+        assert_eq!(entry.scenario.settings.roi.margin.rate, 0.35);
+        assert_eq!(
+            entry.scenario.settings.roi.objective,
+            Objective::BrandAwareness
+        );
+    }
+
+    #[test]
+    fn a_v1_entry_migrates_margin_rules_and_bootstrap_to_the_current_version() {
         let parsed = parse_entry(&fixture("v1-entry.json")).unwrap();
         assert_eq!(parsed.version, 1);
         assert!(parsed.migrated());
         let s = parsed.scenario;
         assert_eq!(s.id, "spring");
         assert_eq!(s.name, "Spring launch");
-        assert_eq!(s.settings.report.margin, 0.48);
+        assert_eq!(s.settings.roi.margin.rate, 0.48);
+        assert!(!s.settings.roi.margin.use_order_cogs);
+        assert_eq!(s.settings.roi.source_rules.promo_prefixes, vec!["SPRING"]);
         assert_eq!(
-            s.settings.report.source_rules.promo_prefixes,
-            vec!["SPRING"]
-        );
-        assert_eq!(
-            s.settings.report.source_rules.utm_sources,
+            s.settings.roi.source_rules.utm_sources,
             crate::report::SourceRules::default().utm_sources
         );
         assert_eq!(s.settings.attribution.bootstrap.replicates, 100);
@@ -780,7 +943,7 @@ mod tests {
             attribution::channels::ChannelRules::default()
         );
         assert!(s.settings.mappings.is_empty());
-        // Written back, it is a v2 entry that reads the same.
+        // Written back, it is a current entry that reads the same.
         let again = parse_entry(&to_entry(&s)).unwrap();
         assert!(!again.migrated());
         assert_eq!(again.scenario, s);
@@ -790,7 +953,7 @@ mod tests {
     fn a_v1_file_migrates_every_scenario() {
         let scenarios = parse_file(&fixture("v1-file.json")).unwrap();
         assert_eq!(scenarios.len(), 2);
-        assert_eq!(scenarios[0].settings.report.margin, 0.6);
+        assert_eq!(scenarios[0].settings.roi.margin.rate, 0.6);
         assert_eq!(scenarios[0].settings.attribution.bootstrap.replicates, 0);
         assert_eq!(
             scenarios[0].settings.attribution.bootstrap.seed,
@@ -798,8 +961,8 @@ mod tests {
         );
         assert!(!scenarios[0].settings.bootstrap_auto);
         assert_eq!(
-            scenarios[1].settings.report,
-            ReportSettings::default(),
+            scenarios[1].settings.roi,
+            RoiSettings::from(&ReportSettings::default()),
             "a v1 scenario without margin or rules gets the defaults"
         );
         assert_eq!(
@@ -825,7 +988,7 @@ mod tests {
             ),
             (
                 "bad-newer-version.json",
-                "schema version 3 is newer than this xhs-roi reads (up to 2); update xhs-roi to open it",
+                "schema version 4 is newer than this xhs-roi reads (up to 3); update xhs-roi to open it",
             ),
             (
                 "bad-margin.json",
@@ -843,6 +1006,23 @@ mod tests {
                  scenarios[3].id: \"a\" is also the id of scenarios[0]",
             ),
             ("bad-missing-version.json", "schema_version: missing"),
+            (
+                "bad-roi-margin.json",
+                "scenarios[0].settings.roi.margin.rate: margin must be between 0 and 1, got 1.5",
+            ),
+            (
+                "bad-roi-date.json",
+                "scenarios[0].settings.roi.range.from: not a date: 1 March",
+            ),
+            (
+                "bad-roi-rate.json",
+                "scenarios[0].settings.roi.currency: the data are in CNY: a rate needs another currency; \
+                 scenarios[1].settings.roi.filters.tiers[0]: unknown variant `giant`, expected one of `brand`, `head`, `mid`, `micro`, `koc`, `unknown`",
+            ),
+            (
+                "bad-v2-report-type.json",
+                r#"scenarios[0].settings.report.source_rules.promo_prefixes: invalid type: string "XHS", expected a sequence"#,
+            ),
             (
                 "bad-not-a-file.json",
                 "not an xhs-roi scenarios file: expected an object, got a list",
@@ -907,10 +1087,22 @@ mod tests {
     #[test]
     fn invalid_values_never_reach_storage_unnoticed() {
         let mut s = sample();
-        s.settings.report.margin = f64::NAN;
+        s.settings.roi.margin.rate = f64::NAN;
         assert_eq!(
             s.validate().unwrap_err().to_string(),
-            "settings.report.margin: must be between 0 and 1, got NaN"
+            "settings.roi.margin.rate: margin must be between 0 and 1, got NaN"
+        );
+        let mut s = sample();
+        s.settings.roi.clv.years = -1.0;
+        assert_eq!(
+            s.validate().unwrap_err().to_string(),
+            "settings.roi.clv.years: years must be a number of at least 0, got -1"
+        );
+        let mut s = sample();
+        s.settings.roi.manual_costs[0].end = Day::from_ymd(2026, 2, 1);
+        assert_eq!(
+            s.validate().unwrap_err().to_string(),
+            "settings.roi.manual_costs: cost entry 1: ends before it starts"
         );
         let mut s = sample();
         s.name = "  ".into();
