@@ -557,12 +557,12 @@ fn ComparePanel(on_close: Callback<()>) -> impl IntoView {
                 .take(3)
                 .map(|c| {
                     let share = if total > 0.0 { format::percent(c.conversions / total) } else { format::MISSING.to_string() };
-                    view! { <li data-channel=c.channel.clone() data-value=c.conversions.to_string()>{c.channel.clone()} " " <span class="muted">{share}</span></li> }
+                    view! { <li data-channel=c.channel.clone() data-value=c.conversions.to_string()>{state.texts().channel_name(&c.channel)} " " <span class="muted">{share}</span></li> }
                 })
                 .collect_view();
             Some(view! {
                 <div class="compare-channels" data-testid="compare-channels">
-                    <span>{(t.top_channels)(model.model.name())}</span>
+                    <span>{(t.top_channels)(state.texts().model_names[Model::ALL.iter().position(|&m| m == model.model).unwrap_or(0)])}</span>
                     <ul>{items}</ul>
                 </div>
             })
