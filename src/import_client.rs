@@ -36,6 +36,10 @@ pub enum WorkerEvent {
     Unattributed,
     /// Attribution is under way.
     Attributing(AttributionProgress),
+    /// The journeys the worker keeps, in the table codec (none kept: `None`).
+    Kept(Option<Vec<u8>>),
+    /// Journeys were put back into the worker.
+    Restored,
     /// The browser refused to read the file, or the worker broke.
     Broken,
 }
@@ -163,6 +167,15 @@ fn on_message(data: Array) {
             }
         }
         "unattributed" | "forgotten" => (WorkerEvent::Unattributed, true),
+        "kept" => {
+            let bytes = data
+                .get(2)
+                .dyn_into::<Uint8Array>()
+                .ok()
+                .map(|a| a.to_vec());
+            (WorkerEvent::Kept(bytes), true)
+        }
+        "restored" => (WorkerEvent::Restored, true),
         "attributing" => {
             let number = |i| data.get(i).as_f64().unwrap_or(0.0) as u32;
             let progress = AttributionProgress::from_message(number(2), number(3), number(4));
@@ -225,6 +238,64 @@ pub fn attribute(
         &[settings.into(), JsValue::from_bool(auto_bootstrap)],
         Box::new(on_event),
     );
+}
+
+/// The journeys the worker keeps, in the engine's table codec.
+pub async fn kept_journeys() -> Option<Vec<u8>> {
+    let (sender, receiver) = futures_channel();
+    send(
+        "kept",
+        &[],
+        Box::new(move |event| {
+            let bytes = match event {
+                WorkerEvent::Kept(bytes) => bytes,
+                _ => None,
+            };
+            sender(bytes);
+        }),
+    );
+    receiver.await
+}
+
+/// Puts journeys (from [`kept_journeys`]) back into the worker.
+pub async fn restore_journeys(bytes: &[u8]) {
+    let (sender, receiver) = futures_channel();
+    let payload = Uint8Array::from(bytes);
+    send(
+        "restore",
+        &[payload.into()],
+        Box::new(move |_| sender(None)),
+    );
+    let _ = receiver.await;
+}
+
+/// A one-shot callback and the future of the value it is given.
+fn futures_channel() -> (
+    impl Fn(Option<Vec<u8>>) + 'static,
+    impl std::future::Future<Output = Option<Vec<u8>>>,
+) {
+    let slot: std::rc::Rc<RefCell<Option<Option<Vec<u8>>>>> = Default::default();
+    let resolve_slot: std::rc::Rc<RefCell<Option<js_sys::Function>>> = Default::default();
+    let promise = {
+        let resolve_slot = resolve_slot.clone();
+        js_sys::Promise::new(&mut move |resolve, _| {
+            *resolve_slot.borrow_mut() = Some(resolve);
+        })
+    };
+    let sender = {
+        let slot = slot.clone();
+        move |value: Option<Vec<u8>>| {
+            *slot.borrow_mut() = Some(value);
+            if let Some(resolve) = resolve_slot.borrow_mut().take() {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            }
+        }
+    };
+    let receiver = async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        slot.borrow_mut().take().flatten()
+    };
+    (sender, receiver)
 }
 
 /// Drops the journeys the worker keeps (the demo's, before the user's own

@@ -260,6 +260,8 @@ fn sniff(state: AppState, id: u32, first_time: bool) {
                 | WorkerEvent::Done(_)
                 | WorkerEvent::Attributed(..)
                 | WorkerEvent::Attributing(_)
+                | WorkerEvent::Kept(_)
+                | WorkerEvent::Restored
                 | WorkerEvent::Unattributed => return,
             };
             state.pending.update(|p| {
@@ -390,6 +392,12 @@ fn import_next(state: AppState, mut queue: Vec<Pending>, mut done: Vec<Import>) 
             WorkerEvent::Done(imported) => {
                 measure("xhs-import", "xhs-import-start", "xhs-import-end");
                 storage::remember_mapping(&signature, &options);
+                let mapping =
+                    xhs_roi_engine::scenario::SavedMapping::from_options(&signature, &options);
+                state.confirmed_mappings.update(|m| {
+                    m.retain(|x| x.signature != mapping.signature);
+                    m.push(mapping);
+                });
                 remove_pending(state, id);
                 let mut done = std::mem::take(&mut done);
                 done.push(imported);
@@ -410,6 +418,8 @@ fn import_next(state: AppState, mut queue: Vec<Pending>, mut done: Vec<Import>) 
             WorkerEvent::Sniffed(_)
             | WorkerEvent::Attributed(..)
             | WorkerEvent::Attributing(_)
+            | WorkerEvent::Kept(_)
+            | WorkerEvent::Restored
             | WorkerEvent::Unattributed => {}
         },
     );

@@ -787,6 +787,7 @@ pub mod device_data {
     pub const DB_NAME: &str = "xhs-roi";
     const STORE: &str = "data";
     const FILES: &str = "files";
+    const JOURNEYS: &str = "journeys";
     /// The kinds kept, with their record keys.
     const KINDS: [(Kind, &str); 5] = [
         (Kind::Notes, "notes"),
@@ -928,6 +929,48 @@ pub mod device_data {
                 .put_with_key(&JsValue::from_str(files_json), &JsValue::from_str(FILES))
                 .map_err(|e| describe(&e))?;
             committed(&tx).await
+        }
+        .await;
+        db.close();
+        result
+    }
+
+    /// Keeps the journeys the import worker holds (a touchpoint log or a
+    /// paths table, the engine's table codec) beside the tables; `None`
+    /// removes them. Call after [`save`], which clears the store.
+    pub async fn save_journeys(bytes: Option<&[u8]>) -> Result<(), String> {
+        let db = open().await?;
+        let result = async {
+            let tx = db
+                .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
+                .map_err(|e| describe(&e))?;
+            let store = tx.object_store(STORE).map_err(|e| describe(&e))?;
+            let key = JsValue::from_str(JOURNEYS);
+            match bytes {
+                Some(bytes) => store
+                    .put_with_key(&Uint8Array::from(bytes), &key)
+                    .map(|_| ())
+                    .map_err(|e| describe(&e))?,
+                None => store.delete(&key).map(|_| ()).map_err(|e| describe(&e))?,
+            }
+            committed(&tx).await
+        }
+        .await;
+        db.close();
+        result
+    }
+
+    /// The kept journeys' bytes, if any.
+    pub async fn load_journeys() -> Result<Option<Vec<u8>>, String> {
+        let db = open().await?;
+        let result = async {
+            let tx = db.transaction_with_str(STORE).map_err(|e| describe(&e))?;
+            let store = tx.object_store(STORE).map_err(|e| describe(&e))?;
+            let request = store
+                .get(&JsValue::from_str(JOURNEYS))
+                .map_err(|e| describe(&e))?;
+            let value = wait(&request).await?;
+            Ok(value.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec()))
         }
         .await;
         db.close();

@@ -10,12 +10,12 @@
 //! tab's save of the active scenario is applied here and announced; one of
 //! another scenario only updates the list.
 //!
-//! Column mappings: a scenario carries the mappings it was given (in a file
-//! from another device, or made for the CLI) and applying it remembers them
-//! on this device (`storage.rs`), so files with those headers are read the
-//! same way. The mappings the user confirms in the app stay device-wide, as
-//! before: `storage.rs` keeps them under a hash of the headers, without the
-//! header text a scenario needs, so they are not copied into scenarios.
+//! Column mappings: a mapping the user confirms on the mapping screen goes
+//! into the active scenario (through `AppState::confirmed_mappings`,
+//! replacing one for the same headers) and is remembered on this device
+//! (`storage.rs`); applying a scenario remembers its mappings on this
+//! device, so files with those headers are read the same way, and the CLI
+//! applies them with `--scenario`.
 //!
 //! "Remember my data" (off by default) keeps the user's tables in IndexedDB
 //! ([`device_data`]) and loads them on start instead of the demo.
@@ -136,7 +136,7 @@ pub const EN: ScenarioTexts = ScenarioTexts {
     blended_roi: "Blended ROI",
     roas: "ROAS",
     roi_chart: "ROI by scenario",
-    top_channels: |model| format!("Top channels by credit ({model}, with the attribution settings in use):"),
+    top_channels: |model| format!("Top channels by credit ({model})"),
     name_label: "Scenario name",
 };
 
@@ -183,7 +183,7 @@ pub const ZH: ScenarioTexts = ScenarioTexts {
     blended_roi: "综合 ROI",
     roas: "ROAS",
     roi_chart: "各方案 ROI",
-    top_channels: |model| format!("按功劳排名的渠道（{model}，当前归因设置）："),
+    top_channels: |model| format!("归因最多的渠道（{model}）"),
     name_label: "方案名称",
 };
 
@@ -495,14 +495,24 @@ impl Scenarios {
             let roi = state.roi_settings.get();
             let attribution = state.attribution_settings.get();
             let bootstrap_auto = state.bootstrap_auto.get();
+            let confirmed = state.confirmed_mappings.get();
             let Some(mut scenario) = self.active_scenario() else {
                 return;
             };
+            let mut mappings = scenario.settings.mappings.clone();
+            for mapping in &confirmed {
+                mappings.retain(|m| m.signature != mapping.signature);
+                mappings.push(mapping.clone());
+            }
+            if !confirmed.is_empty() {
+                // Taken in: the next scenario does not inherit them.
+                state.confirmed_mappings.set(Vec::new());
+            }
             let settings = ScenarioSettings {
                 roi,
                 attribution,
                 bootstrap_auto,
-                mappings: scenario.settings.mappings.clone(),
+                mappings,
             };
             if settings == scenario.settings {
                 return;
@@ -875,7 +885,15 @@ impl Scenarios {
             self.kept.set_value(Some(loaded.dataset.clone()));
             let files = files_json(&loaded.files);
             leptos::task::spawn_local(async move {
-                match device_data::save(&loaded.dataset, &files).await {
+                let saved = match device_data::save(&loaded.dataset, &files).await {
+                    // The journeys live in the worker: fetched to be kept too.
+                    Ok(()) => {
+                        let journeys = crate::import_client::kept_journeys().await;
+                        device_data::save_journeys(journeys.as_deref()).await
+                    }
+                    Err(e) => Err(e),
+                };
+                match saved {
                     Ok(()) => self.data_error.set(None),
                     Err(e) => {
                         self.kept.set_value(None);
@@ -898,6 +916,10 @@ impl Scenarios {
         leptos::task::spawn_local(async move {
             match device_data::load().await {
                 Ok(Some((dataset, files))) => {
+                    if let Ok(Some(journeys)) = device_data::load_journeys().await {
+                        crate::import_client::restore_journeys(&journeys).await;
+                        crate::loader::refresh_attribution(state);
+                    }
                     let dataset = Arc::new(dataset);
                     self.kept.set_value(Some(dataset.clone()));
                     state.loaded.set(Some(Loaded {

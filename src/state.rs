@@ -159,6 +159,10 @@ pub struct AppState {
     /// The worker picks the number of bootstrap resamples by the input's
     /// size; off, the settings' own number (0: no intervals) is used.
     pub bootstrap_auto: RwSignal<bool>,
+    /// Column mappings the user confirmed on the mapping screen since the
+    /// active scenario last took them in (the scenarios controller moves
+    /// them into it, so a scenario carries its mappings).
+    pub confirmed_mappings: RwSignal<Vec<xhs_roi_engine::scenario::SavedMapping>>,
     /// Survey answers counted per platform, when a surveys table is loaded.
     pub surveys: Memo<Option<Arc<SurveyCounts>>>,
     pub kpis: Memo<Option<Kpis>>,
@@ -223,6 +227,7 @@ impl AppState {
             paths: RwSignal::new(None),
             attribution_settings: RwSignal::new(Default::default()),
             attribution_progress: RwSignal::new(None),
+            confirmed_mappings: RwSignal::new(Vec::new()),
             bootstrap_auto: RwSignal::new(true),
             surveys,
             kpis,

@@ -15,7 +15,9 @@
 //! stage, done, of]`, `["attributed", id, credits, paths]`,
 //! `["unattributed", id]`; `["forget", id]` drops the journeys kept here
 //! (the demo's, when the user's own files replace it) and answers
-//! `["forgotten", id]`.
+//! `["forgotten", id]`; `["kept", id]` answers `["kept", id, bytes?]`, the
+//! journeys kept here in the table codec, and `["restore", id, bytes]` puts
+//! such journeys back (answer `["restored", id]`).
 
 #[cfg(target_arch = "wasm32")]
 mod worker {
@@ -204,6 +206,34 @@ mod worker {
         let data: Array = message.data().unchecked_into();
         let tag = data.get(0).as_string().unwrap_or_default();
         let id = data.get(1).as_f64().unwrap_or(0.0);
+        if tag == "kept" {
+            // The journeys kept here, for "remember my data" on the page.
+            let bytes = KEPT.with(|kept| {
+                let kept = kept.borrow();
+                kept.get(&Kind::Touchpoints)
+                    .or_else(|| kept.get(&Kind::Paths))
+                    .map(codec::encode_table)
+            });
+            match bytes {
+                Some(bytes) => post_bytes("kept", id, &bytes),
+                None => post(&["kept".into(), id.into()], None),
+            }
+            return Ok(());
+        }
+        if tag == "restore" {
+            let bytes = Uint8Array::new(&data.get(2)).to_vec();
+            if let Ok(table) = codec::decode_table(&bytes) {
+                if keeps_here(table.kind) {
+                    KEPT.with(|kept| {
+                        let mut kept = kept.borrow_mut();
+                        kept.retain(|&kind, _| !keeps_here(kind));
+                        kept.insert(table.kind, table);
+                    });
+                }
+            }
+            post(&["restored".into(), id.into()], None);
+            return Ok(());
+        }
         if tag == "forget" {
             KEPT.with(|kept| kept.borrow_mut().clear());
             post(&["forgotten".into(), id.into()], None);

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use xhs_roi_engine::attribution::Model;
+use xhs_roi_engine::attribution::{Attribution, Model, Settings as AttributionSettings};
 use xhs_roi_engine::format::{self, Locale};
 use xhs_roi_engine::roi::{self, Prepared};
 
@@ -363,6 +363,9 @@ fn show_difference(unit: Unit, diff: f64, locale: Locale, symbol: &str) -> Strin
     }
 }
 
+/// A scenario's attribution settings and its automatic-bootstrap choice.
+type AttributionKey = (AttributionSettings, bool);
+
 #[component]
 fn ComparePanel(on_close: Callback<()>) -> impl IntoView {
     let ctrl = Scenarios::expect();
@@ -414,6 +417,45 @@ fn ComparePanel(on_close: Callback<()>) -> impl IntoView {
                 .collect::<Vec<_>>()
         });
         Some(columns)
+    });
+
+    // Each picked scenario's attribution, asked of the worker with that
+    // scenario's attribution settings (the worker answers one at a time).
+    let credits: RwSignal<Vec<(String, AttributionKey, Arc<Attribution>)>> =
+        RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        let picked = picked.get();
+        // Rerun when the journeys change (a new attribution on screen).
+        state.attribution.track();
+        let wanted: Vec<(String, AttributionKey)> = ctrl.list.with(|list| {
+            list.iter()
+                .filter(|s| picked.contains(&s.id))
+                .map(|s| {
+                    (
+                        s.id.clone(),
+                        (s.settings.attribution.clone(), s.settings.bootstrap_auto),
+                    )
+                })
+                .collect()
+        });
+        for (id, key) in wanted {
+            let known = credits.with_untracked(|c| c.iter().any(|(i, k, _)| *i == id && *k == key));
+            if known {
+                continue;
+            }
+            // Intervals are not shown here: no resamples.
+            let mut settings = key.0.clone();
+            settings.bootstrap.replicates = 0;
+            crate::import_client::attribute(&settings, false, move |event| {
+                if let crate::import_client::WorkerEvent::Attributed(result, _) = event {
+                    let (id, key) = (id.clone(), key.clone());
+                    credits.update(|c| {
+                        c.retain(|(i, _, _)| *i != id);
+                        c.push((id, key, Arc::new(result)));
+                    });
+                }
+            });
+        }
     });
 
     let picker = move || {
@@ -505,6 +547,59 @@ fn ComparePanel(on_close: Callback<()>) -> impl IntoView {
                 }
             })
             .collect_view();
+        let model_name = state.texts().model_names[Model::ALL
+            .iter()
+            .position(|&m| m == Model::Markov)
+            .unwrap_or(0)];
+        let top_cells = columns
+            .iter()
+            .map(|c| {
+                let top = credits.with(|list| {
+                    list.iter()
+                        .find(|(id, _, _)| *id == c.id)
+                        .and_then(|(_, _, a)| {
+                            let model = a.model(Model::Markov).or_else(|| a.models.first())?;
+                            let total: f64 = model.credits.iter().map(|x| x.conversions).sum();
+                            let mut ranked = model.credits.clone();
+                            ranked.sort_by(|x, y| y.conversions.total_cmp(&x.conversions));
+                            Some(
+                                ranked
+                                    .into_iter()
+                                    .take(3)
+                                    .map(|x| {
+                                        let share = if total > 0.0 {
+                                            format::percent(x.conversions / total)
+                                        } else {
+                                            format::MISSING.to_string()
+                                        };
+                                        format!(
+                                            "{} {share}",
+                                            state.texts().channel_name(&x.channel)
+                                        )
+                                    })
+                                    .collect::<Vec<_>>(),
+                            )
+                        })
+                });
+                let items = top.map(|names| {
+                    names
+                        .into_iter()
+                        .map(|n| view! { <li>{n}</li> })
+                        .collect_view()
+                });
+                view! {
+                    <td class="number top-channels" data-scenario=c.id.clone()>
+                        <ul>{items}</ul>
+                    </td>
+                }
+            })
+            .collect_view();
+        let top_row = view! {
+            <tr data-figure="top_channels">
+                <th scope="row">{(t.top_channels)(model_name)}</th>
+                {top_cells}
+            </tr>
+        };
         let max_roi = columns
             .iter()
             .filter_map(|c| c.values[3])
@@ -532,41 +627,13 @@ fn ComparePanel(on_close: Callback<()>) -> impl IntoView {
             <div class="table-scroll">
                 <table class="data-table compare-table" data-testid="compare-table">
                     <thead><tr><th scope="col"></th>{head}</tr></thead>
-                    <tbody>{rows}</tbody>
+                    <tbody>{rows}{top_row}</tbody>
                 </table>
             </div>
             <h3 class="subtitle compare-chart-title">{t.roi_chart}</h3>
             <ul class="bars compare-bars" data-testid="compare-roi-bars">{bars}</ul>
         }
         .into_any()
-    };
-
-    // Attribution runs in the worker for the settings on screen; per
-    // scenario it would take a round trip each (docs/scenarios.md).
-    let channels = move || {
-        let t = t();
-        state.attribution.get().and_then(|a| {
-            let model = a
-                .model(Model::Markov)
-                .or_else(|| a.models.first())?;
-            let total: f64 = model.credits.iter().map(|c| c.conversions).sum();
-            let mut credits = model.credits.clone();
-            credits.sort_by(|x, y| y.conversions.total_cmp(&x.conversions));
-            let items = credits
-                .into_iter()
-                .take(3)
-                .map(|c| {
-                    let share = if total > 0.0 { format::percent(c.conversions / total) } else { format::MISSING.to_string() };
-                    view! { <li data-channel=c.channel.clone() data-value=c.conversions.to_string()>{state.texts().channel_name(&c.channel)} " " <span class="muted">{share}</span></li> }
-                })
-                .collect_view();
-            Some(view! {
-                <div class="compare-channels" data-testid="compare-channels">
-                    <span>{(t.top_channels)(state.texts().model_names[Model::ALL.iter().position(|&m| m == model.model).unwrap_or(0)])}</span>
-                    <ul>{items}</ul>
-                </div>
-            })
-        })
     };
 
     view! {
@@ -581,7 +648,6 @@ fn ComparePanel(on_close: Callback<()>) -> impl IntoView {
             <p class="panel-caption">{move || t().compare_note}</p>
             <div class="compare-picker" role="group">{picker}</div>
             {table}
-            {channels}
         </section>
     }
 }

@@ -206,6 +206,16 @@ test('two scenarios with different margins survive a reload and compare like the
   );
   assert.deepEqual(Object.keys(bars).sort(), Object.keys(expected).sort());
   for (const id of Object.keys(expected)) assert.equal(bars[id], figures[id].roi);
+  // Each scenario's top channels by credit, from the worker with its own
+  // attribution settings (the same here, so the same channels).
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('td.top-channels')].every((td) => td.querySelectorAll('li').length === 3),
+    null,
+    { timeout: 15_000 },
+  );
+  const tops = await page.$$eval('td.top-channels', (tds) => tds.map((td) => td.textContent));
+  assert.equal(tops.length, 3);
+  assert.equal(new Set(tops).size, 1, 'identical attribution settings give identical top channels');
   // Differences against the first column are highlighted; costs are equal.
   assert.equal(await page.locator(`td.differs[data-figure="net_profit"]`).count(), 2);
   assert.equal(await page.locator(`td.differs[data-figure="cost_total"]`).count(), 0);
@@ -411,8 +421,9 @@ test('remember my data keeps the user\'s tables across a reload; off, the demo c
   await page.setInputFiles('input[type=file][data-testid="file-input"]', [
     path.join(repoRoot, 'public/demo/notes.csv'),
     path.join(repoRoot, 'public/demo/costs.csv'),
+    path.join(repoRoot, 'tests/e2e/fixtures/utm-touchpoints.csv'),
   ]);
-  await confirmMapping(page, 2);
+  await confirmMapping(page, 3);
   await page.waitForSelector('#app[data-source="files"][data-ready="true"]', { state: 'attached', timeout: 30_000 });
   const kpis = await readKpis(page);
   const expected = cliReport(['--notes', 'public/demo/notes.csv', '--costs', 'public/demo/costs.csv']);
@@ -434,7 +445,8 @@ test('remember my data keeps the user\'s tables across a reload; off, the demo c
             resolve(false);
             return;
           }
-          const get = db.transaction('data').objectStore('data').get('costs');
+          // The journeys are written last, after the tables.
+          const get = db.transaction('data').objectStore('data').get('journeys');
           get.onsuccess = () => {
             db.close();
             resolve(get.result instanceof Uint8Array);
@@ -457,6 +469,8 @@ test('remember my data keeps the user\'s tables across a reload; off, the demo c
   const again = await readKpis(page);
   assert.ok(sameNumber(again.cost_total, expected.cost_total));
   assert.ok(sameNumber(again.impressions, expected.impressions));
+  // The journeys came back too: attribution runs without the file.
+  await page.waitForSelector('[data-testid="attribution-table"] td[data-channel="xhs_search"]', { timeout: 15_000 });
 
   await page.click('[data-testid="scenario-device"]');
   await page.uncheck('[data-testid="remember-data"]');
@@ -467,6 +481,30 @@ test('remember my data keeps the user\'s tables across a reload; off, the demo c
 });
 
 // Defined last so it runs after every other test in this file.
+test('a mapping confirmed on the mapping screen is kept in the active scenario', TEST_OPTIONS, async (t) => {
+  const { page } = await openSession(t, 'mapping in scenario', { locale: 'en-US' });
+  await waitForDashboard(page);
+  await page.waitForSelector(SAVED, { timeout: 15_000 });
+  await page.setInputFiles('input[type=file][data-testid="file-input"]', path.join(repoRoot, 'tests/e2e/fixtures/utm-touchpoints.csv'));
+  await confirmMapping(page, 1);
+  await page.waitForFunction(
+    (prefix) => {
+      for (let i = 0; i < localStorage.length; i += 1) {
+        const key = localStorage.key(i);
+        if (!key.startsWith(prefix)) continue;
+        const mappings = JSON.parse(localStorage.getItem(key)).scenario.settings.mappings ?? [];
+        if (mappings.some((m) => m.signature.startsWith('personid|time|utmsource'))) return true;
+      }
+      return false;
+    },
+    ENTRY_PREFIX,
+    { timeout: 15_000 },
+  );
+  const stored = Object.values(await storedScenarios(page));
+  const mapping = stored.flatMap((s) => s.settings.mappings).find((m) => m.signature.startsWith('personid|time|utmsource'));
+  assert.equal(mapping.kind, 'touchpoints');
+});
+
 test('nothing is requested from any other origin and no console errors', () => {
   assert.ok(sessions.length > 0, 'no pages were opened');
   const outside = [];
