@@ -242,60 +242,70 @@ pub fn attribute(
 
 /// The journeys the worker keeps, in the engine's table codec.
 pub async fn kept_journeys() -> Option<Vec<u8>> {
-    let (sender, receiver) = futures_channel();
+    let reply = Reply::new();
+    let sender = reply.sender();
     send(
         "kept",
         &[],
         Box::new(move |event| {
-            let bytes = match event {
+            sender(match event {
                 WorkerEvent::Kept(bytes) => bytes,
                 _ => None,
-            };
-            sender(bytes);
+            })
         }),
     );
-    receiver.await
+    reply.wait().await
 }
 
 /// Puts journeys (from [`kept_journeys`]) back into the worker.
 pub async fn restore_journeys(bytes: &[u8]) {
-    let (sender, receiver) = futures_channel();
+    let reply = Reply::new();
+    let sender = reply.sender();
     let payload = Uint8Array::from(bytes);
     send(
         "restore",
         &[payload.into()],
         Box::new(move |_| sender(None)),
     );
-    let _ = receiver.await;
+    let _ = reply.wait().await;
 }
 
-/// A one-shot callback and the future of the value it is given.
-fn futures_channel() -> (
-    impl Fn(Option<Vec<u8>>) + 'static,
-    impl std::future::Future<Output = Option<Vec<u8>>>,
-) {
-    let slot: std::rc::Rc<RefCell<Option<Option<Vec<u8>>>>> = Default::default();
-    let resolve_slot: std::rc::Rc<RefCell<Option<js_sys::Function>>> = Default::default();
-    let promise = {
-        let resolve_slot = resolve_slot.clone();
-        js_sys::Promise::new(&mut move |resolve, _| {
-            *resolve_slot.borrow_mut() = Some(resolve);
-        })
-    };
-    let sender = {
-        let slot = slot.clone();
-        move |value: Option<Vec<u8>>| {
-            *slot.borrow_mut() = Some(value);
-            if let Some(resolve) = resolve_slot.borrow_mut().take() {
-                let _ = resolve.call0(&JsValue::UNDEFINED);
+/// Bytes a worker callback hands to an `async` caller.
+struct Reply {
+    value: std::rc::Rc<RefCell<Option<Vec<u8>>>>,
+    resolve: std::rc::Rc<RefCell<Option<js_sys::Function>>>,
+    promise: js_sys::Promise,
+}
+
+impl Reply {
+    fn new() -> Reply {
+        let resolve: std::rc::Rc<RefCell<Option<js_sys::Function>>> = Default::default();
+        let promise = {
+            let resolve = resolve.clone();
+            js_sys::Promise::new(&mut move |done, _| *resolve.borrow_mut() = Some(done))
+        };
+        Reply {
+            value: Default::default(),
+            resolve,
+            promise,
+        }
+    }
+
+    /// What the callback calls, once.
+    fn sender(&self) -> impl Fn(Option<Vec<u8>>) + 'static {
+        let (value, resolve) = (self.value.clone(), self.resolve.clone());
+        move |bytes| {
+            *value.borrow_mut() = bytes;
+            if let Some(done) = resolve.borrow_mut().take() {
+                let _ = done.call0(&JsValue::UNDEFINED);
             }
         }
-    };
-    let receiver = async move {
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-        slot.borrow_mut().take().flatten()
-    };
-    (sender, receiver)
+    }
+
+    async fn wait(self) -> Option<Vec<u8>> {
+        let _ = wasm_bindgen_futures::JsFuture::from(self.promise).await;
+        self.value.borrow_mut().take()
+    }
 }
 
 /// Drops the journeys the worker keeps (the demo's, before the user's own
