@@ -164,6 +164,13 @@ pub fn AttributionPanel() -> impl IntoView {
                     label=Signal::derive(move || state.texts().attribution_title.to_string())
                     paint=paint_chart
                 />
+                <div class="table-actions">
+                    <button type="button" class="button button-small" data-testid="export-attribution" on:click=move |_| {
+                        if let Some(result) = state.attribution.get_untracked() {
+                            crate::download::download_text("xhs-roi-attribution.csv", "text/csv;charset=utf-8", &result.to_csv(true));
+                        }
+                    }>{crate::i18n_roi::roi_texts(locale).export_csv}</button>
+                </div>
                 <div class="table-scroll">
                     <table class="data-table" data-testid="attribution-table">
                         <thead>

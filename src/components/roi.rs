@@ -150,6 +150,28 @@ pub fn RoiControls() -> impl IntoView {
         }
     };
 
+    // A comma-separated list (ASCII or Chinese commas).
+    let list_input = move |label: fn(&RoiTexts) -> &'static str,
+                           testid: &'static str,
+                           get: fn(&RoiSettings) -> &Vec<String>,
+                           set: fn(&mut RoiSettings, Vec<String>)| {
+        view! {
+            <label class="field wide">
+                <span>{move || label(texts(state))}</span>
+                <input type="text" data-testid=testid
+                    prop:value=move || settings.with(|s| get(s).join(", "))
+                    on:change=move |e| {
+                        let list: Vec<String> = event_target_value(&e)
+                            .split([',', '，', '、'])
+                            .map(str::trim)
+                            .filter(|p| !p.is_empty())
+                            .map(str::to_string)
+                            .collect();
+                        edit(Box::new(move |s| set(s, list)));
+                    }/>
+            </label>
+        }
+    };
     view! {
         <section class="panel roi-controls" data-testid="roi-controls" aria-label=move || texts(state).controls_title>
             <div class="plan-controls">
@@ -227,8 +249,31 @@ pub fn RoiControls() -> impl IntoView {
                     {number(|t| t.emv_video_cpe, "emv-video-cpe", |s| s.emv.video.cpe, |s, v| s.emv.video.cpe = v)}
                     {number(|t| t.clv_purchases, "clv-purchases", |s| s.clv.purchases_per_year, |s, v| s.clv.purchases_per_year = v)}
                     {number(|t| t.clv_years, "clv-years", |s| s.clv.years, |s, v| s.clv.years = v)}
+                    <label class="field narrow">
+                        <span>{move || texts(state).clv_retention}</span>
+                        <input type="number" min="0" max="0.99" step="0.05" inputmode="decimal" data-testid="clv-retention"
+                            prop:value=move || settings.with(|s| s.clv.retention.map(|r| r.to_string()).unwrap_or_default())
+                            on:change=move |e| {
+                                let text = event_target_value(&e);
+                                let retention = text.trim().parse::<f64>().ok().filter(|r| (0.0..1.0).contains(r));
+                                if text.trim().is_empty() || retention.is_some() {
+                                    edit(Box::new(move |s| s.clv.retention = retention));
+                                }
+                            }/>
+                    </label>
+                    {number(|t| t.clv_discount, "clv-discount", |s| s.clv.discount, |s, v| s.clv.discount = v)}
                     {number(|t| t.weight_brand, "weight-brand", |s| s.weights.brand, |s, v| s.weights.brand = v)}
                     {number(|t| t.weight_future, "weight-future", |s| s.weights.future, |s, v| s.weights.future = v)}
+                </div>
+            </details>
+            <details class="value-settings">
+                <summary>{move || texts(state).source_rules_title}</summary>
+                <p class="panel-caption">{move || texts(state).source_rules_help}</p>
+                <div class="plan-controls">
+                    {list_input(|t| t.utm_sources_label, "rule-utm-sources", |s| &s.source_rules.utm_sources, |s, v| s.source_rules.utm_sources = v)}
+                    {list_input(|t| t.promo_prefixes_label, "rule-promo-prefixes", |s| &s.source_rules.promo_prefixes, |s, v| s.source_rules.promo_prefixes = v)}
+                    {list_input(|t| t.landing_fragments_label, "rule-landing", |s| &s.source_rules.landing_fragments, |s, v| s.source_rules.landing_fragments = v)}
+                    {list_input(|t| t.qr_prefixes_label, "rule-qr-prefixes", |s| &s.source_rules.qr_prefixes, |s, v| s.source_rules.qr_prefixes = v)}
                 </div>
             </details>
         </section>
@@ -755,8 +800,18 @@ fn FunnelGroups() -> impl IntoView {
             </div>
         })
     };
+    let export = move |_| {
+        if let Some(r) = report.get_untracked() {
+            crate::download::download_text(
+                "xhs-roi-funnel.csv",
+                "text/csv;charset=utf-8",
+                &r.csv(),
+            );
+        }
+    };
     view! {
         <div class="funnel-groups">
+            <div class="panel-head">
             <div class="segmented" role="group" aria-label=move || texts(state).group_label>
                 <button type="button" class="segment" class:active=move || !by_campaign.get()
                     aria-pressed=move || (!by_campaign.get()).to_string()
@@ -765,6 +820,10 @@ fn FunnelGroups() -> impl IntoView {
                     aria-pressed=move || by_campaign.get().to_string()
                     data-testid="funnel-by-campaign"
                     on:click=move |_| by_campaign.set(true)>{move || texts(state).campaign_label}</button>
+            </div>
+                <button type="button" class="button button-small" data-testid="export-funnel" on:click=export>
+                    {move || texts(state).export_csv}
+                </button>
             </div>
             {body}
         </div>
@@ -1013,7 +1072,14 @@ pub fn LifespanPanel() -> impl IntoView {
             .collect_view();
         Some(view! {
             <section class="panel lifespan" data-testid="lifespan">
-                <h2 class="panel-title">{t.lifespan_title}</h2>
+                <div class="panel-head">
+                    <h2 class="panel-title">{t.lifespan_title}</h2>
+                    <button type="button" class="button button-small" data-testid="export-lifespan" on:click=move |_| {
+                        if let Some(l) = life.get_untracked() {
+                            crate::download::download_text("xhs-roi-lifespan.csv", "text/csv;charset=utf-8", &l.notes_csv());
+                        }
+                    }>{t.export_csv}</button>
+                </div>
                 <p class="panel-caption">{t.lifespan_caption}</p>
                 <p class="evergreen">
                     {t.evergreen_label} " "

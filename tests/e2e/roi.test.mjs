@@ -213,3 +213,19 @@ test('another currency at a rate shows every amount converted, as the CLI does',
   const revenue = await page.textContent('[data-kpi="revenue"] .kpi-value');
   assert.match(revenue, /^\$/, `revenue shown as ${revenue}`);
 });
+
+test('the attribution table exports the CLI\'s CSV, bootstrap intervals included', TEST_OPTIONS, async (t) => {
+  const { page } = await open(t);
+  await page.waitForSelector('[data-testid="attribution-table"] .interval', { timeout: 30_000 });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('[data-testid="export-attribution"]'),
+  ]);
+  const text = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '');
+  const cli = execFileSync(
+    cliBinary(),
+    ['attribute', '--touchpoints', 'public/demo/touchpoints.csv', '--bootstrap', '200', '--removal-effects'],
+    { cwd: repoRoot, encoding: 'utf8' },
+  );
+  assert.equal(text, cli);
+});

@@ -786,3 +786,10 @@ fn progress_reports_each_stage_and_every_bootstrap_resample() {
     );
     assert_eq!(observed, run(&sample(), &settings));
 }
+
+#[test]
+fn a_channel_named_like_a_formula_is_defused_in_the_csv() {
+    let j = journeys(&[(&["=HYPERLINK(1)", "xhs_note"], 1.0, 10.0, 0.0)]);
+    let csv = run(&j, &only(Model::FirstTouch)).to_csv(false);
+    assert!(csv.contains("first_touch,'=HYPERLINK(1),1,10"), "{csv}");
+}

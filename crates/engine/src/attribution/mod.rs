@@ -554,10 +554,8 @@ impl Attribution {
 }
 
 /// Quotes a CSV field when it needs it.
-fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\"")).into()
-    } else {
-        text.into()
-    }
+/// A channel name as a CSV cell: quoted when needed, and defused when it
+/// starts like a formula (a spreadsheet never runs what a file contains).
+fn csv_field(text: &str) -> String {
+    crate::csv_out::text_cell(text)
 }
