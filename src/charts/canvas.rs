@@ -191,6 +191,15 @@ where
     let observer = StoredValue::new_local(
         None::<(web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>)>,
     );
+    // Charts out of view are not redrawn: a filter change repaints only what
+    // can be seen, and the rest when it scrolls near the viewport.
+    let visible = RwSignal::new(false);
+    let watcher = StoredValue::new_local(
+        None::<(
+            web_sys::IntersectionObserver,
+            Closure<dyn FnMut(js_sys::Array)>,
+        )>,
+    );
     let locale = locale.unwrap_or_else(|| match use_context::<crate::state::AppState>() {
         Some(state) => state.locale.into(),
         None => Signal::stored(Locale::En),
@@ -228,6 +237,35 @@ where
             observer.set_value(Some((resize, on_resize)));
         }
     });
+    Effect::new(move |_| {
+        let Some(frame) = frame_ref.get() else { return };
+        if watcher.with_value(Option::is_some) {
+            return;
+        }
+        let on_change = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            for entry in entries.iter() {
+                if let Ok(entry) = entry.dyn_into::<web_sys::IntersectionObserverEntry>() {
+                    if entry.is_intersecting() != visible.get_untracked() {
+                        visible.set(entry.is_intersecting());
+                    }
+                }
+            }
+        });
+        let options = web_sys::IntersectionObserverInit::new();
+        // Drawn a little before it scrolls in, so it is there when it does.
+        options.set_root_margin("300px 0px");
+        match web_sys::IntersectionObserver::new_with_options(
+            on_change.as_ref().unchecked_ref(),
+            &options,
+        ) {
+            Ok(intersection) => {
+                intersection.observe(&frame);
+                watcher.set_value(Some((intersection, on_change)));
+            }
+            // Without the observer every chart is simply drawn.
+            Err(_) => visible.set(true),
+        }
+    });
     on_cleanup(move || {
         observer.update_value(|o| {
             if let Some((resize, _)) = o.take() {
@@ -235,9 +273,19 @@ where
             }
         })
     });
+    on_cleanup(move || {
+        watcher.update_value(|o| {
+            if let Some((intersection, _)) = o.take() {
+                intersection.disconnect();
+            }
+        })
+    });
 
     Effect::new(move |_| {
         let (css_width, css_height) = size.get();
+        if !visible.get() {
+            return;
+        }
         let Some(canvas) = canvas_ref.get() else {
             return;
         };

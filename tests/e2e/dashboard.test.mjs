@@ -567,10 +567,25 @@ function chartProblems(charts, ratio) {
   return problems;
 }
 
+/**
+ * Scrolls every chart into view in turn: charts out of view are not drawn
+ * (they paint when they come near the viewport).
+ */
+async function visitCharts(page) {
+  await page.evaluate(async () => {
+    for (const canvas of document.querySelectorAll('canvas[data-chart]')) {
+      canvas.scrollIntoView({ block: 'center' });
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 30)));
+    }
+    window.scrollTo(0, 0);
+  });
+}
+
 /** Polls the charts until they satisfy `accept` or the time runs out. */
 async function settledCharts(page, accept, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    await visitCharts(page);
     const charts = await page.evaluate(inspectCharts);
     if (accept(charts) || Date.now() > deadline) return charts;
     await page.waitForTimeout(100);

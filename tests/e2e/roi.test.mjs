@@ -160,6 +160,8 @@ test('a chart shows the exact value on hover and exports as PNG', TEST_OPTIONS, 
   const { page } = await open(t);
   const canvas = page.locator('canvas[data-chart="funnel"]');
   await canvas.scrollIntoViewIfNeeded();
+  // Charts are drawn when they come into view.
+  await page.waitForTimeout(300);
   const box = await canvas.boundingBox();
   const impressions = Number(
     await page.getAttribute('[data-testid="funnel-values"] [data-stage="0"]', 'data-value'),
