@@ -134,6 +134,12 @@ pub struct AppState {
     /// Everything that changes the ROI figures: objective, periods,
     /// filters, margin, value settings, currency (what a scenario saves).
     pub roi_settings: RwSignal<RoiSettings>,
+    /// The same settings one task later. The panels below the fold (the
+    /// breakdown, rankings, lifespan, funnel table, cost over time, the
+    /// creator scatter) follow these, so a change paints the cards and the
+    /// first charts in its own frame and the rest right after, instead of
+    /// one long task.
+    pub roi_settings_later: RwSignal<RoiSettings>,
     /// The filter-independent index of the loaded data, rebuilt only when the
     /// data or the order rules change.
     pub prepared: Memo<Option<Arc<Prepared>>>,
@@ -196,6 +202,15 @@ impl AppState {
                 _ => true,
             },
         );
+        let roi_settings_later = RwSignal::new(RoiSettings::default());
+        // Scheduling, not syncing: the copy is set from a task of its own.
+        Effect::new(move |_| {
+            let settings = roi_settings.get();
+            set_timeout(
+                move || roi_settings_later.set(settings),
+                std::time::Duration::ZERO,
+            );
+        });
         let roi = Memo::new(move |_| {
             let prepared = prepared.get()?;
             roi_settings.with(|s| {
@@ -216,6 +231,7 @@ impl AppState {
             locale: RwSignal::new(locale),
             loaded,
             roi_settings,
+            roi_settings_later,
             prepared,
             roi,
             import_errors: RwSignal::new(Vec::new()),

@@ -485,7 +485,7 @@ pub fn BreakdownPanel() -> impl IntoView {
     let table: Memo<Option<Arc<Breakdown>>> = Memo::new(move |_| {
         let prepared = state.prepared.get()?;
         let by = by.get();
-        state.roi_settings.with(|s| {
+        state.roi_settings_later.with(|s| {
             Some(Arc::new(crate::state::timed("xhs-roi-breakdown", || {
                 roi::breakdown(&prepared, s, by)
             })))
@@ -746,7 +746,7 @@ fn FunnelGroups() -> impl IntoView {
     let by_campaign = RwSignal::new(false);
     let report = Memo::new(move |_| {
         let prepared = state.prepared.get()?;
-        state.roi_settings.with(|s| {
+        state.roi_settings_later.with(|s| {
             Some(Arc::new(crate::state::timed("xhs-roi-funnel", || {
                 roi::funnel(&prepared, s)
             })))
@@ -842,7 +842,7 @@ pub fn CostTrendPanel() -> impl IntoView {
             return Vec::new();
         };
         let g = granularity.get();
-        state.roi_settings.with(|s| {
+        state.roi_settings_later.with(|s| {
             crate::state::timed("xhs-roi-cost-series", || {
                 roi::series(&prepared, s, g)
                     .into_iter()
@@ -910,7 +910,7 @@ pub fn KolScatterPanel() -> impl IntoView {
         let Some(prepared) = state.prepared.get() else {
             return Vec::new();
         };
-        state.roi_settings.with(|s| {
+        state.roi_settings_later.with(|s| {
             crate::state::timed("xhs-roi-kol-scatter", || {
                 roi::breakdown(&prepared, s, GroupBy::Kol)
                     .rows
@@ -959,7 +959,7 @@ pub fn RankingsPanel() -> impl IntoView {
     let state = AppState::expect();
     let rankings = Memo::new(move |_| {
         let prepared = state.prepared.get()?;
-        state.roi_settings.with(|s| {
+        state.roi_settings_later.with(|s| {
             crate::state::timed("xhs-roi-rankings", || {
                 let notes = roi::breakdown(&prepared, s, GroupBy::Note);
                 Some(Arc::new(roi::rank(&notes, 5, MIN_VIEWS_FOR_ENGAGEMENT)))
@@ -1023,7 +1023,7 @@ pub fn LifespanPanel() -> impl IntoView {
     let state = AppState::expect();
     let life = Memo::new(move |_| {
         let prepared = state.prepared.get()?;
-        state.roi_settings.with(|s| {
+        state.roi_settings_later.with(|s| {
             Some(Arc::new(crate::state::timed("xhs-roi-lifespan", || {
                 roi::lifespan(&prepared, s, &Default::default())
             })))
