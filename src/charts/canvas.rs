@@ -179,7 +179,6 @@ pub(crate) fn chart_frame<F>(
     name: &'static str,
     label: Signal<String>,
     locale: Option<Signal<Locale>>,
-    interactive: bool,
     paint: F,
 ) -> impl IntoView
 where
@@ -341,30 +340,28 @@ where
 
     let tip_id = format!("chart-tip-{name}");
     let hint_id = format!("chart-hint-{name}");
-    let described_by = interactive.then(|| format!("{hint_id} {tip_id}"));
-    let tooltip = interactive.then(|| {
-        view! {
-            <span id=hint_id class="visually-hidden">{move || texts().keyboard_hint}</span>
-            <div
-                id=tip_id
-                role="tooltip"
-                aria-live="polite"
-                class="chart-tip"
-                data-testid=format!("chart-tip-{name}")
-                class:below=move || anchor.get().1 < 64.0
-                class:start=move || anchor.get().0 < EDGE
-                class:end=move || {
-                    let width = f64::from(size.get().0);
-                    anchor.get().0 > width - EDGE && anchor.get().0 >= EDGE
-                }
-                hidden=move || tip.with(Option::is_none)
-                style:left=move || format!("{:.1}px", anchor.get().0)
-                style:top=move || format!("{:.1}px", anchor.get().1)
-            >
-                {move || tip.get().unwrap_or_default()}
-            </div>
-        }
-    });
+    let described_by = format!("{hint_id} {tip_id}");
+    let tooltip = view! {
+        <span id=hint_id class="visually-hidden">{move || texts().keyboard_hint}</span>
+        <div
+            id=tip_id
+            role="tooltip"
+            aria-live="polite"
+            class="chart-tip"
+            data-testid=format!("chart-tip-{name}")
+            class:below=move || anchor.get().1 < 64.0
+            class:start=move || anchor.get().0 < EDGE
+            class:end=move || {
+                let width = f64::from(size.get().0);
+                anchor.get().0 > width - EDGE && anchor.get().0 >= EDGE
+            }
+            hidden=move || tip.with(Option::is_none)
+            style:left=move || format!("{:.1}px", anchor.get().0)
+            style:top=move || format!("{:.1}px", anchor.get().1)
+        >
+            {move || tip.get().unwrap_or_default()}
+        </div>
+    };
 
     view! {
         <div class=format!("chart-frame chart-{name}") node_ref=frame_ref>
@@ -374,7 +371,7 @@ where
                 role="img"
                 aria-label=move || label.get()
                 aria-describedby=described_by
-                tabindex=interactive.then_some("0")
+                tabindex="0"
                 on:pointermove=on_pointer
                 on:pointerdown=on_pointer
                 on:pointerleave=move |e: web_sys::PointerEvent| {

@@ -38,5 +38,5 @@ pub fn InteractiveChart<F>(
 where
     F: Fn(&Area, f64) -> Vec<Hit> + Send + Sync + 'static,
 {
-    chart_frame(name, label, locale, true, paint)
+    chart_frame(name, label, locale, paint)
 }
