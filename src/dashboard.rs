@@ -12,8 +12,8 @@ use crate::components::import_report::ImportReport;
 use crate::components::kpi_card::{KpiCard, Style};
 use crate::components::mapping::MappingScreen;
 use crate::components::roi::{
-    BreakdownPanel, CostTrendPanel, FunnelPanel, KolScatterPanel, LeadKpis, LifespanPanel,
-    RankingsPanel, ReturnsPanel, RoiControls,
+    BreakdownPanel, CostTrendPanel, FunnelPanel, GranularityPicker, KolScatterPanel, LeadKpis,
+    LifespanPanel, RankingsPanel, ReturnsPanel, RoiControls,
 };
 use crate::i18n::Texts;
 use crate::state::AppState;
@@ -203,11 +203,7 @@ fn WeeklyChart() -> impl IntoView {
     let paint = move |area: &crate::charts::canvas::Area, scale: f64| {
         let locale = state.locale.get();
         let texts = state.texts();
-        let g = match granularity.get() {
-            Granularity::Day => charts::time_series::Granularity::Day,
-            Granularity::Week => charts::time_series::Granularity::Week,
-            Granularity::Month => charts::time_series::Granularity::Month,
-        };
+        let g = granularity.get();
         points.with(|points| {
             let chart = charts::time_series::TimeSeries {
                 granularity: g,
@@ -240,36 +236,23 @@ fn WeeklyChart() -> impl IntoView {
             charts::time_series::draw(area, &chart, scale).unwrap_or_default()
         })
     };
-    let granularity_names = move |g: Granularity| {
-        let t = crate::i18n_roi::roi_texts(state.locale.get());
-        t.granularities[Granularity::ALL.iter().position(|&x| x == g).unwrap_or(1)]
-    };
     view! {
-        <figure class="panel chart-panel chart-wide">
-            <figcaption class="panel-head">
-                <div>
-                    <h2 class="panel-title">{move || state.texts().weekly_title}</h2>
-                    <p class="panel-caption">{move || state.texts().weekly_caption}</p>
-                </div>
-                <div class="segmented" role="group" aria-label=move || crate::i18n_roi::roi_texts(state.locale.get()).granularity_label>
-                    {Granularity::ALL.map(|g| view! {
-                        <button type="button" class="segment" class:active=move || granularity.get() == g
-                            aria-pressed=move || (granularity.get() == g).to_string()
-                            data-testid=format!("granularity-{}", g.name())
-                            on:click=move |_| granularity.set(g)>
-                            {move || granularity_names(g)}
-                        </button>
-                    }).collect_view()}
-                </div>
-            </figcaption>
-            <Show
-                when=move || points.with(|p| !p.is_empty())
-                fallback=move || view! { <p class="empty">{move || state.texts().no_dated_rows}</p> }
-            >
-                <InteractiveChart name="time-series" label=Signal::derive(move || state.texts().weekly_title.to_string()) paint=paint/>
-            </Show>
-        </figure>
-    }
+            <figure class="panel chart-panel chart-wide">
+                <figcaption class="panel-head">
+                    <div>
+                        <h2 class="panel-title">{move || state.texts().weekly_title}</h2>
+                        <p class="panel-caption">{move || state.texts().weekly_caption}</p>
+                    </div>
+    <GranularityPicker value=granularity choices=&Granularity::ALL/>
+                </figcaption>
+                <Show
+                    when=move || points.with(|p| !p.is_empty())
+                    fallback=move || view! { <p class="empty">{move || state.texts().no_dated_rows}</p> }
+                >
+                    <InteractiveChart name="time-series" label=Signal::derive(move || state.texts().weekly_title.to_string()) paint=paint/>
+                </Show>
+            </figure>
+        }
 }
 
 #[component]

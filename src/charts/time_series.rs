@@ -1,96 +1,18 @@
 //! One or two series over time, by day, week or month: bars or a line each,
 //! the second on its own right-hand axis unless the two share one.
 //!
-//! The chart takes points already bucketed and labelled; [`bucket`] sums
-//! daily values into weeks (Monday first) or calendar months and
+//! The chart takes points already bucketed (the engine's
+//! `roi::engagement_series` and `roi::series` make them) and labelled;
 //! [`bucket_label`] writes a bucket's axis label.
-
-use std::collections::BTreeMap;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use xhs_roi_engine::format::Locale;
+pub use xhs_roi_engine::roi::Granularity;
 use xhs_roi_engine::time::Day;
 
 use super::hits::{axis_label, HitMaker};
 use super::{exact, Hits, LegendMark, Metrics, Unit, AXIS, FONT, MUTED};
-
-/// The length of one point of a time series.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Granularity {
-    Day,
-    Week,
-    Month,
-}
-
-impl Granularity {
-    pub const ALL: [Granularity; 3] = [Granularity::Day, Granularity::Week, Granularity::Month];
-
-    /// `day`, `week`, `month` (for `data-` attributes and settings).
-    pub fn name(self) -> &'static str {
-        match self {
-            Granularity::Day => "day",
-            Granularity::Week => "week",
-            Granularity::Month => "month",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Granularity> {
-        Granularity::ALL.into_iter().find(|g| g.name() == name)
-    }
-
-    /// The first day of the bucket holding `day`: itself, the Monday on or
-    /// before it, or the first of its month.
-    pub fn start(self, day: Day) -> Day {
-        match self {
-            Granularity::Day => day,
-            Granularity::Week => day.week_start(),
-            Granularity::Month => {
-                let (_, _, d) = day.ymd();
-                day.add_days(1 - d as i32)
-            }
-        }
-    }
-
-    /// The first day of the bucket after the one starting on `start`.
-    pub fn next(self, start: Day) -> Day {
-        match self {
-            Granularity::Day => start.add_days(1),
-            Granularity::Week => start.add_days(7),
-            Granularity::Month => {
-                let (y, m, _) = start.ymd();
-                let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-                Day::from_ymd(y, m, 1).unwrap_or(start.add_days(31))
-            }
-        }
-    }
-}
-
-/// Sums daily values into buckets of the granularity: one `(first day of
-/// the bucket, sum)` per bucket from the earliest to the latest day, in
-/// order, with 0 for buckets that have no day in `days` (no row is no
-/// activity). Days may come in any order and repeat; values that are not
-/// finite are left out.
-pub fn bucket(days: &[(Day, f64)], granularity: Granularity) -> Vec<(Day, f64)> {
-    let mut sums: BTreeMap<Day, f64> = BTreeMap::new();
-    for &(day, value) in days {
-        let key = granularity.start(day);
-        let sum = sums.entry(key).or_insert(0.0);
-        if value.is_finite() {
-            *sum += value;
-        }
-    }
-    let (Some(&first), Some(&last)) = (sums.keys().next(), sums.keys().next_back()) else {
-        return Vec::new();
-    };
-    let mut out = Vec::with_capacity(sums.len());
-    let mut at = first;
-    while at <= last {
-        out.push((at, sums.get(&at).copied().unwrap_or(0.0)));
-        at = granularity.next(at);
-    }
-    out
-}
 
 /// A bucket's axis label: `Mar 2` (`3/2`) for days and weeks, `Mar 2026`
 /// (`2026年3月`) for months.
@@ -315,71 +237,6 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> Day {
         Day::from_ymd(y, m, d).unwrap()
-    }
-
-    #[test]
-    fn days_stay_days_in_order_with_gaps_filled() {
-        let days = [
-            (day(2026, 3, 4), 5.0),
-            (day(2026, 3, 2), 1.0),
-            (day(2026, 3, 2), 2.0),
-        ];
-        assert_eq!(
-            bucket(&days, Granularity::Day),
-            [
-                (day(2026, 3, 2), 3.0),
-                (day(2026, 3, 3), 0.0),
-                (day(2026, 3, 4), 5.0)
-            ]
-        );
-        assert!(bucket(&[], Granularity::Week).is_empty());
-    }
-
-    #[test]
-    fn weeks_start_on_monday() {
-        // 2026-03-01 is a Sunday, 03-02 a Monday, 03-08 a Sunday.
-        let days = [
-            (day(2026, 3, 1), 1.0),
-            (day(2026, 3, 2), 10.0),
-            (day(2026, 3, 8), 20.0),
-            (day(2026, 3, 9), 100.0),
-            (day(2026, 3, 24), f64::NAN),
-        ];
-        assert_eq!(
-            bucket(&days, Granularity::Week),
-            [
-                (day(2026, 2, 23), 1.0),
-                (day(2026, 3, 2), 30.0),
-                (day(2026, 3, 9), 100.0),
-                (day(2026, 3, 16), 0.0),
-                (day(2026, 3, 23), 0.0),
-            ]
-        );
-    }
-
-    #[test]
-    fn months_are_calendar_months_across_a_year_end() {
-        let days = [
-            (day(2025, 11, 30), 1.0),
-            (day(2025, 12, 1), 2.0),
-            (day(2025, 12, 31), 3.0),
-            (day(2026, 2, 28), 4.0),
-            (day(2024, 2, 29), 0.0),
-        ];
-        let months = bucket(&days[..4], Granularity::Month);
-        assert_eq!(
-            months,
-            [
-                (day(2025, 11, 1), 1.0),
-                (day(2025, 12, 1), 5.0),
-                (day(2026, 1, 1), 0.0),
-                (day(2026, 2, 1), 4.0),
-            ]
-        );
-        assert_eq!(Granularity::Month.start(day(2024, 2, 29)), day(2024, 2, 1));
-        assert_eq!(Granularity::Month.next(day(2024, 2, 1)), day(2024, 3, 1));
-        let total: f64 = months.iter().map(|m| m.1).sum();
-        assert_eq!(total, 10.0);
     }
 
     #[test]

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use xhs_roi_engine::attribution::survey::Platform;
 use xhs_roi_engine::attribution::Model;
 use xhs_roi_engine::format;
 
@@ -12,12 +13,7 @@ const MODELS: [Model; 7] = Model::ALL;
 /// Channels that are Xiaohongshu's own (highlighted: the question is what
 /// the platform is worth).
 pub fn is_xiaohongshu(channel: &str) -> bool {
-    let c = channel.to_ascii_lowercase();
-    c.starts_with("xhs")
-        || c.starts_with("kol")
-        || c.contains("juguang")
-        || c.contains("xiaohongshu")
-        || channel.contains("小红书")
+    Platform::of_channel(channel) == Platform::Xiaohongshu
 }
 
 /// Channels in the order the panel shows them: most Markov credit first.

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use xhs_roi_engine::format::{self, Locale};
 use xhs_roi_engine::roi::{
     self, Breakdown, BreakdownRow, Card, DateRange, Figures, GroupBy, KolTier, KpiId, KpiUnit,
-    Objective, RoiSettings,
+    Objective, Prepared, RoiSettings,
 };
 use xhs_roi_engine::time::Day;
 
@@ -47,10 +47,6 @@ fn show_change(
         }
     };
     Some((text, change.absolute >= 0.0))
-}
-
-fn symbol(state: AppState) -> String {
-    state.currency_symbol()
 }
 
 fn texts(state: AppState) -> &'static RoiTexts {
@@ -317,7 +313,7 @@ pub fn LeadKpis() -> impl IntoView {
         let report = state.roi.get()?;
         let locale = state.locale.get();
         let t = texts(state);
-        let symbol = symbol(state);
+        let symbol = state.currency_symbol();
         let lead: Vec<&Card> = report
             .lead_kpis
             .iter()
@@ -367,7 +363,7 @@ pub fn ReturnsPanel() -> impl IntoView {
         let report = state.roi.get()?;
         let locale = state.locale.get();
         let t = texts(state);
-        let symbol = symbol(state);
+        let symbol = state.currency_symbol();
         let r = &report.current.returns;
         let money = |v: f64| format::money(v, locale, &symbol);
         let parts = [
@@ -482,15 +478,10 @@ pub fn BreakdownPanel() -> impl IntoView {
     // Thousands of creators make thousands of rows: the first ones are
     // drawn, the rest on request (the CSV always has them all).
     let show_all = RwSignal::new(false);
-    let table: Memo<Option<Arc<Breakdown>>> = Memo::new(move |_| {
-        let prepared = state.prepared.get()?;
-        let by = by.get();
-        state.roi_settings_later.with(|s| {
-            Some(Arc::new(crate::state::timed("xhs-roi-breakdown", || {
-                roi::breakdown(&prepared, s, by)
-            })))
-        })
-    });
+    let table: Memo<Option<Arc<Breakdown>>> =
+        below_the_fold(state, "xhs-roi-breakdown", move |p, s| {
+            roi::breakdown(p, s, by.get())
+        });
     let export = move |_| {
         if let Some(b) = table.get_untracked() {
             let name = format!("xhs-roi-by-{}.csv", b.by.name());
@@ -501,7 +492,7 @@ pub fn BreakdownPanel() -> impl IntoView {
         let b = table.get()?;
         let locale = state.locale.get();
         let t = texts(state);
-        let symbol = symbol(state);
+        let symbol = state.currency_symbol();
         let (column, descending) = sort.get();
         let mut rows: Vec<&BreakdownRow> = b.rows.iter().collect();
         let rows_total = rows.len();
@@ -744,14 +735,7 @@ pub fn FunnelPanel() -> impl IntoView {
 fn FunnelGroups() -> impl IntoView {
     let state = AppState::expect();
     let by_campaign = RwSignal::new(false);
-    let report = Memo::new(move |_| {
-        let prepared = state.prepared.get()?;
-        state.roi_settings_later.with(|s| {
-            Some(Arc::new(crate::state::timed("xhs-roi-funnel", || {
-                roi::funnel(&prepared, s)
-            })))
-        })
-    });
+    let report = below_the_fold(state, "xhs-roi-funnel", roi::funnel);
     let body = move || {
         let r = report.get()?;
         let locale = state.locale.get();
@@ -830,6 +814,56 @@ fn FunnelGroups() -> impl IntoView {
     }
 }
 
+/// A figure of a panel below the fold: computed from the index and the
+/// settings one task late (`AppState::roi_settings_later`), timed as `name`.
+fn below_the_fold<T>(
+    state: AppState,
+    name: &'static str,
+    compute: impl Fn(&Prepared, &RoiSettings) -> T + Send + Sync + 'static,
+) -> Memo<Option<Arc<T>>>
+where
+    T: PartialEq + Send + Sync + 'static,
+{
+    Memo::new(move |_| {
+        let prepared = state.prepared.get()?;
+        state.roi_settings_later.with(|s| {
+            Some(Arc::new(crate::state::timed(name, || {
+                compute(&prepared, s)
+            })))
+        })
+    })
+}
+
+/// Buttons choosing the length of a time series' points.
+#[component]
+pub fn GranularityPicker(
+    /// The chosen granularity.
+    value: RwSignal<roi::Granularity>,
+    /// The choices offered, in order.
+    choices: &'static [roi::Granularity],
+) -> impl IntoView {
+    let state = AppState::expect();
+    let name = move |g: roi::Granularity| {
+        let index = roi::Granularity::ALL
+            .iter()
+            .position(|&x| x == g)
+            .unwrap_or(1);
+        texts(state).granularities[index]
+    };
+    view! {
+        <div class="segmented" role="group" aria-label=move || texts(state).granularity_label>
+            {choices.iter().map(|&g| view! {
+                <button type="button" class="segment" class:active=move || value.get() == g
+                    aria-pressed=move || (value.get() == g).to_string()
+                    data-testid=format!("granularity-{}", g.name())
+                    on:click=move |_| value.set(g)>
+                    {move || name(g)}
+                </button>
+            }).collect_view()}
+        </div>
+    }
+}
+
 /// Cost per category over the period, stacked, by month or week.
 #[component]
 pub fn CostTrendPanel() -> impl IntoView {
@@ -837,36 +871,23 @@ pub fn CostTrendPanel() -> impl IntoView {
     use xhs_roi_engine::CostCategory;
     let state = AppState::expect();
     let granularity = RwSignal::new(Granularity::Month);
-    let points = Memo::new(move |_| {
-        let Some(prepared) = state.prepared.get() else {
-            return Vec::new();
-        };
-        let g = granularity.get();
-        state.roi_settings_later.with(|s| {
-            crate::state::timed("xhs-roi-cost-series", || {
-                roi::series(&prepared, s, g)
-                    .into_iter()
-                    .map(|p| {
-                        (
-                            p.from,
-                            CostCategory::ALL.map(|c| p.figures.cost_by_category.get(c)),
-                        )
-                    })
-                    .collect::<Vec<_>>()
+    let points = below_the_fold(state, "xhs-roi-cost-series", move |p, s| {
+        roi::series(p, s, granularity.get())
+            .into_iter()
+            .map(|point| {
+                let costs = CostCategory::ALL.map(|c| point.figures.cost_by_category.get(c));
+                (point.from, costs)
             })
-        })
+            .collect::<Vec<_>>()
     });
     let paint = move |area: &crate::charts::canvas::Area, scale: f64| {
         let locale = state.locale.get();
         let texts = state.texts();
-        let symbol = symbol(state);
+        let symbol = state.currency_symbol();
         let name = |c: CostCategory| texts.cost_category(c);
-        let g = match granularity.get() {
-            Granularity::Day => charts::time_series::Granularity::Day,
-            Granularity::Week => charts::time_series::Granularity::Week,
-            Granularity::Month => charts::time_series::Granularity::Month,
-        };
+        let g = granularity.get();
         points.with(|points| {
+            let points = points.as_deref().map_or(&[][..], Vec::as_slice);
             let chart = charts::stacked_cost::StackedCost {
                 periods: points
                     .iter()
@@ -885,15 +906,7 @@ pub fn CostTrendPanel() -> impl IntoView {
         <section class="panel chart-panel" data-testid="cost-trend">
             <div class="panel-head">
                 <h2 class="panel-title">{move || texts(state).cost_trend_title}</h2>
-                <div class="segmented" role="group" aria-label=move || texts(state).granularity_label>
-                    {[Granularity::Week, Granularity::Month].map(|g| view! {
-                        <button type="button" class="segment" class:active=move || granularity.get() == g
-                            aria-pressed=move || (granularity.get() == g).to_string()
-                            on:click=move |_| granularity.set(g)>
-                            {move || texts(state).granularities[Granularity::ALL.iter().position(|&x| x == g).unwrap_or(1)]}
-                        </button>
-                    }).collect_view()}
-                </div>
+                <GranularityPicker value=granularity choices=&[Granularity::Week, Granularity::Month]/>
             </div>
             <p class="panel-caption">{move || texts(state).cost_trend_caption}</p>
             <InteractiveChart name="stacked-cost" label=Signal::derive(move || texts(state).cost_trend_title.to_string()) paint=paint/>
@@ -906,26 +919,20 @@ pub fn CostTrendPanel() -> impl IntoView {
 #[component]
 pub fn KolScatterPanel() -> impl IntoView {
     let state = AppState::expect();
-    let points = Memo::new(move |_| {
-        let Some(prepared) = state.prepared.get() else {
-            return Vec::new();
-        };
-        state.roi_settings_later.with(|s| {
-            crate::state::timed("xhs-roi-kol-scatter", || {
-                roi::breakdown(&prepared, s, GroupBy::Kol)
-                    .rows
-                    .into_iter()
-                    .filter(|r| r.figures.cost_total > 0.0 || r.figures.revenue > 0.0)
-                    .map(|r| (r.key, r.figures.cost_total, r.figures.revenue))
-                    .collect::<Vec<_>>()
-            })
-        })
+    let points = below_the_fold(state, "xhs-roi-kol-scatter", |p, s| {
+        roi::breakdown(p, s, GroupBy::Kol)
+            .rows
+            .into_iter()
+            .filter(|r| r.figures.cost_total > 0.0 || r.figures.revenue > 0.0)
+            .map(|r| (r.key, r.figures.cost_total, r.figures.revenue))
+            .collect::<Vec<_>>()
     });
     let paint = move |area: &crate::charts::canvas::Area, scale: f64| {
         let locale = state.locale.get();
         let ct = charts::texts::chart_texts(locale);
-        let symbol = symbol(state);
+        let symbol = state.currency_symbol();
         points.with(|points| {
+            let points = points.as_deref().map_or(&[][..], Vec::as_slice);
             let chart = charts::scatter::Scatter {
                 points: points
                     .iter()
@@ -957,20 +964,18 @@ pub fn KolScatterPanel() -> impl IntoView {
 #[component]
 pub fn RankingsPanel() -> impl IntoView {
     let state = AppState::expect();
-    let rankings = Memo::new(move |_| {
-        let prepared = state.prepared.get()?;
-        state.roi_settings_later.with(|s| {
-            crate::state::timed("xhs-roi-rankings", || {
-                let notes = roi::breakdown(&prepared, s, GroupBy::Note);
-                Some(Arc::new(roi::rank(&notes, 5, MIN_VIEWS_FOR_ENGAGEMENT)))
-            })
-        })
+    let rankings = below_the_fold(state, "xhs-roi-rankings", |p, s| {
+        roi::rank(
+            &roi::breakdown(p, s, GroupBy::Note),
+            5,
+            MIN_VIEWS_FOR_ENGAGEMENT,
+        )
     });
     move || {
         let r = rankings.get()?;
         let locale = state.locale.get();
         let t = texts(state);
-        let symbol = symbol(state);
+        let symbol = state.currency_symbol();
         let list = |testid: &'static str,
                     title: &'static str,
                     rows: &[BreakdownRow],
@@ -1021,13 +1026,8 @@ const MIN_VIEWS_FOR_ENGAGEMENT: f64 = 100.0;
 #[component]
 pub fn LifespanPanel() -> impl IntoView {
     let state = AppState::expect();
-    let life = Memo::new(move |_| {
-        let prepared = state.prepared.get()?;
-        state.roi_settings_later.with(|s| {
-            Some(Arc::new(crate::state::timed("xhs-roi-lifespan", || {
-                roi::lifespan(&prepared, s, &Default::default())
-            })))
-        })
+    let life = below_the_fold(state, "xhs-roi-lifespan", |p, s| {
+        roi::lifespan(p, s, &Default::default())
     });
     let paint_lifespan = move |area: &crate::charts::canvas::Area, scale: f64| {
         let locale = state.locale.get();

@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::schema::CostCategory;
 use crate::table::Table;
-use crate::time::Day;
 
 /// The tables one report is computed from. Any may be absent.
 #[derive(Debug, Clone, Default)]
@@ -282,58 +281,6 @@ pub fn xiaohongshu_revenue(orders: &Table, rules: &SourceRules) -> (f64, u64) {
     (total, count)
 }
 
-/// One week of the engagement trend.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct WeekPoint {
-    /// The Monday that starts the week.
-    pub week: Day,
-    pub impressions: f64,
-    pub interactions: f64,
-}
-
-/// Impressions and interactions per ISO week, every week from the first to
-/// the last present (quiet weeks are zero, not skipped). Rows are dated by
-/// `date` (daily exports) or else `published_at` (one row per note).
-pub fn weekly_engagement(notes: &Table) -> Vec<WeekPoint> {
-    let Some(times) = notes.times("date").or_else(|| notes.times("published_at")) else {
-        return Vec::new();
-    };
-    let column = |field: &str| notes.numbers(field);
-    let (impressions, likes, saves, comments) = (
-        column("impressions"),
-        column("likes"),
-        column("saves"),
-        column("comments"),
-    );
-    let value = |c: Option<&[f64]>, row: usize| {
-        c.map_or(0.0, |v| if v[row].is_nan() { 0.0 } else { v[row] })
-    };
-
-    let weeks: Vec<Option<Day>> = times
-        .iter()
-        .map(|&t| (t != crate::table::MISSING_TIME).then(|| Day::from_timestamp(t).week_start()))
-        .collect();
-    let (Some(first), Some(last)) = (weeks.iter().flatten().min(), weeks.iter().flatten().max())
-    else {
-        return Vec::new();
-    };
-    let count = ((last.0 - first.0) / 7 + 1) as usize;
-    let mut out: Vec<WeekPoint> = (0..count)
-        .map(|i| WeekPoint {
-            week: first.add_days(i as i32 * 7),
-            impressions: 0.0,
-            interactions: 0.0,
-        })
-        .collect();
-    for (row, week) in weeks.iter().enumerate() {
-        let Some(week) = week else { continue };
-        let point = &mut out[((week.0 - first.0) / 7) as usize];
-        point.impressions += value(impressions, row);
-        point.interactions += value(likes, row) + value(saves, row) + value(comments, row);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,23 +369,6 @@ mod tests {
         ))
         .unwrap();
         assert!(empty["cpe"].is_null());
-    }
-
-    #[test]
-    fn weekly_trend_fills_quiet_weeks_with_zero() {
-        let notes = table(
-            "note_id,date,impressions,likes,saves,comments\n\
-             a,2026-03-02,100,1,1,1\n\
-             b,2026-03-08,50,0,1,0\n\
-             c,2026-03-18,10,0,0,0\n",
-        );
-        let weeks = weekly_engagement(&notes);
-        assert_eq!(weeks.len(), 3);
-        assert_eq!(weeks[0].week.iso(), "2026-03-02");
-        assert_eq!(weeks[0].impressions, 150.0);
-        assert_eq!(weeks[0].interactions, 4.0);
-        assert_eq!(weeks[1].impressions, 0.0);
-        assert_eq!(weeks[2].week.iso(), "2026-03-16");
     }
 
     #[test]

@@ -53,10 +53,11 @@ impl Platform {
     /// one a user wrote in the same spirit: `xhs_*`, `wechat_*`...).
     pub fn of_channel(channel: &str) -> Platform {
         let key = channel.to_lowercase();
-        Platform::of_words(&key).unwrap_or(match key.as_str() {
-            "kol_note" | "juguang_ads" => Platform::Xiaohongshu,
-            _ => Platform::Other,
-        })
+        // KOL notes (蒲公英) and 聚光 ads are Xiaohongshu's own channels.
+        if key.starts_with("kol") || key.contains("juguang") {
+            return Platform::Xiaohongshu;
+        }
+        Platform::of_words(&key).unwrap_or(Platform::Other)
     }
 
     /// The platform a free-text survey answer names; anything else, including

@@ -234,4 +234,34 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn weekly_trend_fills_quiet_weeks_with_zero() {
+        let notes = crate::import(
+            "t.csv",
+            b"note_id,date,impressions,likes,saves,comments\n\
+              a,2026-03-02,100,1,1,1\n\
+              b,2026-03-08,50,0,1,0\n\
+              c,2026-03-18,10,0,0,0\n",
+            &crate::ImportOptions::default(),
+        )
+        .unwrap()
+        .table;
+        let data = crate::Dataset {
+            notes: Some(notes),
+            ..crate::Dataset::default()
+        };
+        let settings = RoiSettings::default();
+        let weeks = engagement_series(
+            &Prepared::new(&data, &settings),
+            &settings,
+            Granularity::Week,
+        );
+        assert_eq!(weeks.len(), 3);
+        assert_eq!(weeks[0].from.iso(), "2026-03-02");
+        assert_eq!(weeks[0].impressions, 150.0);
+        assert_eq!(weeks[0].interactions, 4.0);
+        assert_eq!(weeks[1].impressions, 0.0);
+        assert_eq!(weeks[2].from.iso(), "2026-03-16");
+    }
 }
