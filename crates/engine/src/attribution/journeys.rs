@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 
 use super::channels::{ChannelRules, SourceField};
-use super::hash::FxMap;
+use super::hash::{FxMap, NameKey, NameTable};
 use super::{AttributionError, Settings};
 use crate::schema::Kind;
 use crate::table::{Table, TextColumn, MISSING_TEXT, MISSING_TIME};
@@ -387,6 +387,7 @@ impl Journeys {
     /// Journeys of an aggregated paths table (the ChannelAttribution layout):
     /// `a > b > c` split on `>` and trimmed, empty steps ignored; conversions,
     /// value and nulls per row (missing: 0). Rows with no weight are ignored.
+    #[inline(never)] // called once per table; keeps it visible to profilers
     pub fn from_paths(table: &Table) -> Result<Journeys, AttributionError> {
         if table.kind != Kind::Paths {
             return Err(AttributionError::WrongKind {
@@ -403,10 +404,13 @@ impl Journeys {
         let values = table.numbers("value");
         let nulls = table.numbers("nulls");
 
-        let mut builder = JourneyBuilder::with_capacity(false, table.rows * 3, table.rows);
-        // Each distinct path text is parsed once: code -> range in `pool`.
-        let mut parsed: Vec<Option<(u32, u32)>> = vec![None; paths.dictionary().len()];
-        let mut pool: Vec<u16> = Vec::new();
+        let dictionary = paths.dictionary();
+        let touches = dictionary.iter().map(|p| p.len() / 4 + 1).sum::<usize>();
+        let mut builder = JourneyBuilder::with_capacity(false, touches, table.rows);
+        // Each distinct path text is parsed once, straight into the journeys'
+        // touches: code -> the range of its first journey there.
+        let mut parsed: Vec<Option<(u32, u32)>> = vec![None; dictionary.len()];
+        let mut scratch = Vec::new();
         let mut stats = JourneyStats::default();
         let number = |column: Option<&[f64]>, row: usize| {
             column.map_or(0.0, |c| if c[row].is_nan() { 0.0 } else { c[row] })
@@ -427,16 +431,16 @@ impl Journeys {
                 continue;
             }
             let (from, to) = match parsed[code as usize] {
-                Some(range) => range,
+                Some((from, to)) => {
+                    builder
+                        .touches
+                        .extend_from_within(from as usize..to as usize);
+                    (from, to)
+                }
                 None => {
-                    let from = pool.len() as u32;
-                    for step in paths.dictionary()[code as usize].split('>') {
-                        let step = step.trim();
-                        if !step.is_empty() {
-                            pool.push(builder.channel(step)?);
-                        }
-                    }
-                    let range = (from, pool.len() as u32);
+                    let from = builder.touches.len() as u32;
+                    builder.push_path_text(&dictionary[code as usize], &mut scratch)?;
+                    let range = (from, builder.touches.len() as u32);
                     parsed[code as usize] = Some(range);
                     range
                 }
@@ -446,7 +450,7 @@ impl Journeys {
                 continue;
             }
             stats.rows_used += 1;
-            builder.push(&pool[from as usize..to as usize], None, c, v, n);
+            builder.end_journey(c, v, n);
         }
         let mut journeys = builder.finish();
         stats.converting_journeys = journeys.stats.converting_journeys;
@@ -462,7 +466,7 @@ impl Journeys {
         let view = self.view();
         let mut index: FxMap<&[u16], u32> = FxMap::default();
         let mut builder = JourneyBuilder::with_capacity(false, 0, 0);
-        builder.names = self.channels.clone();
+        builder.names = NameTable::from_names(self.channels.clone());
         let mut merged_of = Vec::with_capacity(self.len());
         for i in 0..self.len() {
             let path = view.journey(i);
@@ -486,7 +490,7 @@ impl Journeys {
             ..self.stats.clone()
         };
         let journeys = Journeys {
-            channels: builder.names,
+            channels: builder.names.into_names(),
             touches: builder.touches,
             offsets: builder.offsets,
             conversions: builder.conversions,
@@ -503,13 +507,71 @@ fn age(seconds: i64) -> u32 {
     seconds.clamp(0, i64::from(u32::MAX)) as u32
 }
 
+/// Zero bytes around a path text being split (see
+/// [`JourneyBuilder::push_path_text`]).
+const PAD: usize = 8;
+
+/// The fast path of splitting a path text: pushes the ids of its steps when
+/// every step is a channel already named, trimmed by at most one space on
+/// each side (the layout ChannelAttribution writes, `a > b > c`), and says
+/// whether it could. A step whose bytes equal a known name's is that name,
+/// so nothing else need be checked here; anything else (a new name, more
+/// white space, a blank step) goes to the general path. `padded` holds the
+/// text from byte [`PAD`] to `end`, with [`PAD`] zero bytes after it.
+#[inline(never)]
+fn known_steps(padded: &[u8], end: usize, names: &NameTable, out: &mut Vec<u16>) -> bool {
+    let mut start = PAD;
+    let mut word_at = PAD;
+    let mut separators = separator_bytes(read_word(&padded[PAD..PAD + 8]));
+    loop {
+        let at = if separators != 0 {
+            let at = word_at + separators.trailing_zeros() as usize / 8;
+            separators &= separators - 1;
+            at
+        } else {
+            word_at += 8;
+            if word_at < end {
+                separators = separator_bytes(read_word(&padded[word_at..word_at + 8]));
+                continue;
+            }
+            end
+        };
+        let from = start + usize::from(padded[start] == b' ');
+        let to = at - usize::from(padded[at - 1] == b' ');
+        if from >= to {
+            return false;
+        }
+        match names.get_keyed(NameKey::in_padded(padded, from, to), &padded[from..to]) {
+            Some(id) => out.push(id as u16),
+            None => return false,
+        }
+        if at >= end {
+            return true;
+        }
+        start = at + 1;
+    }
+}
+
+#[inline]
+fn read_word(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes.try_into().expect("8 bytes"))
+}
+
+/// The high bit of every byte of `word` that is `>`, and no other bit.
+#[inline]
+fn separator_bytes(word: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let v = word ^ 0x3e3e_3e3e_3e3e_3e3e;
+    // Exact zero-byte test (no borrow between bytes, unlike `v - 0x01..`).
+    !(((v & LOW7) + LOW7) | v | LOW7)
+}
+
 /// Builds [`Journeys`] touch by touch without per-journey allocation.
 /// Channels are interned in order of appearance; [`JourneyBuilder::finish`]
 /// renumbers them by sorted name.
 #[derive(Debug, Clone)]
 pub struct JourneyBuilder {
-    names: Vec<String>,
-    lookup: FxMap<String, u16>,
+    names: NameTable,
     touches: Vec<u16>,
     offsets: Vec<u32>,
     conversions: Vec<f64>,
@@ -529,8 +591,7 @@ impl JourneyBuilder {
         let mut offsets = Vec::with_capacity(journeys + 1);
         offsets.push(0);
         JourneyBuilder {
-            names: Vec::new(),
-            lookup: FxMap::default(),
+            names: NameTable::default(),
             touches: Vec::with_capacity(touches),
             offsets,
             conversions: Vec::with_capacity(journeys),
@@ -542,16 +603,13 @@ impl JourneyBuilder {
 
     /// The id of a channel name, added when new.
     pub fn channel(&mut self, name: &str) -> Result<u16, AttributionError> {
-        if let Some(&id) = self.lookup.get(name) {
-            return Ok(id);
+        if let Some(id) = self.names.get(name) {
+            return Ok(id as u16);
         }
         if self.names.len() >= MAX_CHANNELS {
             return Err(AttributionError::TooManyChannels(self.names.len() + 1));
         }
-        let id = self.names.len() as u16;
-        self.names.push(name.to_string());
-        self.lookup.insert(name.to_string(), id);
-        Ok(id)
+        Ok(self.names.insert_new(name) as u16)
     }
 
     /// Adds one touch to the journey being built. `age`: seconds before the
@@ -589,6 +647,38 @@ impl JourneyBuilder {
             self.push_touch(c, ages.map_or(0, |a| a[i]));
         }
         self.end_journey(conversions, value, nulls);
+    }
+
+    /// Adds the touches of a path text, channels joined by `>` (blank steps
+    /// skipped), to the journey being built. `scratch` is reused between
+    /// calls.
+    fn push_path_text(
+        &mut self,
+        path: &str,
+        scratch: &mut Vec<u8>,
+    ) -> Result<(), AttributionError> {
+        // The path between eight zero bytes on each side, so that the fast
+        // path reads every step and every word eight bytes at a time.
+        scratch.clear();
+        scratch.extend_from_slice(&[0; PAD]);
+        scratch.extend_from_slice(path.as_bytes());
+        scratch.extend_from_slice(&[0; PAD]);
+        let before = self.touches.len();
+        if self.ages.is_none()
+            && known_steps(scratch, PAD + path.len(), &self.names, &mut self.touches)
+        {
+            return Ok(());
+        }
+        self.touches.truncate(before);
+        // New names, unusual spacing, blank steps: the definition itself.
+        for step in path.split('>') {
+            let step = step.trim();
+            if !step.is_empty() {
+                let id = self.channel(step)?;
+                self.push_touch(id, 0);
+            }
+        }
+        Ok(())
     }
 
     /// Adds a whole journey by channel names.
@@ -635,6 +725,7 @@ impl JourneyBuilder {
             ages,
             ..
         } = self;
+        let names = names.into_names();
         let mut sorted: Vec<u16> = (0..names.len() as u32).map(|i| i as u16).collect();
         sorted.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
         let mut rank = vec![0u16; names.len()];
@@ -901,5 +992,70 @@ mod tests {
             Journeys::from_paths(&t),
             Err(AttributionError::WrongKind { .. })
         ));
+    }
+
+    /// The definition the fast split must agree with: split on `>`, trim,
+    /// drop blank steps.
+    fn reference_steps(path: &str) -> Vec<&str> {
+        path.split('>')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    fn split_steps(builder: &mut JourneyBuilder, path: &str) -> Vec<String> {
+        let mut scratch = Vec::new();
+        let from = builder.touches.len();
+        builder.push_path_text(path, &mut scratch).unwrap();
+        builder.touches[from..]
+            .iter()
+            .map(|&id| builder.names.names()[id as usize].clone())
+            .collect()
+    }
+
+    #[test]
+    fn path_texts_split_like_split_trim_filter_whatever_their_spacing() {
+        let mut builder = JourneyBuilder::new(false);
+        // Known names first, so the later texts go through the fast path
+        // where they can.
+        let texts = [
+            "xhs_note > xhs_search > jd > tmall",
+            "xhs_note>xhs_search>jd",
+            "xhs_note  >  jd",
+            "\txhs_note > jd\t",
+            "jd > > tmall",
+            "jd > ",
+            " > jd",
+            ">",
+            "",
+            "   ",
+            "offline store > offline > offline store",
+            "小红书笔记 > 天猫",
+            "\u{3000}小红书笔记\u{3000}> 天猫\u{a0}",
+            "a_channel_name_longer_than_sixteen > a_channel_name_longer_than_sixteen_too",
+            "a_channel_name_longer_than_sixteen_x > a_channel_name_longer_than_sixteen",
+            "x > y > x > y > x > y > x > y > x > y > x > y",
+            "j > jd > jdx > j",
+            "xhs_note > xhs_search > jd > tmall",
+        ];
+        for text in texts {
+            assert_eq!(
+                split_steps(&mut builder, text),
+                reference_steps(text),
+                "{text:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_path_text_splits_like_split_trim_filter(
+            texts in proptest::collection::vec("[ab >\t\u{3000}é]{0,24}", 1..20)
+        ) {
+            let mut builder = JourneyBuilder::new(false);
+            for text in &texts {
+                proptest::prop_assert_eq!(split_steps(&mut builder, text), reference_steps(text));
+            }
+        }
     }
 }
