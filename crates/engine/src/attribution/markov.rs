@@ -140,6 +140,12 @@ pub struct Chain {
 impl Chain {
     /// Counts the transitions of all journeys in one pass.
     pub fn count(view: JourneyView<'_>, order: u8) -> Chain {
+        Chain::count_with(view, order, true)
+    }
+
+    /// [`Chain::count`], with or without the order-1 walk (tests compare
+    /// the two).
+    fn count_with(view: JourneyView<'_>, order: u8, first_order_walk: bool) -> Chain {
         let n = view.channels;
         let k = usize::from(order.clamp(1, 3));
         let radix = n as u64 + 1;
@@ -172,7 +178,7 @@ impl Chain {
         // One monomorphic walk per storage kind keeps the per-touch loop tight.
         let (lookup, edges) = match (lookup, edges) {
             (Lookup::Dense(mut l), Edges::Dense(mut e)) => {
-                if k == 1 {
+                if k == 1 && first_order_walk {
                     chain.walk_first_order(view, &mut l, &mut e);
                 } else {
                     chain.walk(view, &mut l, &mut e);
@@ -254,17 +260,24 @@ impl Chain {
     }
 
     /// [`Chain::walk`] for order 1, the default and by far the most common
-    /// order, where a state is one channel: a touch on the channel before it
-    /// is skipped without a lookup, and the others cost one read of a small
-    /// table. Same states in the same order, same sums in the same order, so
-    /// the same numbers as the general walk.
+    /// order, where a state is one channel. The counts are first kept by
+    /// channel, with no state lookups and no branch per touch (a repeat of
+    /// a channel adds to the diagonal, which is then ignored: a self-loop
+    /// changes nothing), and then moved to states numbered in order of first
+    /// appearance, as the general walk numbers them. Every cell sums the same
+    /// terms in the same order, so the numbers are the general walk's.
     fn walk_first_order(
         &mut self,
         view: JourneyView<'_>,
         lookup: &mut [u32],
         edges: &mut Vec<f64>,
     ) {
-        let (n, width) = (self.channels, self.width);
+        let n = self.channels;
+        let mut moves = vec![0.0; n * n];
+        let mut start = vec![0.0; n];
+        let mut conversions = vec![0.0; n];
+        let mut nulls = vec![0.0; n];
+        let mut value = vec![0.0; n];
         for j in 0..view.len() {
             let c = view.conversions[j];
             let u = view.nulls[j];
@@ -276,45 +289,65 @@ impl Chain {
             let Some((&first, rest)) = path.split_first() else {
                 continue;
             };
-            let mut state = self.first_order_state(lookup, edges, first);
-            self.start[state] += w;
-            let mut channel = first;
-            for &next in rest {
-                if next != channel {
-                    let next_state = self.first_order_state(lookup, edges, next);
-                    edges[state * width + usize::from(next)] += w;
-                    state = next_state;
-                    channel = next;
-                }
+            let mut from = usize::from(first);
+            start[from] += w;
+            for &to in rest {
+                moves[from * n + usize::from(to)] += w;
+                from = usize::from(to);
             }
             if c != 0.0 {
-                edges[state * width + n] += c;
-                self.value[state] += view.value[j];
+                conversions[from] += c;
+                value[from] += view.value[j];
             }
             if u != 0.0 {
-                edges[state * width + n + 1] += u;
+                nulls[from] += u;
             }
         }
-    }
-
-    /// The state of `channel` in an order-1 chain (key `channel + 1`), made
-    /// on first sight.
-    #[inline(always)]
-    fn first_order_state(
-        &mut self,
-        lookup: &mut [u32],
-        edges: &mut Vec<f64>,
-        channel: u16,
-    ) -> usize {
-        let slot = &mut lookup[usize::from(channel) + 1];
-        if *slot == u32::MAX {
-            *slot = self.keys.len() as u32;
-            self.keys.push(u64::from(channel) + 1);
-            self.start.push(0.0);
-            self.value.push(0.0);
-            edges.resize(edges.len() + self.width, 0.0);
+        // Weights are never negative, so a channel of a counted journey
+        // leaves a non-zero count somewhere in its own figures.
+        let counted = (0..n)
+            .filter(|&ch| {
+                start[ch] != 0.0
+                    || conversions[ch] != 0.0
+                    || nulls[ch] != 0.0
+                    || moves[ch * n..(ch + 1) * n].iter().any(|&m| m != 0.0)
+            })
+            .count();
+        // States in order of first appearance: the channels of the counted
+        // journeys, until every counted channel has been met.
+        let mut seen = vec![false; n];
+        let mut order = Vec::with_capacity(counted);
+        for j in 0..view.len() {
+            if order.len() == counted {
+                break;
+            }
+            if view.conversions[j] + view.nulls[j] <= 0.0 {
+                continue;
+            }
+            for &ch in view.journey(j) {
+                if !seen[usize::from(ch)] {
+                    seen[usize::from(ch)] = true;
+                    order.push(usize::from(ch));
+                }
+            }
         }
-        *slot as usize
+        let width = self.width;
+        for ch in order {
+            let state = self.keys.len();
+            lookup[ch + 1] = state as u32;
+            self.keys.push(ch as u64 + 1);
+            self.start.push(start[ch]);
+            self.value.push(value[ch]);
+            edges.resize(edges.len() + width, 0.0);
+            let row = &mut edges[state * width..(state + 1) * width];
+            for (to, &m) in moves[ch * n..(ch + 1) * n].iter().enumerate() {
+                if to != ch {
+                    row[to] = m;
+                }
+            }
+            row[n] = conversions[ch];
+            row[n + 1] = nulls[ch];
+        }
     }
 
     /// Transient states besides `start`.
@@ -608,7 +641,40 @@ pub fn markov(view: JourneyView<'_>, order: u8) -> MarkovResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attribution::rng::Rng;
     use crate::attribution::JourneyBuilder;
+
+    #[test]
+    fn the_order_one_walk_counts_exactly_what_the_general_walk_counts() {
+        let mut rng = Rng::new(7);
+        let mut b = JourneyBuilder::new(false);
+        let names = ["a", "b", "c", "d", "e", "f", "g"];
+        for _ in 0..5_000 {
+            let len = 1 + rng.below(6) as usize;
+            // Channel "g" never starts a journey and "f" only ends some.
+            let path: Vec<&str> = (0..len)
+                .map(|i| match rng.below(9) {
+                    7 if i > 0 => "g",
+                    8 if i + 1 == len => "f",
+                    k => names[k as usize % 5],
+                })
+                .collect();
+            let conversions = rng.below(3) as f64;
+            let nulls = rng.below(2) as f64 * 0.5;
+            b.push_names(&path, conversions, conversions * 10.25, nulls)
+                .unwrap();
+        }
+        let j = b.finish();
+        let fast = Chain::count_with(j.view(), 1, true);
+        let general = Chain::count_with(j.view(), 1, false);
+        assert_eq!(fast.keys, general.keys);
+        assert_eq!(fast.start, general.start);
+        assert_eq!(fast.value, general.value);
+        match (&fast.edges, &general.edges) {
+            (Edges::Dense(a), Edges::Dense(b)) => assert_eq!(a, b),
+            _ => panic!("order 1 keeps dense edges"),
+        }
+    }
 
     fn journeys(rows: &[(&[&str], f64, f64, f64)]) -> crate::attribution::Journeys {
         let mut b = JourneyBuilder::new(false);
