@@ -1,6 +1,7 @@
 //! A fast, deterministic hasher for integer keys and short `u16` slices
 //! (the multiply-rotate scheme of rustc's FxHash). Iteration order of the maps
-//! is never used for output, only for lookups.
+//! is never used for output, only for lookups. And [`NameTable`], the
+//! channel names of a journey set, found from a fixed-size key per name.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
