@@ -4,7 +4,7 @@
 //! `--scenario`. This module is the one format behind all three.
 //!
 //! Every stored object carries a schema version. Text of an older version is
-//! migrated on load, one step at a time ([`MIGRATIONS`]), on the JSON value,
+//! migrated on load, one step at a time (`MIGRATIONS`), on the JSON value,
 //! before it is read into the current types; nothing is returned until the
 //! whole text is valid, and a field of the wrong type is reported with its
 //! path (`scenarios[1].settings.attribution.markov_order: invalid type:
