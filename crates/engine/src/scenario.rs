@@ -13,7 +13,7 @@
 //! the format and each version.
 //!
 //! Adding version N+1: bump [`SCHEMA_VERSION`], write `vN_to_vN1` (a function
-//! of one scenario's JSON object) and append it to [`MIGRATIONS`] (the array's
+//! of one scenario's JSON object) and append it to `MIGRATIONS` (the array's
 //! length is tied to the version, so forgetting it does not compile), add a
 //! fixture `tests/fixtures/scenarios/vN1-*.json` and list the old fixtures'
 //! expected migrated values in the tests.
