@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check, in the order that fails fastest: formatting, the engine's
-# dependency boundary, clippy (native and wasm32, warnings denied), native
+# dependency boundary, clippy (native and wasm32, warnings denied), API docs,
+# native
 # tests (engine, CLI, chart drawing, import corpus and properties), a bounded
 # fuzzing run, browser-side tests in headless Chromium,
 # the release build, and the end-to-end suite against it.
@@ -26,6 +27,9 @@ step "clippy, wasm32"
 # library is linted for wasm32 and the app with all its targets.
 cargo clippy -p xhs-roi-engine --lib --target wasm32-unknown-unknown --locked -- -D warnings
 cargo clippy -p xhs-roi-web --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "API docs of the engine and the CLI (broken links denied)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked -p xhs-roi-engine -p xhs-roi-cli
 
 step "native tests: engine, CLI, chart drawing"
 cargo test --workspace --locked

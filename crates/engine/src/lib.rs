@@ -1,10 +1,10 @@
 //! The pure core of xhs-roi.
 //!
 //! Everything that turns a marketer's files into numbers lives here: reading
-//! CSV exports ([`csv`], [`import`], [`value`]), the columnar data model
+//! CSV exports ([`csv`], [`import`](mod@import), [`value`]), the columnar data model
 //! ([`schema`], [`table`]), the headline KPIs ([`report`]), the ROI views
 //! with periods, filters, breakdowns, funnel and lifespan ([`roi`]), number
-//! formatting per language ([`format`]) and the seeded demo dataset
+//! formatting per language ([`format`](mod@format)) and the seeded demo dataset
 //! ([`demo`]). No browser or UI crate may enter this crate's dependency tree
 //! (`scripts/check-engine-deps.sh` enforces it): the web app and the CLI are
 //! thin shells over the same functions, so they cannot disagree.
