@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Every check, in the order that fails fastest: formatting, the engine's
 # dependency boundary, clippy (native and wasm32, warnings denied), API docs,
-# native
-# tests (engine, CLI, chart drawing, import corpus and properties), a bounded
-# fuzzing run, browser-side tests in headless Chromium,
-# the release build, and the end-to-end suite against it.
+# native tests (engine, CLI, chart drawing, import corpus and properties), a
+# bounded fuzzing run, browser-side tests in headless Chromium, the release
+# build, and the end-to-end suite against it.
 # Installs what is missing first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
