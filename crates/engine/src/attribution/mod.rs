@@ -10,6 +10,8 @@
 //!   and Shapley share one fused pass ([`rules`]); [`markov`] builds the
 //!   transition counts in one pass and solves the absorbing chain exactly;
 //!   [`bootstrap`] resamples journeys for intervals on Markov and Shapley.
+//! - [`cache`] keeps the journeys of a table between runs: only the
+//!   lookback, the conversion events and the channel rules change them.
 //! - [`channels`] maps raw sources (UTM tags, referrers, promo and QR codes,
 //!   landing pages) to channel names by ordered, editable rules.
 //!
@@ -18,6 +20,7 @@
 //! formula.
 
 pub mod bootstrap;
+pub mod cache;
 pub mod channels;
 mod hash;
 pub mod journeys;
