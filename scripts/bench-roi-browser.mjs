@@ -22,6 +22,11 @@ const { values } = parseArgs({
     notes: { type: 'string', default: '20000' },
     days: { type: 'string', default: '180' },
     changes: { type: 'string', default: '21' },
+    trace: { type: 'string' },
+    // 'idle': before the next change, wait until the page is idle (the
+    // panels out of view have caught up, as they would between a person's
+    // changes); 'none': changes back to back.
+    settle: { type: 'string', default: 'idle' },
   },
 });
 const NOTES = Number(values.notes);
@@ -119,13 +124,19 @@ try {
     if (kind === 1) plan.push(['filter-format', FORMATS[i % 2]]);
     if (kind === 2) plan.push(['filter-campaign', '']);
   }
+  if (values.trace) {
+    await browser.startTracing(page, {
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'toplevel', 'v8.execute', 'blink', 'cc', 'renderer.scheduler', 'v8', 'accessibility', 'disabled-by-default-v8.gc'],
+    });
+  }
   const times = [];
   for (const [testid, value] of plan) {
     times.push(
       await page.evaluate(
-        async ([testid, value]) => {
+        async ([testid, value, settle]) => {
           const select = document.querySelector(`[data-testid="${testid}"]`);
           const t0 = performance.now();
+          performance.mark('bench-change');
           select.value = value;
           select.dispatchEvent(new Event('change', { bubbles: true }));
           // The app's own work: the event and the effects it queues as
@@ -135,13 +146,31 @@ try {
           // The frame after the change: rAF runs before its paint, a task
           // queued from there runs after it.
           await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-          return [performance.now() - t0, work];
+          const painted = performance.now() - t0;
+          performance.mark('bench-painted');
+          let caughtUp = null;
+          if (settle) {
+            // The first idle period: nothing left to run (the deferred
+            // panels done and painted); then idle once more to be sure.
+            await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 5000 }));
+            caughtUp = performance.now() - t0;
+            await new Promise((resolve) => setTimeout(resolve, 10));
+            await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 5000 }));
+          }
+          return [painted, work, caughtUp];
         },
-        [testid, value],
+        [testid, value, values.settle === 'idle'],
       ),
     );
   }
+  if (values.trace) {
+    const buffer = await browser.stopTracing();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(values.trace, buffer);
+    console.log(`trace written to ${values.trace}`);
+  }
   const works = times.map((t) => t[1]);
+  const caughtUp = times.map((t) => t[2]).filter((t) => t !== null).sort((a, b) => a - b);
   times.splice(0, times.length, ...times.map((t) => t[0]));
   const sortedWork = [...works].sort((a, b) => a - b);
   console.log(`of which the app's script work (event, memos, effects, DOM updates): median ${sortedWork[Math.floor(sortedWork.length / 2)].toFixed(1)} ms; the rest is style, layout, paint and the wait for the frame`);
@@ -160,6 +189,9 @@ try {
   const median = sorted[Math.floor(sorted.length / 2)];
   console.log(`filter change -> repainted, ${times.length} changes: median ${median.toFixed(1)} ms, worst ${sorted.at(-1).toFixed(1)} ms`);
   console.log(`  all: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  if (caughtUp.length) {
+    console.log(`change -> page idle again (every panel, in view or not, caught up and painted): median ${caughtUp[Math.floor(caughtUp.length / 2)].toFixed(1)} ms, worst ${caughtUp.at(-1).toFixed(1)} ms`);
+  }
   console.log(`long tasks (> 50 ms) during the changes: ${longTasks.length}${longTasks.length ? `, longest ${Math.max(...longTasks).toFixed(0)} ms` : ''}`);
   if (pageErrors.length) console.log('page errors:', pageErrors);
 } finally {

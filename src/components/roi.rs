@@ -815,7 +815,8 @@ fn FunnelGroups() -> impl IntoView {
 }
 
 /// A figure of a panel below the fold: computed from the index and the
-/// settings one task late (`AppState::roi_settings_later`), timed as `name`.
+/// settings the panel follows (`state::settings_for_panel`: after the next
+/// paint unless `in_view`), timed as `name`.
 fn below_the_fold<T>(
     state: AppState,
     name: &'static str,
@@ -824,9 +825,10 @@ fn below_the_fold<T>(
 where
     T: PartialEq + Send + Sync + 'static,
 {
+    let settings = crate::state::settings_for_panel(state, None);
     Memo::new(move |_| {
         let prepared = state.prepared.get()?;
-        state.roi_settings_later.with(|s| {
+        settings.with(|s| {
             Some(Arc::new(crate::state::timed(name, || {
                 compute(&prepared, s)
             })))
