@@ -478,8 +478,9 @@ pub fn BreakdownPanel() -> impl IntoView {
     // Thousands of creators make thousands of rows: the first ones are
     // drawn, the rest on request (the CSV always has them all).
     let show_all = RwSignal::new(false);
+    let section = NodeRef::<leptos::html::Section>::new();
     let table: Memo<Option<Arc<Breakdown>>> =
-        below_the_fold(state, "xhs-roi-breakdown", move |p, s| {
+        below_the_fold(state, "xhs-roi-breakdown", section, move |p, s| {
             roi::breakdown(p, s, by.get())
         });
     let export = move |_| {
@@ -647,7 +648,7 @@ pub fn BreakdownPanel() -> impl IntoView {
         })
     };
     view! {
-        <section class="panel breakdown" data-testid="breakdown">
+        <section class="panel breakdown" data-testid="breakdown" node_ref=section>
             <div class="panel-head">
                 <h2 class="panel-title">{move || texts(state).breakdown_title}</h2>
                 <label class="field inline">
@@ -735,7 +736,8 @@ pub fn FunnelPanel() -> impl IntoView {
 fn FunnelGroups() -> impl IntoView {
     let state = AppState::expect();
     let by_campaign = RwSignal::new(false);
-    let report = below_the_fold(state, "xhs-roi-funnel", roi::funnel);
+    let groups = NodeRef::<leptos::html::Div>::new();
+    let report = below_the_fold(state, "xhs-roi-funnel", groups, roi::funnel);
     let body = move || {
         let r = report.get()?;
         let locale = state.locale.get();
@@ -794,7 +796,7 @@ fn FunnelGroups() -> impl IntoView {
         }
     };
     view! {
-        <div class="funnel-groups">
+        <div class="funnel-groups" node_ref=groups>
             <div class="panel-head">
             <div class="segmented" role="group" aria-label=move || texts(state).group_label>
                 <button type="button" class="segment" class:active=move || !by_campaign.get()
@@ -815,17 +817,22 @@ fn FunnelGroups() -> impl IntoView {
 }
 
 /// A figure of a panel below the fold: computed from the index and the
-/// settings the panel follows (`state::settings_for_panel`: after the next
-/// paint unless `in_view`), timed as `name`.
-fn below_the_fold<T>(
+/// settings the panel follows (`state::settings_for_panel`: a change's own
+/// while the panel's element `panel` is in view, else after the next
+/// paint), timed as `name`.
+fn below_the_fold<T, E>(
     state: AppState,
     name: &'static str,
+    panel: NodeRef<E>,
     compute: impl Fn(&Prepared, &RoiSettings) -> T + Send + Sync + 'static,
 ) -> Memo<Option<Arc<T>>>
 where
     T: PartialEq + Send + Sync + 'static,
+    E: leptos::tachys::html::element::ElementType + 'static,
+    E::Output: wasm_bindgen::JsCast + Clone + 'static,
 {
-    let settings = crate::state::settings_for_panel(state, None);
+    let in_view = crate::visibility::in_view(panel, "0px");
+    let settings = crate::state::settings_for_panel(state, Some(in_view));
     Memo::new(move |_| {
         let prepared = state.prepared.get()?;
         settings.with(|s| {
@@ -873,7 +880,8 @@ pub fn CostTrendPanel() -> impl IntoView {
     use xhs_roi_engine::CostCategory;
     let state = AppState::expect();
     let granularity = RwSignal::new(Granularity::Month);
-    let points = below_the_fold(state, "xhs-roi-cost-series", move |p, s| {
+    let section = NodeRef::<leptos::html::Section>::new();
+    let points = below_the_fold(state, "xhs-roi-cost-series", section, move |p, s| {
         roi::series(p, s, granularity.get())
             .into_iter()
             .map(|point| {
@@ -905,7 +913,7 @@ pub fn CostTrendPanel() -> impl IntoView {
         })
     };
     view! {
-        <section class="panel chart-panel" data-testid="cost-trend">
+        <section class="panel chart-panel" data-testid="cost-trend" node_ref=section>
             <div class="panel-head">
                 <h2 class="panel-title">{move || texts(state).cost_trend_title}</h2>
                 <GranularityPicker value=granularity choices=&[Granularity::Week, Granularity::Month]/>
@@ -921,7 +929,8 @@ pub fn CostTrendPanel() -> impl IntoView {
 #[component]
 pub fn KolScatterPanel() -> impl IntoView {
     let state = AppState::expect();
-    let points = below_the_fold(state, "xhs-roi-kol-scatter", |p, s| {
+    let section = NodeRef::<leptos::html::Section>::new();
+    let points = below_the_fold(state, "xhs-roi-kol-scatter", section, |p, s| {
         roi::breakdown(p, s, GroupBy::Kol)
             .rows
             .into_iter()
@@ -954,7 +963,7 @@ pub fn KolScatterPanel() -> impl IntoView {
         })
     };
     view! {
-        <section class="panel chart-panel" data-testid="kol-scatter">
+        <section class="panel chart-panel" data-testid="kol-scatter" node_ref=section>
             <h2 class="panel-title">{move || texts(state).scatter_title}</h2>
             <p class="panel-caption">{move || texts(state).scatter_caption}</p>
             <InteractiveChart name="scatter" label=Signal::derive(move || texts(state).scatter_title.to_string()) paint=paint/>
@@ -966,14 +975,15 @@ pub fn KolScatterPanel() -> impl IntoView {
 #[component]
 pub fn RankingsPanel() -> impl IntoView {
     let state = AppState::expect();
-    let rankings = below_the_fold(state, "xhs-roi-rankings", |p, s| {
+    let section = NodeRef::<leptos::html::Section>::new();
+    let rankings = below_the_fold(state, "xhs-roi-rankings", section, |p, s| {
         roi::rank(
             &roi::breakdown(p, s, GroupBy::Note),
             5,
             MIN_VIEWS_FOR_ENGAGEMENT,
         )
     });
-    move || {
+    let body = move || {
         let r = rankings.get()?;
         let locale = state.locale.get();
         let t = texts(state);
@@ -1006,17 +1016,20 @@ pub fn RankingsPanel() -> impl IntoView {
             }
         };
         Some(view! {
-            <section class="panel rankings" data-testid="rankings">
-                <h2 class="panel-title">{t.rankings_title}</h2>
-                <p class="panel-caption">{(t.rankings_caption)(&format::count(MIN_VIEWS_FOR_ENGAGEMENT, locale))}</p>
-                <div class="rank-grid">
-                    {list("top-roi", t.top_roi, &r.top_by_roi, KpiId::Roi, |f| f.roi)}
-                    {list("bottom-roi", t.bottom_roi, &r.bottom_by_roi, KpiId::Roi, |f| f.roi)}
-                    {list("top-engagement", t.top_engagement, &r.top_by_engagement, KpiId::EngagementRate, |f| f.engagement_rate)}
-                    {list("bottom-engagement", t.bottom_engagement, &r.bottom_by_engagement, KpiId::EngagementRate, |f| f.engagement_rate)}
-                </div>
-            </section>
+            <div class="rank-grid">
+                {list("top-roi", t.top_roi, &r.top_by_roi, KpiId::Roi, |f| f.roi)}
+                {list("bottom-roi", t.bottom_roi, &r.bottom_by_roi, KpiId::Roi, |f| f.roi)}
+                {list("top-engagement", t.top_engagement, &r.top_by_engagement, KpiId::EngagementRate, |f| f.engagement_rate)}
+                {list("bottom-engagement", t.bottom_engagement, &r.bottom_by_engagement, KpiId::EngagementRate, |f| f.engagement_rate)}
+            </div>
         })
+    };
+    view! {
+        <section class="panel rankings" data-testid="rankings" node_ref=section>
+            <h2 class="panel-title">{move || texts(state).rankings_title}</h2>
+            <p class="panel-caption">{move || (texts(state).rankings_caption)(&format::count(MIN_VIEWS_FOR_ENGAGEMENT, state.locale.get()))}</p>
+            {body}
+        </section>
     }
 }
 
@@ -1028,7 +1041,8 @@ const MIN_VIEWS_FOR_ENGAGEMENT: f64 = 100.0;
 #[component]
 pub fn LifespanPanel() -> impl IntoView {
     let state = AppState::expect();
-    let life = below_the_fold(state, "xhs-roi-lifespan", |p, s| {
+    let section = NodeRef::<leptos::html::Section>::new();
+    let life = below_the_fold(state, "xhs-roi-lifespan", section, |p, s| {
         roi::lifespan(p, s, &Default::default())
     });
     let paint_lifespan = move |area: &crate::charts::canvas::Area, scale: f64| {
@@ -1053,7 +1067,9 @@ pub fn LifespanPanel() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    move || {
+    // The section and the chart stay; the share and the table follow.
+    let share = move || life.with(|l| l.as_ref().and_then(|l| l.evergreen_share));
+    let still_earning = move || {
         let l = life.get()?;
         let locale = state.locale.get();
         let t = texts(state);
@@ -1073,45 +1089,46 @@ pub fn LifespanPanel() -> impl IntoView {
             })
             .collect_view();
         Some(view! {
-            <section class="panel lifespan" data-testid="lifespan">
-                <div class="panel-head">
-                    <h2 class="panel-title">{t.lifespan_title}</h2>
-                    <button type="button" class="button button-small" data-testid="export-lifespan" on:click=move |_| {
-                        if let Some(l) = life.get_untracked() {
-                            crate::download::download_text("xhs-roi-lifespan.csv", "text/csv;charset=utf-8", &l.notes_csv());
-                        }
-                    }>{t.export_csv}</button>
-                </div>
-                <p class="panel-caption">{t.lifespan_caption}</p>
-                <p class="evergreen">
-                    {t.evergreen_label} " "
-                    <strong data-testid="evergreen-share" data-value=l.evergreen_share.map(|v| v.to_string()).unwrap_or_default()>
-                        {format::or_missing(l.evergreen_share, format::percent)}
-                    </strong>
-                </p>
-                <div class="explorer">
-                    <div>
-                        <h3 class="subtitle">{t.cumulative_title}</h3>
-                        <InteractiveChart name="lifespan" label=Signal::derive(move || texts(state).cumulative_title.to_string()) paint=paint_lifespan/>
-                    </div>
-                    <div>
-                        <h3 class="subtitle">{(t.still_earning_title)(l.still_earning.len())}</h3>
-                        <div class="table-scroll">
-                            <table class="data-table" data-testid="still-earning">
-                                <thead><tr>
-                                    <th scope="col">{t.note_column}</th>
-                                    <th scope="col">{t.account_label}</th>
-                                    <th scope="col" class="number">{t.age_column}</th>
-                                    <th scope="col" class="number">{kpi_label(KpiId::Interactions, locale)}</th>
-                                    <th scope="col" class="number">{t.recent_column}</th>
-                                    <th scope="col" class="number">{t.evergreen_column}</th>
-                                </tr></thead>
-                                <tbody>{old}</tbody>
-                            </table>
-                        </div>
-                    </div>
-                </div>
-            </section>
+            <h3 class="subtitle">{(t.still_earning_title)(l.still_earning.len())}</h3>
+            <div class="table-scroll">
+                <table class="data-table" data-testid="still-earning">
+                    <thead><tr>
+                        <th scope="col">{t.note_column}</th>
+                        <th scope="col">{t.account_label}</th>
+                        <th scope="col" class="number">{t.age_column}</th>
+                        <th scope="col" class="number">{kpi_label(KpiId::Interactions, locale)}</th>
+                        <th scope="col" class="number">{t.recent_column}</th>
+                        <th scope="col" class="number">{t.evergreen_column}</th>
+                    </tr></thead>
+                    <tbody>{old}</tbody>
+                </table>
+            </div>
         })
+    };
+    view! {
+        <section class="panel lifespan" data-testid="lifespan" node_ref=section>
+            <div class="panel-head">
+                <h2 class="panel-title">{move || texts(state).lifespan_title}</h2>
+                <button type="button" class="button button-small" data-testid="export-lifespan" on:click=move |_| {
+                    if let Some(l) = life.get_untracked() {
+                        crate::download::download_text("xhs-roi-lifespan.csv", "text/csv;charset=utf-8", &l.notes_csv());
+                    }
+                }>{move || texts(state).export_csv}</button>
+            </div>
+            <p class="panel-caption">{move || texts(state).lifespan_caption}</p>
+            <p class="evergreen">
+                {move || texts(state).evergreen_label} " "
+                <strong data-testid="evergreen-share" data-value=move || share().map(|v| v.to_string()).unwrap_or_default()>
+                    {move || format::or_missing(share(), format::percent)}
+                </strong>
+            </p>
+            <div class="explorer">
+                <div>
+                    <h3 class="subtitle">{move || texts(state).cumulative_title}</h3>
+                    <InteractiveChart name="lifespan" label=Signal::derive(move || texts(state).cumulative_title.to_string()) paint=paint_lifespan/>
+                </div>
+                <div>{still_earning}</div>
+            </div>
+        </section>
     }
 }
