@@ -9,8 +9,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use xhs_roi_engine::format::{self, Locale};
 use xhs_roi_engine::roi::{
-    self, Breakdown, BreakdownRow, Card, DateRange, Figures, GroupBy, KolTier, KpiId, KpiUnit,
-    Objective, Prepared, RoiSettings,
+    self, Breakdown, BreakdownRow, DateRange, Figures, GroupBy, KolTier, KpiId, KpiUnit, Objective,
+    Prepared, RoiSettings,
 };
 use xhs_roi_engine::time::Day;
 
@@ -278,26 +278,56 @@ pub fn RoiControls() -> impl IntoView {
 
 /// One card of the ROI view: value, and its change against the previous
 /// period and the baseline. `data-card`/`data-value` carry the exact number.
-fn card_view(card: &Card, locale: Locale, symbol: &str, t: &'static RoiTexts) -> impl IntoView {
-    let value = show(card.unit, card.value, locale, symbol);
-    let computed = card.id.is_computed();
-    let change = |label: &'static str, change: Option<roi::Change>| {
-        show_change(card.unit, change, locale, symbol).map(|(text, up)| {
-            view! {
-                <span class="change" class:up=up class:down=!up title=label>
-                    {text} " " <span class="muted">{label}</span>
-                </span>
-            }
+/// The card stays while its KPI is shown; a change of settings only patches
+/// its texts, value and classes.
+fn card_view(state: AppState, id: KpiId) -> impl IntoView {
+    let card = Memo::new(move |_| {
+        state
+            .roi
+            .with(|r| r.as_ref().and_then(|r| r.card(id).cloned()))
+    });
+    let symbol = Memo::new(move |_| state.currency_symbol());
+    let unit = id.unit();
+    let value = move || {
+        card.with(|c| {
+            show(
+                unit,
+                c.as_ref().and_then(|c| c.value),
+                state.locale.get(),
+                &symbol.read(),
+            )
         })
     };
+    let change = move |label: fn(&RoiTexts) -> &'static str,
+                       read: fn(&roi::Card) -> Option<roi::Change>| {
+        let shown = Memo::new(move |_| {
+            card.with(|c| {
+                show_change(
+                    unit,
+                    c.as_ref().and_then(read),
+                    state.locale.get(),
+                    &symbol.read(),
+                )
+            })
+        });
+        let up = move || shown.with(|s| s.as_ref().is_some_and(|s| s.1));
+        view! {
+            <Show when=move || shown.with(Option::is_some)>
+                <span class="change" class:up=up class:down=move || !up() title=move || label(texts(state))>
+                    {move || shown.with(|s| s.as_ref().map(|s| s.0.clone()).unwrap_or_default())}
+                    " " <span class="muted">{move || label(texts(state))}</span>
+                </span>
+            </Show>
+        }
+    };
     view! {
-        <article class="kpi-card roi-card" data-card=card.id.name()
-            data-value=card.value.map(|v| v.to_string()).unwrap_or_default()>
-            <h3 class="kpi-label">{kpi_label(card.id, locale)}</h3>
+        <article class="kpi-card roi-card" data-card=id.name()
+            data-value=move || card.with(|c| c.as_ref().and_then(|c| c.value).map(|v| v.to_string()).unwrap_or_default())>
+            <h3 class="kpi-label">{move || kpi_label(id, state.locale.get())}</h3>
             <p class="kpi-value">{value}</p>
-            {(!computed).then(|| view! { <p class="kpi-help">{t.not_computed}</p> })}
-            {change(t.vs_previous, card.vs_previous)}
-            {change(t.vs_baseline, card.vs_baseline)}
+            {(!id.is_computed()).then(|| view! { <p class="kpi-help">{move || texts(state).not_computed}</p> })}
+            {change(|t| t.vs_previous, |c| c.vs_previous)}
+            {change(|t| t.vs_baseline, |c| c.vs_baseline)}
         </article>
     }
 }
@@ -309,48 +339,70 @@ pub fn LeadKpis() -> impl IntoView {
     // The other cards are built only while their list is open: forty cards
     // nobody looks at would slow every filter change.
     let all_open = RwSignal::new(false);
-    move || {
-        let report = state.roi.get()?;
-        let locale = state.locale.get();
-        let t = texts(state);
-        let symbol = state.currency_symbol();
-        let lead: Vec<&Card> = report
-            .lead_kpis
-            .iter()
-            .filter_map(|&id| report.card(id))
-            .collect();
-        let lead_cards = lead
-            .iter()
-            .map(|c| card_view(c, locale, &symbol, t))
-            .collect_view();
-        let rest = all_open.get().then(|| {
-            report
-                .cards
-                .iter()
-                .filter(|c| !report.lead_kpis.contains(&c.id) && c.id.is_computed())
-                .map(|c| card_view(c, locale, &symbol, t))
-                .collect_view()
-        });
-        let period = (t.period_caption)(&report.period.from.iso(), &report.period.to.iso());
-        Some(view! {
-            <section class="panel lead-kpis" data-testid="lead-kpis" data-objective=report.objective.name()>
-                <h2 class="panel-title">{(t.lead_title)(objective_label(report.objective, locale))}</h2>
-                <p class="panel-caption">{period}</p>
-                <div class="kpi-grid roi-grid">{lead_cards}</div>
-                <details class="all-kpis" data-testid="all-kpis" prop:open=move || all_open.get()
-                    on:toggle=move |e| {
-                        use wasm_bindgen::JsCast;
-                        if let Some(details) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
-                            if details.open() != all_open.get_untracked() {
-                                all_open.set(details.open());
-                            }
-                        }
-                    }>
-                    <summary>{t.all_kpis}</summary>
-                    <div class="kpi-grid roi-grid">{rest}</div>
-                </details>
-            </section>
+    // Which cards: they change with the objective, not with the figures.
+    let lead = Memo::new(move |_| {
+        state.roi.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.lead_kpis
+                        .iter()
+                        .copied()
+                        .filter(|&id| r.card(id).is_some())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
         })
+    });
+    let rest = Memo::new(move |_| {
+        if !all_open.get() {
+            return Vec::new();
+        }
+        state.roi.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.cards
+                        .iter()
+                        .filter(|c| !r.lead_kpis.contains(&c.id) && c.id.is_computed())
+                        .map(|c| c.id)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let objective = Memo::new(move |_| state.roi.with(|r| r.as_ref().map(|r| r.objective)));
+    let period = move || {
+        let t = texts(state);
+        state.roi.with(|r| {
+            r.as_ref()
+                .map(|r| (t.period_caption)(&r.period.from.iso(), &r.period.to.iso()))
+        })
+    };
+    view! {
+        <section class="panel lead-kpis" data-testid="lead-kpis"
+            data-objective=move || objective.get().map(|o| o.name()).unwrap_or_default()>
+            <h2 class="panel-title">{move || {
+                let locale = state.locale.get();
+                objective.get().map(|o| (texts(state).lead_title)(objective_label(o, locale)))
+            }}</h2>
+            <p class="panel-caption">{period}</p>
+            <div class="kpi-grid roi-grid">
+                <For each=move || lead.get() key=|id| *id children=move |id| card_view(state, id)/>
+            </div>
+            <details class="all-kpis" data-testid="all-kpis" prop:open=move || all_open.get()
+                on:toggle=move |e| {
+                    use wasm_bindgen::JsCast;
+                    if let Some(details) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
+                        if details.open() != all_open.get_untracked() {
+                            all_open.set(details.open());
+                        }
+                    }
+                }>
+                <summary>{move || texts(state).all_kpis}</summary>
+                <div class="kpi-grid roi-grid">
+                    <For each=move || rest.get() key=|id| *id children=move |id| card_view(state, id)/>
+                </div>
+            </details>
+        </section>
     }
 }
 
