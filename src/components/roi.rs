@@ -201,7 +201,11 @@ pub fn RoiControls() -> impl IntoView {
                     s.baseline = (!b.is_all()).then_some(b);
                 })}
             </div>
-            <div class="plan-controls filters" role="group" aria-label=move || texts(state).filters_label>
+            // A form of their own: the browser's autofill, which looks at every
+            // control of the form a changed control belongs to (all the
+            // page's controls outside any form), looks at these few.
+            <form class="plan-controls filters" role="group" aria-label=move || texts(state).filters_label
+                on:submit=|e| e.prevent_default()>
                 {filter(|t| t.campaign_label, "filter-campaign", |p| p.campaigns(), |s| &s.filters.campaigns, |s, v| s.filters.campaigns = v)}
                 {filter(|t| t.format_label, "filter-format", |p| p.formats(), |s| &s.filters.formats, |s, v| s.filters.formats = v)}
                 {filter(|t| t.content_type_label, "filter-content-type", |p| p.content_types(), |s| &s.filters.content_types, |s, v| s.filters.content_types = v)}
@@ -235,7 +239,7 @@ pub fn RoiControls() -> impl IntoView {
                 <Show when=move || settings.with(|s| s.currency.code != "CNY")>
                     {number(|t| t.rate_label, "currency-rate", |s| s.currency.cny_per_unit, |s, v| if v > 0.0 { s.currency.cny_per_unit = v })}
                 </Show>
-            </div>
+            </form>
             <details class="value-settings">
                 <summary>{move || texts(state).value_settings}</summary>
                 <div class="plan-controls">
