@@ -192,6 +192,16 @@ try {
       ),
     );
   }
+  // Where the time goes: the app's User Timing measures of each part
+  // (of the changes above).
+  const parts = await page.evaluate(() => {
+    const out = {};
+    for (const name of ['xhs-roi-report', 'xhs-roi-weekly', 'xhs-roi-breakdown', 'xhs-roi-rankings', 'xhs-roi-lifespan']) {
+      const d = performance.getEntriesByName(name).map((e) => e.duration).sort((a, b) => a - b);
+      if (d.length) out[name.replace('xhs-roi-', '')] = d[Math.floor(d.length / 2)].toFixed(1);
+    }
+    return out;
+  });
   // Trusted input: the keyboard changes the format filter (arrow keys on
   // the focused select), and the browser's Event Timing API gives each
   // keydown's duration from the key to the next frame presented on screen,
@@ -228,15 +238,6 @@ try {
   const sortedWork = [...works].sort((a, b) => a - b);
   console.log(`of which the app's script work (event, memos, effects, DOM updates): median ${sortedWork[Math.floor(sortedWork.length / 2)].toFixed(1)} ms; the rest is style, layout, paint and the wait for the frame`);
   const longTasks = await page.evaluate(() => window.__longTasks);
-  // Where the time goes: the app's User Timing measures of each part.
-  const parts = await page.evaluate(() => {
-    const out = {};
-    for (const name of ['xhs-roi-report', 'xhs-roi-weekly', 'xhs-roi-breakdown', 'xhs-roi-rankings', 'xhs-roi-lifespan']) {
-      const d = performance.getEntriesByName(name).map((e) => e.duration).sort((a, b) => a - b);
-      if (d.length) out[name.replace('xhs-roi-', '')] = d[Math.floor(d.length / 2)].toFixed(1);
-    }
-    return out;
-  });
   console.log(`median compute per part (ms): ${Object.entries(parts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
