@@ -169,9 +169,29 @@ try {
           // any other task queued meanwhile (the browser's own, such as
           // autofill looking at the changed form control).
           let frameDone = null;
+          // What that frame showed: the cards and charts in the window.
+          const inView = (el) => {
+            const r = el.getBoundingClientRect();
+            return r.bottom > 0 && r.top < innerHeight && r.height > 0;
+          };
+          const visible = () => ({
+            cards: Object.fromEntries(
+              [...document.querySelectorAll('[data-card], [data-kpi]')].filter(inView).map((el) => [el.dataset.card ?? el.dataset.kpi, el.dataset.value]),
+            ),
+            charts: [...document.querySelectorAll('canvas[data-chart]')].filter(inView).map((c) => c.dataset.chart),
+          });
+          let shown = null;
+          let frameAt = null;
           await new Promise((resolve) =>
             requestAnimationFrame(() => {
-              globalThis.scheduler?.postTask(() => (frameDone = performance.now() - t0), { priority: 'user-blocking' });
+              globalThis.scheduler?.postTask(
+                () => {
+                  frameAt = performance.now();
+                  frameDone = frameAt - t0;
+                  shown = visible();
+                },
+                { priority: 'user-blocking' },
+              );
               setTimeout(resolve, 0);
             }),
           );
@@ -186,7 +206,21 @@ try {
             await new Promise((resolve) => setTimeout(resolve, 10));
             await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 5000 }));
           }
-          return [painted, work, caughtUp, frameDone];
+          // Was it final? Every card in view then has its value now, and
+          // every chart in view was drawn after the change, before that
+          // frame, and not again since.
+          const stale = [];
+          if (settle && shown) {
+            const now = visible();
+            for (const [key, value] of Object.entries(shown.cards)) {
+              if (now.cards[key] !== undefined && now.cards[key] !== value) stale.push(`card ${key}`);
+            }
+            for (const chart of shown.charts) {
+              const draws = performance.getEntriesByName(`xhs-roi-draw-${chart}`).map((e) => e.startTime).filter((at) => at >= t0);
+              if (!draws.some((at) => at < frameAt) || draws.some((at) => at > frameAt)) stale.push(`chart ${chart}`);
+            }
+          }
+          return [painted, work, caughtUp, frameDone, stale];
         },
         [testid, value, values.settle === 'idle'],
       ),
@@ -233,6 +267,7 @@ try {
   }
   const works = times.map((t) => t[1]);
   const frameDone = times.map((t) => t[3]).filter((t) => t !== null).sort((a, b) => a - b);
+  const stale = times.flatMap((t) => t[4]);
   const caughtUp = times.map((t) => t[2]).filter((t) => t !== null).sort((a, b) => a - b);
   times.splice(0, times.length, ...times.map((t) => t[0]));
   const sortedWork = [...works].sort((a, b) => a - b);
@@ -245,6 +280,9 @@ try {
   console.log(`  all: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
   if (frameDone.length) {
     console.log(`  the frame itself done (a user-blocking task right after its commit, before the browser's other queued tasks): median ${frameDone[Math.floor(frameDone.length / 2)].toFixed(1)} ms, worst ${frameDone.at(-1).toFixed(1)} ms`);
+  }
+  if (values.settle === 'idle') {
+    console.log(`cards and charts in the window that the measured frame showed out of date: ${stale.length}${stale.length ? ` (${stale.join(', ')})` : ''}`);
   }
   if (caughtUp.length) {
     console.log(`change -> page idle again (every panel, in view or not, caught up and painted): median ${caughtUp[Math.floor(caughtUp.length / 2)].toFixed(1)} ms, worst ${caughtUp.at(-1).toFixed(1)} ms`);
