@@ -169,18 +169,6 @@ try {
           // any other task queued meanwhile (the browser's own, such as
           // autofill looking at the changed form control).
           let frameDone = null;
-          // What that frame showed: the cards and charts in the window.
-          const inView = (el) => {
-            const r = el.getBoundingClientRect();
-            return r.bottom > 0 && r.top < innerHeight && r.height > 0;
-          };
-          const visible = () => ({
-            cards: Object.fromEntries(
-              [...document.querySelectorAll('[data-card], [data-kpi]')].filter(inView).map((el) => [el.dataset.card ?? el.dataset.kpi, el.dataset.value]),
-            ),
-            charts: [...document.querySelectorAll('canvas[data-chart]')].filter(inView).map((c) => c.dataset.chart),
-          });
-          let shown = null;
           let frameAt = null;
           await new Promise((resolve) =>
             requestAnimationFrame(() => {
@@ -188,7 +176,6 @@ try {
                 () => {
                   frameAt = performance.now();
                   frameDone = frameAt - t0;
-                  shown = visible();
                 },
                 { priority: 'user-blocking' },
               );
@@ -196,6 +183,12 @@ try {
             }),
           );
           const painted = performance.now() - t0;
+          // What that frame showed (no script of the app has run since):
+          // every card's value, taken after the measurement.
+          const cards = () =>
+            Object.fromEntries([...document.querySelectorAll('[data-card], [data-kpi]')].map((el) => [el.dataset.card ?? el.dataset.kpi, el.dataset.value]));
+          const shown = cards();
+          frameAt ??= t0 + painted;
           performance.mark('bench-painted');
           let caughtUp = null;
           if (settle) {
@@ -210,12 +203,17 @@ try {
           // every chart in view was drawn after the change, before that
           // frame, and not again since.
           const stale = [];
-          if (settle && shown) {
-            const now = visible();
-            for (const [key, value] of Object.entries(shown.cards)) {
-              if (now.cards[key] !== undefined && now.cards[key] !== value) stale.push(`card ${key}`);
+          if (settle) {
+            const inView = (el) => {
+              const r = el.getBoundingClientRect();
+              return r.bottom > 0 && r.top < innerHeight && r.height > 0;
+            };
+            const now = cards();
+            for (const el of [...document.querySelectorAll('[data-card], [data-kpi]')].filter(inView)) {
+              const key = el.dataset.card ?? el.dataset.kpi;
+              if (shown[key] !== now[key]) stale.push(`card ${key}`);
             }
-            for (const chart of shown.charts) {
+            for (const chart of [...document.querySelectorAll('canvas[data-chart]')].filter(inView).map((c) => c.dataset.chart)) {
               const draws = performance.getEntriesByName(`xhs-roi-draw-${chart}`).map((e) => e.startTime).filter((at) => at >= t0);
               if (!draws.some((at) => at < frameAt) || draws.some((at) => at > frameAt)) stale.push(`chart ${chart}`);
             }
