@@ -105,16 +105,24 @@ fn catch_up_after_paint(
     changes: StoredValue<u64>,
     scheduled: StoredValue<bool>,
 ) {
-    let seen = changes.get_value();
+    let Some(seen) = changes.try_get_value() else {
+        return;
+    };
     after_next_paint(move || {
-        if changes.get_value() != seen {
+        // The panel may be gone by then (the dashboard drawn anew).
+        let Some(count) = changes.try_get_value() else {
+            return;
+        };
+        if count != seen {
             catch_up_after_paint(settings, later, changes, scheduled);
             return;
         }
         scheduled.set_value(false);
-        let now = settings.get_untracked();
-        if later.with_untracked(|l| *l != now) {
-            later.set(now);
+        let Some(now) = settings.try_get_untracked() else {
+            return;
+        };
+        if later.try_with_untracked(|l| *l != now) == Some(true) {
+            later.try_set(now);
         }
     });
 }

@@ -32,8 +32,8 @@ where
                 .rev()
                 .find_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
             {
-                if entry.is_intersecting() != seen.get_untracked() {
-                    seen.set(entry.is_intersecting());
+                if seen.try_get_untracked() == Some(!entry.is_intersecting()) {
+                    seen.try_set(entry.is_intersecting());
                 }
             }
         });
