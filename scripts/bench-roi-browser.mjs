@@ -133,7 +133,7 @@ try {
 
   await page.evaluate(() => {
     window.__longTasks = [];
-    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries())).observe({ type: 'longtask' });
   });
   // Each change: a campaign, a format, a tier filter or a period, in turn.
   const plan = [];
@@ -145,7 +145,9 @@ try {
   }
   if (values.trace) {
     await browser.startTracing(page, {
-      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'toplevel', 'v8.execute', 'blink', 'cc', 'renderer.scheduler', 'v8', 'accessibility', 'disabled-by-default-v8.gc'],
+      // The DevTools timeline, User Timing and every task with its origin
+      // (ThreadControllerImpl::RunTask's src_func).
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'toplevel'],
     });
   }
   const times = [];
@@ -270,7 +272,16 @@ try {
   times.splice(0, times.length, ...times.map((t) => t[0]));
   const sortedWork = [...works].sort((a, b) => a - b);
   console.log(`of which the app's script work (event, memos, effects, DOM updates): median ${sortedWork[Math.floor(sortedWork.length / 2)].toFixed(1)} ms; the rest is style, layout, paint and the wait for the frame`);
-  const longTasks = await page.evaluate(() => window.__longTasks);
+  // Each long task with the app's measures inside it (what it was doing).
+  const longTasks = await page.evaluate(() =>
+    window.__longTasks.map((task) => ({
+      duration: task.duration,
+      parts: performance
+        .getEntriesByType('measure')
+        .filter((m) => m.name.startsWith('xhs-roi-') && m.startTime >= task.startTime && m.startTime < task.startTime + task.duration)
+        .map((m) => `${m.name.replace('xhs-roi-', '')} ${m.duration.toFixed(0)}`),
+    })),
+  );
   console.log(`median compute per part (ms): ${Object.entries(parts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
@@ -285,7 +296,7 @@ try {
   if (caughtUp.length) {
     console.log(`change -> page idle again (every panel, in view or not, caught up and painted): median ${caughtUp[Math.floor(caughtUp.length / 2)].toFixed(1)} ms, worst ${caughtUp.at(-1).toFixed(1)} ms`);
   }
-  console.log(`long tasks (> 50 ms) during the changes: ${longTasks.length}${longTasks.length ? `, longest ${Math.max(...longTasks).toFixed(0)} ms` : ''}`);
+  console.log(`long tasks (> 50 ms) during the changes: ${longTasks.length}${longTasks.length ? `: ${longTasks.map((t) => `${t.duration.toFixed(0)} ms (${t.parts.join(', ') || 'no app measure'})`).join('; ')}` : ''}`);
   if (keyed) {
     const d = [...keyed.durations].sort((a, b) => a - b);
     console.log(`keyboard changes (trusted), Event Timing keydown -> next frame presented: ${keyed.changes} changes, ${d.length} of them 16 ms or more${d.length ? ` (${d.map((x) => x.toFixed(0)).join(', ')} ms)` : ''}, the others under 16 ms`);
