@@ -191,12 +191,17 @@ fn WeeklyChart() -> impl IntoView {
     use xhs_roi_engine::roi::{self, Granularity};
     let state = AppState::expect();
     let granularity = RwSignal::new(Granularity::Week);
+    // Under the headline cards: it follows a change in the change's own
+    // frame only while it can be seen (the whole series is read again).
+    let figure = NodeRef::<leptos::html::Figure>::new();
+    let settings =
+        crate::state::settings_for_panel(state, Some(crate::visibility::in_view(figure, "0px")));
     let points = Memo::new(move |_| {
         let Some(prepared) = state.prepared.get() else {
             return Vec::new();
         };
         let g = granularity.get();
-        state.roi_settings.with(|s| {
+        settings.with(|s| {
             crate::state::timed("xhs-roi-weekly", || roi::engagement_series(&prepared, s, g))
         })
     });
@@ -237,7 +242,7 @@ fn WeeklyChart() -> impl IntoView {
         })
     };
     view! {
-            <figure class="panel chart-panel chart-wide">
+            <figure class="panel chart-panel chart-wide" node_ref=figure>
                 <figcaption class="panel-head">
                     <div>
                         <h2 class="panel-title">{move || state.texts().weekly_title}</h2>

@@ -15,6 +15,7 @@ mod scenario_store;
 mod scenarios;
 mod state;
 mod storage;
+mod visibility;
 
 fn main() {
     panic::install();

@@ -27,6 +27,106 @@ pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
+/// Runs `f` after the next frame has been painted, in a task of its own
+/// at background priority: a `requestAnimationFrame` callback runs just
+/// before the frame's style, layout and paint, and the task it posts
+/// (`scheduler.postTask` with `priority: "background"`, where the browser
+/// has it, else a zero timeout) runs after them, behind any input or other
+/// task of normal priority. Work a change does not need for what can be
+/// seen goes here, so it never delays the frame that shows the change.
+/// (While the tab is hidden, animation frames, and so `f`, wait until it
+/// is shown again.)
+pub fn after_next_paint(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || background_task(f));
+}
+
+/// Posts `f` as a background-priority task (see [`after_next_paint`]).
+fn background_task(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let callback = Closure::once_into_js(f);
+    let scheduler = js_sys::Reflect::get(&window, &JsValue::from_str("scheduler"))
+        .ok()
+        .filter(JsValue::is_object);
+    if let Some(scheduler) = scheduler {
+        let post = js_sys::Reflect::get(&scheduler, &JsValue::from_str("postTask"))
+            .ok()
+            .and_then(|p| p.dyn_into::<js_sys::Function>().ok());
+        if let Some(post) = post {
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(
+                &options,
+                &JsValue::from_str("priority"),
+                &JsValue::from_str("background"),
+            );
+            if post.call2(&scheduler, &callback, &options).is_ok() {
+                return;
+            }
+        }
+    }
+    let _ = window.set_timeout_with_callback(callback.unchecked_ref());
+}
+
+/// The ROI settings a panel below the fold follows: the current ones
+/// while `in_view` says the panel can be seen, otherwise a copy that takes
+/// each change after the next paint ([`after_next_paint`]), each panel in a
+/// task of its own. So a change paints what can be seen in its own frame,
+/// and the panels out of view catch up right after, in short tasks, instead
+/// of delaying that frame. The memo only notifies when the settings it
+/// gives differ, so scrolling a panel in or out of view recomputes nothing.
+pub fn settings_for_panel(state: AppState, in_view: Option<Signal<bool>>) -> Memo<RoiSettings> {
+    let settings = state.roi_settings;
+    let later = RwSignal::new(settings.get_untracked());
+    let changes = StoredValue::new(0u64);
+    let scheduled = StoredValue::new(false);
+    Effect::new(move |_| {
+        settings.track();
+        changes.update_value(|n| *n += 1);
+        // One catch-up per paint, with the latest settings.
+        if !scheduled.get_value() {
+            scheduled.set_value(true);
+            catch_up_after_paint(settings, later, changes, scheduled);
+        }
+    });
+    Memo::new(move |_| match in_view {
+        Some(in_view) if in_view.get() => settings.get(),
+        _ => later.get(),
+    })
+}
+
+/// Copies `settings` into `later` after the next paint; if another change
+/// came before that task ran, after the paint of that change instead, so
+/// the catch-up of one change never delays the frame of the next.
+fn catch_up_after_paint(
+    settings: RwSignal<RoiSettings>,
+    later: RwSignal<RoiSettings>,
+    changes: StoredValue<u64>,
+    scheduled: StoredValue<bool>,
+) {
+    let Some(seen) = changes.try_get_value() else {
+        return;
+    };
+    after_next_paint(move || {
+        // The panel may be gone by then (the dashboard drawn anew).
+        let Some(count) = changes.try_get_value() else {
+            return;
+        };
+        if count != seen {
+            catch_up_after_paint(settings, later, changes, scheduled);
+            return;
+        }
+        scheduled.set_value(false);
+        let Some(now) = settings.try_get_untracked() else {
+            return;
+        };
+        if later.try_with_untracked(|l| *l != now) == Some(true) {
+            later.try_set(now);
+        }
+    });
+}
+
 /// Where the dashboard's data came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -134,12 +234,6 @@ pub struct AppState {
     /// Everything that changes the ROI figures: objective, periods,
     /// filters, margin, value settings, currency (what a scenario saves).
     pub roi_settings: RwSignal<RoiSettings>,
-    /// The same settings one task later. The panels below the fold (the
-    /// breakdown, rankings, lifespan, funnel table, cost over time, the
-    /// creator scatter) follow these, so a change paints the cards and the
-    /// first charts in its own frame and the rest right after, instead of
-    /// one long task.
-    pub roi_settings_later: RwSignal<RoiSettings>,
     /// The filter-independent index of the loaded data, rebuilt only when the
     /// data or the order rules change.
     pub prepared: Memo<Option<Arc<Prepared>>>,
@@ -202,15 +296,6 @@ impl AppState {
                 _ => true,
             },
         );
-        let roi_settings_later = RwSignal::new(RoiSettings::default());
-        // Scheduling, not syncing: the copy is set from a task of its own.
-        Effect::new(move |_| {
-            let settings = roi_settings.get();
-            set_timeout(
-                move || roi_settings_later.set(settings),
-                std::time::Duration::ZERO,
-            );
-        });
         let roi = Memo::new(move |_| {
             let prepared = prepared.get()?;
             roi_settings.with(|s| {
@@ -231,7 +316,6 @@ impl AppState {
             locale: RwSignal::new(locale),
             loaded,
             roi_settings,
-            roi_settings_later,
             prepared,
             roi,
             import_errors: RwSignal::new(Vec::new()),

@@ -191,14 +191,9 @@ where
         None::<(web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>)>,
     );
     // Charts out of view are not redrawn: a filter change repaints only what
-    // can be seen, and the rest when it scrolls near the viewport.
-    let visible = RwSignal::new(false);
-    let watcher = StoredValue::new_local(
-        None::<(
-            web_sys::IntersectionObserver,
-            Closure<dyn FnMut(js_sys::Array)>,
-        )>,
-    );
+    // can be seen, and the rest when it scrolls near the viewport (drawn a
+    // little before it scrolls in, so it is there when it does).
+    let visible = crate::visibility::in_view(frame_ref, "300px 0px");
     let locale = locale.unwrap_or_else(|| match use_context::<crate::state::AppState>() {
         Some(state) => state.locale.into(),
         None => Signal::stored(Locale::En),
@@ -236,46 +231,10 @@ where
             observer.set_value(Some((resize, on_resize)));
         }
     });
-    Effect::new(move |_| {
-        let Some(frame) = frame_ref.get() else { return };
-        if watcher.with_value(Option::is_some) {
-            return;
-        }
-        let on_change = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-            for entry in entries.iter() {
-                if let Ok(entry) = entry.dyn_into::<web_sys::IntersectionObserverEntry>() {
-                    if entry.is_intersecting() != visible.get_untracked() {
-                        visible.set(entry.is_intersecting());
-                    }
-                }
-            }
-        });
-        let options = web_sys::IntersectionObserverInit::new();
-        // Drawn a little before it scrolls in, so it is there when it does.
-        options.set_root_margin("300px 0px");
-        match web_sys::IntersectionObserver::new_with_options(
-            on_change.as_ref().unchecked_ref(),
-            &options,
-        ) {
-            Ok(intersection) => {
-                intersection.observe(&frame);
-                watcher.set_value(Some((intersection, on_change)));
-            }
-            // Without the observer every chart is simply drawn.
-            Err(_) => visible.set(true),
-        }
-    });
     on_cleanup(move || {
         observer.update_value(|o| {
             if let Some((resize, _)) = o.take() {
                 resize.disconnect();
-            }
-        })
-    });
-    on_cleanup(move || {
-        watcher.update_value(|o| {
-            if let Some((intersection, _)) = o.take() {
-                intersection.disconnect();
             }
         })
     });
@@ -292,11 +251,20 @@ where
             return;
         }
         let ratio = window().device_pixel_ratio().max(1.0);
-        canvas.set_width((f64::from(css_width) * ratio).round() as u32);
-        canvas.set_height((f64::from(css_height) * ratio).round() as u32);
+        let width = (f64::from(css_width) * ratio).round() as u32;
+        let height = (f64::from(css_height) * ratio).round() as u32;
+        // Setting a canvas' size, even to the same value, throws its
+        // backing store away; every chart paints its whole area anyway.
+        if canvas.width() != width {
+            canvas.set_width(width);
+        }
+        if canvas.height() != height {
+            canvas.set_height(height);
+        }
         if let Some(backend) = MeasuredCanvas::new(canvas) {
             let area = backend.into_drawing_area();
-            let painted = paint(&area, ratio);
+            let painted =
+                crate::state::timed(&format!("xhs-roi-draw-{name}"), || paint(&area, ratio));
             let _ = area.present();
             // The regions moved or changed: the old tooltip no longer applies.
             active.set(None);

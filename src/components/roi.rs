@@ -9,8 +9,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use xhs_roi_engine::format::{self, Locale};
 use xhs_roi_engine::roi::{
-    self, Breakdown, BreakdownRow, Card, DateRange, Figures, GroupBy, KolTier, KpiId, KpiUnit,
-    Objective, Prepared, RoiSettings,
+    self, Breakdown, BreakdownRow, DateRange, Figures, GroupBy, KolTier, KpiId, KpiUnit, Objective,
+    Prepared, RoiSettings,
 };
 use xhs_roi_engine::time::Day;
 
@@ -201,7 +201,11 @@ pub fn RoiControls() -> impl IntoView {
                     s.baseline = (!b.is_all()).then_some(b);
                 })}
             </div>
-            <div class="plan-controls filters" role="group" aria-label=move || texts(state).filters_label>
+            // A form of their own: the browser's autofill, which looks at every
+            // control of the form a changed control belongs to (all the
+            // page's controls outside any form), looks at these few.
+            <form class="plan-controls filters" role="group" aria-label=move || texts(state).filters_label
+                on:submit=|e| e.prevent_default()>
                 {filter(|t| t.campaign_label, "filter-campaign", |p| p.campaigns(), |s| &s.filters.campaigns, |s, v| s.filters.campaigns = v)}
                 {filter(|t| t.format_label, "filter-format", |p| p.formats(), |s| &s.filters.formats, |s, v| s.filters.formats = v)}
                 {filter(|t| t.content_type_label, "filter-content-type", |p| p.content_types(), |s| &s.filters.content_types, |s, v| s.filters.content_types = v)}
@@ -235,7 +239,7 @@ pub fn RoiControls() -> impl IntoView {
                 <Show when=move || settings.with(|s| s.currency.code != "CNY")>
                     {number(|t| t.rate_label, "currency-rate", |s| s.currency.cny_per_unit, |s, v| if v > 0.0 { s.currency.cny_per_unit = v })}
                 </Show>
-            </div>
+            </form>
             <details class="value-settings">
                 <summary>{move || texts(state).value_settings}</summary>
                 <div class="plan-controls">
@@ -278,26 +282,56 @@ pub fn RoiControls() -> impl IntoView {
 
 /// One card of the ROI view: value, and its change against the previous
 /// period and the baseline. `data-card`/`data-value` carry the exact number.
-fn card_view(card: &Card, locale: Locale, symbol: &str, t: &'static RoiTexts) -> impl IntoView {
-    let value = show(card.unit, card.value, locale, symbol);
-    let computed = card.id.is_computed();
-    let change = |label: &'static str, change: Option<roi::Change>| {
-        show_change(card.unit, change, locale, symbol).map(|(text, up)| {
-            view! {
-                <span class="change" class:up=up class:down=!up title=label>
-                    {text} " " <span class="muted">{label}</span>
-                </span>
-            }
+/// The card stays while its KPI is shown; a change of settings only patches
+/// its texts, value and classes.
+fn card_view(state: AppState, id: KpiId) -> impl IntoView {
+    let card = Memo::new(move |_| {
+        state
+            .roi
+            .with(|r| r.as_ref().and_then(|r| r.card(id).cloned()))
+    });
+    let symbol = Memo::new(move |_| state.currency_symbol());
+    let unit = id.unit();
+    let value = move || {
+        card.with(|c| {
+            show(
+                unit,
+                c.as_ref().and_then(|c| c.value),
+                state.locale.get(),
+                &symbol.read(),
+            )
         })
     };
+    let change = move |label: fn(&RoiTexts) -> &'static str,
+                       read: fn(&roi::Card) -> Option<roi::Change>| {
+        let shown = Memo::new(move |_| {
+            card.with(|c| {
+                show_change(
+                    unit,
+                    c.as_ref().and_then(read),
+                    state.locale.get(),
+                    &symbol.read(),
+                )
+            })
+        });
+        let up = move || shown.with(|s| s.as_ref().is_some_and(|s| s.1));
+        view! {
+            <Show when=move || shown.with(Option::is_some)>
+                <span class="change" class:up=up class:down=move || !up() title=move || label(texts(state))>
+                    {move || shown.with(|s| s.as_ref().map(|s| s.0.clone()).unwrap_or_default())}
+                    " " <span class="muted">{move || label(texts(state))}</span>
+                </span>
+            </Show>
+        }
+    };
     view! {
-        <article class="kpi-card roi-card" data-card=card.id.name()
-            data-value=card.value.map(|v| v.to_string()).unwrap_or_default()>
-            <h3 class="kpi-label">{kpi_label(card.id, locale)}</h3>
+        <article class="kpi-card roi-card" data-card=id.name()
+            data-value=move || card.with(|c| c.as_ref().and_then(|c| c.value).map(|v| v.to_string()).unwrap_or_default())>
+            <h3 class="kpi-label">{move || kpi_label(id, state.locale.get())}</h3>
             <p class="kpi-value">{value}</p>
-            {(!computed).then(|| view! { <p class="kpi-help">{t.not_computed}</p> })}
-            {change(t.vs_previous, card.vs_previous)}
-            {change(t.vs_baseline, card.vs_baseline)}
+            {(!id.is_computed()).then(|| view! { <p class="kpi-help">{move || texts(state).not_computed}</p> })}
+            {change(|t| t.vs_previous, |c| c.vs_previous)}
+            {change(|t| t.vs_baseline, |c| c.vs_baseline)}
         </article>
     }
 }
@@ -309,48 +343,70 @@ pub fn LeadKpis() -> impl IntoView {
     // The other cards are built only while their list is open: forty cards
     // nobody looks at would slow every filter change.
     let all_open = RwSignal::new(false);
-    move || {
-        let report = state.roi.get()?;
-        let locale = state.locale.get();
-        let t = texts(state);
-        let symbol = state.currency_symbol();
-        let lead: Vec<&Card> = report
-            .lead_kpis
-            .iter()
-            .filter_map(|&id| report.card(id))
-            .collect();
-        let lead_cards = lead
-            .iter()
-            .map(|c| card_view(c, locale, &symbol, t))
-            .collect_view();
-        let rest = all_open.get().then(|| {
-            report
-                .cards
-                .iter()
-                .filter(|c| !report.lead_kpis.contains(&c.id) && c.id.is_computed())
-                .map(|c| card_view(c, locale, &symbol, t))
-                .collect_view()
-        });
-        let period = (t.period_caption)(&report.period.from.iso(), &report.period.to.iso());
-        Some(view! {
-            <section class="panel lead-kpis" data-testid="lead-kpis" data-objective=report.objective.name()>
-                <h2 class="panel-title">{(t.lead_title)(objective_label(report.objective, locale))}</h2>
-                <p class="panel-caption">{period}</p>
-                <div class="kpi-grid roi-grid">{lead_cards}</div>
-                <details class="all-kpis" data-testid="all-kpis" prop:open=move || all_open.get()
-                    on:toggle=move |e| {
-                        use wasm_bindgen::JsCast;
-                        if let Some(details) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
-                            if details.open() != all_open.get_untracked() {
-                                all_open.set(details.open());
-                            }
-                        }
-                    }>
-                    <summary>{t.all_kpis}</summary>
-                    <div class="kpi-grid roi-grid">{rest}</div>
-                </details>
-            </section>
+    // Which cards: they change with the objective, not with the figures.
+    let lead = Memo::new(move |_| {
+        state.roi.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.lead_kpis
+                        .iter()
+                        .copied()
+                        .filter(|&id| r.card(id).is_some())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
         })
+    });
+    let rest = Memo::new(move |_| {
+        if !all_open.get() {
+            return Vec::new();
+        }
+        state.roi.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.cards
+                        .iter()
+                        .filter(|c| !r.lead_kpis.contains(&c.id) && c.id.is_computed())
+                        .map(|c| c.id)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let objective = Memo::new(move |_| state.roi.with(|r| r.as_ref().map(|r| r.objective)));
+    let period = move || {
+        let t = texts(state);
+        state.roi.with(|r| {
+            r.as_ref()
+                .map(|r| (t.period_caption)(&r.period.from.iso(), &r.period.to.iso()))
+        })
+    };
+    view! {
+        <section class="panel lead-kpis" data-testid="lead-kpis"
+            data-objective=move || objective.get().map(|o| o.name()).unwrap_or_default()>
+            <h2 class="panel-title">{move || {
+                let locale = state.locale.get();
+                objective.get().map(|o| (texts(state).lead_title)(objective_label(o, locale)))
+            }}</h2>
+            <p class="panel-caption">{period}</p>
+            <div class="kpi-grid roi-grid">
+                <For each=move || lead.get() key=|id| *id children=move |id| card_view(state, id)/>
+            </div>
+            <details class="all-kpis" data-testid="all-kpis" prop:open=move || all_open.get()
+                on:toggle=move |e| {
+                    use wasm_bindgen::JsCast;
+                    if let Some(details) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
+                        if details.open() != all_open.get_untracked() {
+                            all_open.set(details.open());
+                        }
+                    }
+                }>
+                <summary>{move || texts(state).all_kpis}</summary>
+                <div class="kpi-grid roi-grid">
+                    <For each=move || rest.get() key=|id| *id children=move |id| card_view(state, id)/>
+                </div>
+            </details>
+        </section>
     }
 }
 
@@ -478,8 +534,9 @@ pub fn BreakdownPanel() -> impl IntoView {
     // Thousands of creators make thousands of rows: the first ones are
     // drawn, the rest on request (the CSV always has them all).
     let show_all = RwSignal::new(false);
+    let section = NodeRef::<leptos::html::Section>::new();
     let table: Memo<Option<Arc<Breakdown>>> =
-        below_the_fold(state, "xhs-roi-breakdown", move |p, s| {
+        below_the_fold(state, "xhs-roi-breakdown", section, move |p, s| {
             roi::breakdown(p, s, by.get())
         });
     let export = move |_| {
@@ -647,7 +704,7 @@ pub fn BreakdownPanel() -> impl IntoView {
         })
     };
     view! {
-        <section class="panel breakdown" data-testid="breakdown">
+        <section class="panel breakdown" data-testid="breakdown" node_ref=section>
             <div class="panel-head">
                 <h2 class="panel-title">{move || texts(state).breakdown_title}</h2>
                 <label class="field inline">
@@ -735,7 +792,8 @@ pub fn FunnelPanel() -> impl IntoView {
 fn FunnelGroups() -> impl IntoView {
     let state = AppState::expect();
     let by_campaign = RwSignal::new(false);
-    let report = below_the_fold(state, "xhs-roi-funnel", roi::funnel);
+    let groups = NodeRef::<leptos::html::Div>::new();
+    let report = below_the_fold(state, "xhs-roi-funnel", groups, roi::funnel);
     let body = move || {
         let r = report.get()?;
         let locale = state.locale.get();
@@ -794,7 +852,7 @@ fn FunnelGroups() -> impl IntoView {
         }
     };
     view! {
-        <div class="funnel-groups">
+        <div class="funnel-groups" node_ref=groups>
             <div class="panel-head">
             <div class="segmented" role="group" aria-label=move || texts(state).group_label>
                 <button type="button" class="segment" class:active=move || !by_campaign.get()
@@ -815,18 +873,25 @@ fn FunnelGroups() -> impl IntoView {
 }
 
 /// A figure of a panel below the fold: computed from the index and the
-/// settings one task late (`AppState::roi_settings_later`), timed as `name`.
-fn below_the_fold<T>(
+/// settings the panel follows (`state::settings_for_panel`: a change's own
+/// while the panel's element `panel` is in view, else after the next
+/// paint), timed as `name`.
+fn below_the_fold<T, E>(
     state: AppState,
     name: &'static str,
+    panel: NodeRef<E>,
     compute: impl Fn(&Prepared, &RoiSettings) -> T + Send + Sync + 'static,
 ) -> Memo<Option<Arc<T>>>
 where
     T: PartialEq + Send + Sync + 'static,
+    E: leptos::tachys::html::element::ElementType + 'static,
+    E::Output: wasm_bindgen::JsCast + Clone + 'static,
 {
+    let in_view = crate::visibility::in_view(panel, "0px");
+    let settings = crate::state::settings_for_panel(state, Some(in_view));
     Memo::new(move |_| {
         let prepared = state.prepared.get()?;
-        state.roi_settings_later.with(|s| {
+        settings.with(|s| {
             Some(Arc::new(crate::state::timed(name, || {
                 compute(&prepared, s)
             })))
@@ -871,7 +936,8 @@ pub fn CostTrendPanel() -> impl IntoView {
     use xhs_roi_engine::CostCategory;
     let state = AppState::expect();
     let granularity = RwSignal::new(Granularity::Month);
-    let points = below_the_fold(state, "xhs-roi-cost-series", move |p, s| {
+    let section = NodeRef::<leptos::html::Section>::new();
+    let points = below_the_fold(state, "xhs-roi-cost-series", section, move |p, s| {
         roi::series(p, s, granularity.get())
             .into_iter()
             .map(|point| {
@@ -903,7 +969,7 @@ pub fn CostTrendPanel() -> impl IntoView {
         })
     };
     view! {
-        <section class="panel chart-panel" data-testid="cost-trend">
+        <section class="panel chart-panel" data-testid="cost-trend" node_ref=section>
             <div class="panel-head">
                 <h2 class="panel-title">{move || texts(state).cost_trend_title}</h2>
                 <GranularityPicker value=granularity choices=&[Granularity::Week, Granularity::Month]/>
@@ -919,7 +985,8 @@ pub fn CostTrendPanel() -> impl IntoView {
 #[component]
 pub fn KolScatterPanel() -> impl IntoView {
     let state = AppState::expect();
-    let points = below_the_fold(state, "xhs-roi-kol-scatter", |p, s| {
+    let section = NodeRef::<leptos::html::Section>::new();
+    let points = below_the_fold(state, "xhs-roi-kol-scatter", section, |p, s| {
         roi::breakdown(p, s, GroupBy::Kol)
             .rows
             .into_iter()
@@ -952,7 +1019,7 @@ pub fn KolScatterPanel() -> impl IntoView {
         })
     };
     view! {
-        <section class="panel chart-panel" data-testid="kol-scatter">
+        <section class="panel chart-panel" data-testid="kol-scatter" node_ref=section>
             <h2 class="panel-title">{move || texts(state).scatter_title}</h2>
             <p class="panel-caption">{move || texts(state).scatter_caption}</p>
             <InteractiveChart name="scatter" label=Signal::derive(move || texts(state).scatter_title.to_string()) paint=paint/>
@@ -964,14 +1031,15 @@ pub fn KolScatterPanel() -> impl IntoView {
 #[component]
 pub fn RankingsPanel() -> impl IntoView {
     let state = AppState::expect();
-    let rankings = below_the_fold(state, "xhs-roi-rankings", |p, s| {
+    let section = NodeRef::<leptos::html::Section>::new();
+    let rankings = below_the_fold(state, "xhs-roi-rankings", section, |p, s| {
         roi::rank(
             &roi::breakdown(p, s, GroupBy::Note),
             5,
             MIN_VIEWS_FOR_ENGAGEMENT,
         )
     });
-    move || {
+    let body = move || {
         let r = rankings.get()?;
         let locale = state.locale.get();
         let t = texts(state);
@@ -1004,17 +1072,20 @@ pub fn RankingsPanel() -> impl IntoView {
             }
         };
         Some(view! {
-            <section class="panel rankings" data-testid="rankings">
-                <h2 class="panel-title">{t.rankings_title}</h2>
-                <p class="panel-caption">{(t.rankings_caption)(&format::count(MIN_VIEWS_FOR_ENGAGEMENT, locale))}</p>
-                <div class="rank-grid">
-                    {list("top-roi", t.top_roi, &r.top_by_roi, KpiId::Roi, |f| f.roi)}
-                    {list("bottom-roi", t.bottom_roi, &r.bottom_by_roi, KpiId::Roi, |f| f.roi)}
-                    {list("top-engagement", t.top_engagement, &r.top_by_engagement, KpiId::EngagementRate, |f| f.engagement_rate)}
-                    {list("bottom-engagement", t.bottom_engagement, &r.bottom_by_engagement, KpiId::EngagementRate, |f| f.engagement_rate)}
-                </div>
-            </section>
+            <div class="rank-grid">
+                {list("top-roi", t.top_roi, &r.top_by_roi, KpiId::Roi, |f| f.roi)}
+                {list("bottom-roi", t.bottom_roi, &r.bottom_by_roi, KpiId::Roi, |f| f.roi)}
+                {list("top-engagement", t.top_engagement, &r.top_by_engagement, KpiId::EngagementRate, |f| f.engagement_rate)}
+                {list("bottom-engagement", t.bottom_engagement, &r.bottom_by_engagement, KpiId::EngagementRate, |f| f.engagement_rate)}
+            </div>
         })
+    };
+    view! {
+        <section class="panel rankings" data-testid="rankings" node_ref=section>
+            <h2 class="panel-title">{move || texts(state).rankings_title}</h2>
+            <p class="panel-caption">{move || (texts(state).rankings_caption)(&format::count(MIN_VIEWS_FOR_ENGAGEMENT, state.locale.get()))}</p>
+            {body}
+        </section>
     }
 }
 
@@ -1026,7 +1097,8 @@ const MIN_VIEWS_FOR_ENGAGEMENT: f64 = 100.0;
 #[component]
 pub fn LifespanPanel() -> impl IntoView {
     let state = AppState::expect();
-    let life = below_the_fold(state, "xhs-roi-lifespan", |p, s| {
+    let section = NodeRef::<leptos::html::Section>::new();
+    let life = below_the_fold(state, "xhs-roi-lifespan", section, |p, s| {
         roi::lifespan(p, s, &Default::default())
     });
     let paint_lifespan = move |area: &crate::charts::canvas::Area, scale: f64| {
@@ -1051,7 +1123,9 @@ pub fn LifespanPanel() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    move || {
+    // The section and the chart stay; the share and the table follow.
+    let share = move || life.with(|l| l.as_ref().and_then(|l| l.evergreen_share));
+    let still_earning = move || {
         let l = life.get()?;
         let locale = state.locale.get();
         let t = texts(state);
@@ -1071,45 +1145,46 @@ pub fn LifespanPanel() -> impl IntoView {
             })
             .collect_view();
         Some(view! {
-            <section class="panel lifespan" data-testid="lifespan">
-                <div class="panel-head">
-                    <h2 class="panel-title">{t.lifespan_title}</h2>
-                    <button type="button" class="button button-small" data-testid="export-lifespan" on:click=move |_| {
-                        if let Some(l) = life.get_untracked() {
-                            crate::download::download_text("xhs-roi-lifespan.csv", "text/csv;charset=utf-8", &l.notes_csv());
-                        }
-                    }>{t.export_csv}</button>
-                </div>
-                <p class="panel-caption">{t.lifespan_caption}</p>
-                <p class="evergreen">
-                    {t.evergreen_label} " "
-                    <strong data-testid="evergreen-share" data-value=l.evergreen_share.map(|v| v.to_string()).unwrap_or_default()>
-                        {format::or_missing(l.evergreen_share, format::percent)}
-                    </strong>
-                </p>
-                <div class="explorer">
-                    <div>
-                        <h3 class="subtitle">{t.cumulative_title}</h3>
-                        <InteractiveChart name="lifespan" label=Signal::derive(move || texts(state).cumulative_title.to_string()) paint=paint_lifespan/>
-                    </div>
-                    <div>
-                        <h3 class="subtitle">{(t.still_earning_title)(l.still_earning.len())}</h3>
-                        <div class="table-scroll">
-                            <table class="data-table" data-testid="still-earning">
-                                <thead><tr>
-                                    <th scope="col">{t.note_column}</th>
-                                    <th scope="col">{t.account_label}</th>
-                                    <th scope="col" class="number">{t.age_column}</th>
-                                    <th scope="col" class="number">{kpi_label(KpiId::Interactions, locale)}</th>
-                                    <th scope="col" class="number">{t.recent_column}</th>
-                                    <th scope="col" class="number">{t.evergreen_column}</th>
-                                </tr></thead>
-                                <tbody>{old}</tbody>
-                            </table>
-                        </div>
-                    </div>
-                </div>
-            </section>
+            <h3 class="subtitle">{(t.still_earning_title)(l.still_earning.len())}</h3>
+            <div class="table-scroll">
+                <table class="data-table" data-testid="still-earning">
+                    <thead><tr>
+                        <th scope="col">{t.note_column}</th>
+                        <th scope="col">{t.account_label}</th>
+                        <th scope="col" class="number">{t.age_column}</th>
+                        <th scope="col" class="number">{kpi_label(KpiId::Interactions, locale)}</th>
+                        <th scope="col" class="number">{t.recent_column}</th>
+                        <th scope="col" class="number">{t.evergreen_column}</th>
+                    </tr></thead>
+                    <tbody>{old}</tbody>
+                </table>
+            </div>
         })
+    };
+    view! {
+        <section class="panel lifespan" data-testid="lifespan" node_ref=section>
+            <div class="panel-head">
+                <h2 class="panel-title">{move || texts(state).lifespan_title}</h2>
+                <button type="button" class="button button-small" data-testid="export-lifespan" on:click=move |_| {
+                    if let Some(l) = life.get_untracked() {
+                        crate::download::download_text("xhs-roi-lifespan.csv", "text/csv;charset=utf-8", &l.notes_csv());
+                    }
+                }>{move || texts(state).export_csv}</button>
+            </div>
+            <p class="panel-caption">{move || texts(state).lifespan_caption}</p>
+            <p class="evergreen">
+                {move || texts(state).evergreen_label} " "
+                <strong data-testid="evergreen-share" data-value=move || share().map(|v| v.to_string()).unwrap_or_default()>
+                    {move || format::or_missing(share(), format::percent)}
+                </strong>
+            </p>
+            <div class="explorer">
+                <div>
+                    <h3 class="subtitle">{move || texts(state).cumulative_title}</h3>
+                    <InteractiveChart name="lifespan" label=Signal::derive(move || texts(state).cumulative_title.to_string()) paint=paint_lifespan/>
+                </div>
+                <div>{still_earning}</div>
+            </div>
+        </section>
     }
 }
