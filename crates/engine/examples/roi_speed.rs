@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use xhs_roi_engine::report::Dataset;
-use xhs_roi_engine::roi::{self, DateRange, GroupBy, KolTier, Prepared, RoiSettings};
+use xhs_roi_engine::roi::{self, DateRange, Granularity, GroupBy, KolTier, Prepared, RoiSettings};
 use xhs_roi_engine::schema::Kind;
 use xhs_roi_engine::table::{Column, Table};
 use xhs_roi_engine::time::Day;
@@ -305,6 +305,12 @@ fn main() {
     });
     timed("funnel (overall, by format, by campaign)", &|s| {
         std::hint::black_box(roi::funnel(&prepared, s));
+    });
+    timed("weekly engagement series (the trend chart)", &|s| {
+        std::hint::black_box(roi::engagement_series(&prepared, s, Granularity::Week));
+    });
+    timed("daily engagement series", &|s| {
+        std::hint::black_box(roi::engagement_series(&prepared, s, Granularity::Day));
     });
     timed("lifespan (reads the kept notes' rows)", &|s| {
         std::hint::black_box(roi::lifespan(&prepared, s, &Default::default()));

@@ -230,6 +230,59 @@ pub(crate) struct Series {
     /// binary search over `days` (a cache miss per probe on millions of
     /// rows) is only for notes with gaps.
     dense_from: Vec<i32>,
+    /// Impressions and interactions of all notes together, running totals
+    /// by day, when every count is whole (so any order of summing gives
+    /// the same figures): an unfiltered time series reads two totals per
+    /// bucket instead of two per note and bucket.
+    all_notes: Option<AllNotesByDay>,
+}
+
+#[derive(Debug, Clone)]
+struct AllNotesByDay {
+    first_day: i32,
+    /// `running[d]`: totals of the days before `first_day + d`.
+    running: Vec<[u64; 2]>,
+}
+
+impl AllNotesByDay {
+    fn build(days: &[i32], totals: &[[u32; METRICS]], starts: &[u32]) -> Option<AllNotesByDay> {
+        let (first, last) = (*days.iter().min()?, *days.iter().max()?);
+        let mut per_day = vec![[0u64; 2]; (last - first) as usize + 1];
+        for n in 0..starts.len() - 1 {
+            for p in starts[n] as usize..starts[n + 1] as usize {
+                let (before, after) = (&totals[p + n], &totals[p + n + 1]);
+                let of = |m: Metric| u64::from(after[m as usize] - before[m as usize]);
+                let day = &mut per_day[(days[p] - first) as usize];
+                day[0] += of(Metric::Impressions);
+                day[1] += of(Metric::Likes) + of(Metric::Saves) + of(Metric::Comments);
+            }
+        }
+        let mut running = Vec::with_capacity(per_day.len() + 1);
+        let mut sum = [0u64; 2];
+        running.push(sum);
+        for day in per_day {
+            sum = [sum[0] + day[0], sum[1] + day[1]];
+            running.push(sum);
+        }
+        Some(AllNotesByDay {
+            first_day: first,
+            running,
+        })
+    }
+
+    /// Impressions and interactions of all notes from day `from` to `to`
+    /// (inclusive).
+    fn between(&self, from: i32, to: i32) -> [f64; 2] {
+        let at = |day: i64| {
+            (day - i64::from(self.first_day)).clamp(0, self.running.len() as i64 - 1) as usize
+        };
+        let (a, b) = (
+            at(i64::from(from)),
+            at(i64::from(to) + 1).max(at(i64::from(from))),
+        );
+        let (x, y) = (self.running[a], self.running[b]);
+        [(y[0] - x[0]) as f64, (y[1] - x[1]) as f64]
+    }
 }
 
 impl Series {
@@ -271,6 +324,12 @@ impl Series {
 
     pub fn rows(&self) -> usize {
         self.days.len()
+    }
+
+    /// Impressions and interactions of all notes together from day `from`
+    /// to `to`, when the index keeps them (whole counts).
+    pub fn all_notes_between(&self, from: i32, to: i32) -> Option<[f64; 2]> {
+        Some(self.all_notes.as_ref()?.between(from, to))
     }
 
     /// Each of a note's days up to `last` (inclusive) with its value of
@@ -820,11 +879,16 @@ impl Prepared {
                 }
             })
             .collect();
+        let all_notes = match &totals {
+            RunningTotals::Whole(t) => AllNotesByDay::build(&days, t, &merged_starts),
+            RunningTotals::Real(_) => None,
+        };
         self.series = Series {
             starts: merged_starts,
             days,
             totals,
             dense_from,
+            all_notes,
         };
         self.undated = undated;
     }

@@ -232,6 +232,16 @@ impl<'a> Context<'a> {
 
     /// Whether the filters keep something with these attributes: every
     /// active filter must see a matching value.
+    /// Whether no filter is set, so every note is admitted.
+    pub fn admits_every_note(&self) -> bool {
+        let f = &self.filter;
+        f.accounts.is_none()
+            && f.campaigns.is_none()
+            && f.formats.is_none()
+            && f.content_types.is_none()
+            && f.tiers.is_none()
+    }
+
     pub fn admits(&self, a: &Attrs) -> bool {
         let f = &self.filter;
         passes(&f.accounts, a.account)
