@@ -49,6 +49,17 @@ try {
   await page.waitForFunction(() => performance.getEntriesByName('xhs-import').length > 0, null, { timeout: 600_000 });
   const importMs = await page.evaluate(() => performance.getEntriesByName('xhs-import')[0].duration);
   const first = await settle(++seen);
+  // The worker builds the journeys right after the import and keeps them
+  // (its own User Timing); the runs below reuse them.
+  const journeysMs = (
+    await Promise.all(
+      page.workers().map((w) =>
+        w.evaluate(() => performance.getEntriesByName('xhs-journeys').map((e) => e.duration)).catch(() => []),
+      ),
+    )
+  )
+    .flat()
+    .at(-1);
 
   // The lookback window does not apply to paths: the same work again.
   const lookback = page.locator('[data-testid="attribution-settings"] select').first();
@@ -68,6 +79,7 @@ try {
       file,
       import_ms: importMs,
       first_attribution_ms: first,
+      journeys_ms: journeysMs ?? null,
       models_ms: models,
       bootstrap_ms: withBootstrap,
       bootstrap_help: replicates,

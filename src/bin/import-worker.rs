@@ -37,6 +37,59 @@ mod worker {
         /// import of a kind replaces the old one.
         static KEPT: std::cell::RefCell<std::collections::HashMap<Kind, Table>> =
             std::cell::RefCell::new(std::collections::HashMap::new());
+        /// The journeys of the kept table, reused by every run whose
+        /// settings leave them unchanged (a model, a weight, the bootstrap).
+        static JOURNEYS: std::cell::RefCell<xhs_roi_engine::attribution::cache::JourneyCache> =
+            std::cell::RefCell::default();
+        /// The attribution settings of the last run: the journeys of a new
+        /// table are built with them right after its import.
+        static LAST_SETTINGS: std::cell::RefCell<xhs_roi_engine::attribution::Settings> =
+            std::cell::RefCell::default();
+    }
+
+    /// Keeps `table` as the one attributed (a paths table replaces a
+    /// touchpoint log and the other way round) and forgets the old journeys.
+    fn keep(table: Table) {
+        KEPT.with(|kept| {
+            let mut kept = kept.borrow_mut();
+            kept.retain(|&kind, _| !keeps_here(kind));
+            kept.insert(table.kind, table);
+        });
+        JOURNEYS.with(|journeys| journeys.borrow_mut().clear());
+    }
+
+    /// The table attributed: a touchpoint log, else a paths table.
+    fn attributed(kept: &std::collections::HashMap<Kind, Table>) -> Option<&Table> {
+        kept.get(&Kind::Touchpoints)
+            .or_else(|| kept.get(&Kind::Paths))
+    }
+
+    /// Builds the kept table's journeys now, with the last run's settings,
+    /// so the first run after an import finds them ready. Timed as
+    /// `xhs-journeys` in this worker's User Timing.
+    fn prepare_journeys() {
+        let performance: Option<web_sys::Performance> =
+            js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+                .ok()
+                .and_then(|p| p.dyn_into().ok());
+        if let Some(p) = &performance {
+            let _ = p.mark("xhs-journeys-start");
+        }
+        KEPT.with(|kept| {
+            let kept = kept.borrow();
+            let Some(table) = attributed(&kept) else {
+                return;
+            };
+            LAST_SETTINGS.with(|settings| {
+                JOURNEYS.with(|journeys| {
+                    // A table without journeys is reported when a run asks.
+                    let _ = journeys.borrow_mut().journeys(table, &settings.borrow());
+                })
+            });
+        });
+        if let Some(p) = &performance {
+            let _ = p.measure_with_start_mark("xhs-journeys", "xhs-journeys-start");
+        }
     }
 
     /// Touchpoint logs run to millions of rows and only attribution needs them.
@@ -147,40 +200,68 @@ mod worker {
     /// Every model over the journeys kept here (touchpoints, else paths).
     /// With `auto_bootstrap` the number of resamples follows the input's size.
     fn attribute(id: f64, settings: Option<Vec<u8>>, auto_bootstrap: bool) {
-        use xhs_roi_engine::attribution::{self, Journeys, Stage};
         let mut settings = settings
             .and_then(|bytes| codec::decode_attribution_settings(&bytes).ok())
             .unwrap_or_default();
         let mut last_post = 0.0;
         attribution_progress(id, 0, 0, 0, &mut last_post);
+        LAST_SETTINGS.with(|last| *last.borrow_mut() = settings.clone());
         let result = KEPT.with(|kept| {
             let kept = kept.borrow();
-            let journeys = match (kept.get(&Kind::Touchpoints), kept.get(&Kind::Paths)) {
-                (Some(t), _) => Journeys::from_touchpoints(t, &settings).ok(),
-                (None, Some(p)) => Journeys::from_paths(p).ok(),
-                (None, None) => None,
-            }?;
-            if journeys.is_empty() {
-                return None;
-            }
-            // Bootstrap intervals for Markov and Shapley: 200 resamples on
-            // logs up to 200,000 journeys, fewer beyond so the answer still
-            // comes in about a second (shared with `xhs-roi attribute`).
-            if auto_bootstrap {
-                settings.bootstrap.replicates =
-                    xhs_roi_engine::scenario::auto_bootstrap_replicates(journeys.len());
-            }
-            let explorer = attribution::paths::explore(&journeys, TOP_PATHS);
-            let result = attribution::attribute_observed(&journeys, &settings, &mut |stage| {
-                let (code, done, of) = match stage {
-                    Stage::RuleModels => (1, 0, 0),
-                    Stage::Markov => (2, 0, 0),
-                    Stage::Bootstrap { done, of } => (3, done, of),
-                };
-                attribution_progress(id, code, done, of, &mut last_post);
-            });
-            Some((result.ok()?, explorer))
+            let table = attributed(&kept)?;
+            let mut cache = JOURNEYS.with(|journeys| journeys.take());
+            let result = run_models(id, &mut cache, table, &mut settings, auto_bootstrap);
+            JOURNEYS.with(|journeys| *journeys.borrow_mut() = cache);
+            result
         });
+        report_attribution(id, result);
+    }
+
+    /// Every chosen model over the journeys of `table` (built, or kept in
+    /// `cache`), and the path explorer.
+    fn run_models(
+        id: f64,
+        cache: &mut xhs_roi_engine::attribution::cache::JourneyCache,
+        table: &Table,
+        settings: &mut xhs_roi_engine::attribution::Settings,
+        auto_bootstrap: bool,
+    ) -> Option<(
+        xhs_roi_engine::attribution::Attribution,
+        xhs_roi_engine::attribution::paths::PathExplorer,
+    )> {
+        use xhs_roi_engine::attribution::{self, Stage};
+        let mut last_post = 0.0;
+        let journeys = cache.journeys(table, settings).ok()?;
+        if journeys.is_empty() {
+            return None;
+        }
+        // Bootstrap intervals for Markov and Shapley: 200 resamples on
+        // logs up to 200,000 journeys, fewer beyond so the answer still
+        // comes in about a second (shared with `xhs-roi attribute`).
+        if auto_bootstrap {
+            settings.bootstrap.replicates =
+                xhs_roi_engine::scenario::auto_bootstrap_replicates(journeys.len());
+        }
+        let explorer = attribution::paths::explore(journeys, TOP_PATHS);
+        let result = attribution::attribute_observed(journeys, settings, &mut |stage| {
+            let (code, done, of) = match stage {
+                Stage::RuleModels => (1, 0, 0),
+                Stage::Markov => (2, 0, 0),
+                Stage::Bootstrap { done, of } => (3, done, of),
+            };
+            attribution_progress(id, code, done, of, &mut last_post);
+        });
+        Some((result.ok()?, explorer))
+    }
+
+    /// Posts the credits and the path explorer, or that there are none.
+    fn report_attribution(
+        id: f64,
+        result: Option<(
+            xhs_roi_engine::attribution::Attribution,
+            xhs_roi_engine::attribution::paths::PathExplorer,
+        )>,
+    ) {
         match result {
             Some((result, explorer)) => {
                 let credits = Uint8Array::from(codec::encode_attribution(&result).as_slice());
@@ -208,12 +289,7 @@ mod worker {
         let id = data.get(1).as_f64().unwrap_or(0.0);
         if tag == "kept" {
             // The journeys kept here, for "remember my data" on the page.
-            let bytes = KEPT.with(|kept| {
-                let kept = kept.borrow();
-                kept.get(&Kind::Touchpoints)
-                    .or_else(|| kept.get(&Kind::Paths))
-                    .map(codec::encode_table)
-            });
+            let bytes = KEPT.with(|kept| attributed(&kept.borrow()).map(codec::encode_table));
             match bytes {
                 Some(bytes) => post_bytes("kept", id, &bytes),
                 None => post(&["kept".into(), id.into()], None),
@@ -224,18 +300,16 @@ mod worker {
             let bytes = Uint8Array::new(&data.get(2)).to_vec();
             if let Ok(table) = codec::decode_table(&bytes) {
                 if keeps_here(table.kind) {
-                    KEPT.with(|kept| {
-                        let mut kept = kept.borrow_mut();
-                        kept.retain(|&kind, _| !keeps_here(kind));
-                        kept.insert(table.kind, table);
-                    });
+                    keep(table);
                 }
             }
             post(&["restored".into(), id.into()], None);
+            prepare_journeys();
             return Ok(());
         }
         if tag == "forget" {
             KEPT.with(|kept| kept.borrow_mut().clear());
+            JOURNEYS.with(|journeys| journeys.borrow_mut().clear());
             post(&["forgotten".into(), id.into()], None);
             return Ok(());
         }
@@ -349,19 +423,21 @@ mod worker {
             None,
         );
         let mut imported = imported;
-        if keeps_here(imported.kind) {
+        let kept = keeps_here(imported.kind);
+        if kept {
             // Journeys stay in the worker, in columns; the page gets the
             // summary. Attribution will run here, next to the data.
-            // The newest journeys are the ones attributed: a paths table
-            // replaces a touchpoint log and the other way round.
-            let table = std::mem::replace(&mut imported.table, Table::new(imported.kind, &[]));
-            KEPT.with(|kept| {
-                let mut kept = kept.borrow_mut();
-                kept.retain(|&kind, _| !keeps_here(kind));
-                kept.insert(imported.kind, table);
-            });
+            keep(std::mem::replace(
+                &mut imported.table,
+                Table::new(imported.kind, &[]),
+            ));
         }
         post_bytes("done", id, &codec::encode_import(&imported));
+        if kept {
+            // After the page has its columns: a run asked meanwhile waits
+            // in this worker's queue and then finds the journeys built.
+            prepare_journeys();
+        }
     }
 
     pub fn start() {
