@@ -2,10 +2,9 @@
 //! journeys take, and how long converting journeys take from first touch to
 //! purchase.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
+use super::hash::FxMap;
 use super::journeys::Journeys;
 
 /// One distinct converting path.
@@ -52,7 +51,7 @@ pub const DAY_BUCKETS: [u32; 6] = [0, 1, 3, 7, 14, 30];
 pub fn explore(journeys: &Journeys, top: usize) -> PathExplorer {
     let view = journeys.view();
     let names = journeys.channels();
-    let mut paths: HashMap<&[u16], (f64, f64)> = HashMap::new();
+    let mut paths: FxMap<&[u16], (f64, f64)> = FxMap::default();
     let mut lengths = vec![(0.0f64, 0.0f64); LONGEST_BUCKET];
     let mut times = vec![0.0f64; DAY_BUCKETS.len()];
     let mut timed = false;
@@ -80,7 +79,19 @@ pub fn explore(journeys: &Journeys, top: usize) -> PathExplorer {
             }
         }
     }
-    let mut top_paths: Vec<PathCount> = paths
+    // Most conversions first; ties by path so the order never depends on
+    // hashing. Channel ids follow the names' order, so comparing id
+    // sequences compares the paths by name: only the top few get names.
+    let mut ranked: Vec<(&[u16], (f64, f64))> = paths.into_iter().collect();
+    let order = |a: &(&[u16], (f64, f64)), b: &(&[u16], (f64, f64))| {
+        b.1 .0.total_cmp(&a.1 .0).then_with(|| a.0.cmp(b.0))
+    };
+    if ranked.len() > top && top > 0 {
+        ranked.select_nth_unstable_by(top - 1, order);
+    }
+    ranked.truncate(top);
+    ranked.sort_by(order);
+    let top_paths: Vec<PathCount> = ranked
         .into_iter()
         .map(|(touches, (conversions, value))| PathCount {
             path: touches.iter().map(|&c| names[c as usize].clone()).collect(),
@@ -88,13 +99,6 @@ pub fn explore(journeys: &Journeys, top: usize) -> PathExplorer {
             value,
         })
         .collect();
-    // Most conversions first; ties by path so the order never depends on hashing.
-    top_paths.sort_by(|a, b| {
-        b.conversions
-            .total_cmp(&a.conversions)
-            .then_with(|| a.path.cmp(&b.path))
-    });
-    top_paths.truncate(top);
     PathExplorer {
         top_paths,
         lengths: lengths
@@ -179,6 +183,37 @@ mod tests {
             by_from,
             vec![(0, 1.0), (1, 1.0), (3, 0.0), (7, 1.0), (14, 0.0), (30, 0.0)]
         );
+    }
+
+    #[test]
+    fn ties_rank_by_channel_names_and_only_the_top_are_kept() {
+        let table = import(
+            "p.csv",
+            b"path,total_conversions
+              zeta > alpha,2
+beta,2
+alpha > beta,2
+alpha,2
+zeta,5
+gamma,1
+",
+            &ImportOptions::default(),
+        )
+        .unwrap()
+        .table;
+        let j = Journeys::from_paths(&table).unwrap();
+        let ranked = |top| -> Vec<String> {
+            explore(&j, top)
+                .top_paths
+                .iter()
+                .map(|p| p.path.join(" > "))
+                .collect()
+        };
+        let all = ["zeta", "alpha", "alpha > beta", "beta", "zeta > alpha", "gamma"];
+        assert_eq!(ranked(10), all);
+        assert_eq!(ranked(3), all[..3]);
+        assert_eq!(ranked(1), all[..1]);
+        assert!(ranked(0).is_empty());
     }
 
     #[test]
