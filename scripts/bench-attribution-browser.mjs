@@ -51,15 +51,15 @@ try {
   const first = await settle(++seen);
   // The worker builds the journeys right after the import and keeps them
   // (its own User Timing); the runs below reuse them.
-  const journeysMs = (
-    await Promise.all(
-      page.workers().map((w) =>
-        w.evaluate(() => performance.getEntriesByName('xhs-journeys').map((e) => e.duration)).catch(() => []),
-      ),
-    )
-  )
-    .flat()
-    .at(-1);
+  const workerMeasures = async (name) =>
+    (
+      await Promise.all(
+        page.workers().map((w) =>
+          w.evaluate((n) => performance.getEntriesByName(n).map((e) => e.duration), name).catch(() => []),
+        ),
+      )
+    ).flat();
+  const journeysMs = (await workerMeasures('xhs-journeys')).at(-1);
 
   // The lookback window does not apply to paths: the same work again.
   const lookback = page.locator('[data-testid="attribution-settings"] select').first();
@@ -68,6 +68,9 @@ try {
     await lookback.selectOption(i % 2 === 0 ? '60' : '30');
     models.push(await settle(++seen));
   }
+
+  // The Markov model alone, timed inside the worker in those runs.
+  const markov = (await workerMeasures('xhs-markov')).slice(-runs);
 
   await page.selectOption('[data-testid="bootstrap"]', 'auto');
   const withBootstrap = await settle(++seen);
@@ -81,6 +84,7 @@ try {
       first_attribution_ms: first,
       journeys_ms: journeysMs ?? null,
       models_ms: models,
+      markov_ms: markov,
       bootstrap_ms: withBootstrap,
       bootstrap_help: replicates,
       caption: journeys,

@@ -209,7 +209,14 @@ gamma,1
                 .map(|p| p.path.join(" > "))
                 .collect()
         };
-        let all = ["zeta", "alpha", "alpha > beta", "beta", "zeta > alpha", "gamma"];
+        let all = [
+            "zeta",
+            "alpha",
+            "alpha > beta",
+            "beta",
+            "zeta > alpha",
+            "gamma",
+        ];
         assert_eq!(ranked(10), all);
         assert_eq!(ranked(3), all[..3]);
         assert_eq!(ranked(1), all[..1]);
