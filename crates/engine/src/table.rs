@@ -47,11 +47,62 @@ pub const MISSING_TEXT: u32 = u32::MAX;
 pub const MISSING_TIME: i64 = i64::MIN;
 
 /// Dictionary-encoded text.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct TextColumn {
     values: Vec<Box<str>>,
-    lookup: HashMap<Box<str>, u32, FxBuild>,
+    /// Codes, found by the hash of the value they stand for.
+    lookup: hashbrown::HashTable<u32>,
     codes: Vec<u32>,
+}
+
+impl std::fmt::Debug for TextColumn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextColumn")
+            .field("values", &self.values)
+            .field("codes", &self.codes)
+            .finish()
+    }
+}
+
+/// The lookup follows from the values, so it takes no part in equality.
+impl PartialEq for TextColumn {
+    fn eq(&self, other: &TextColumn) -> bool {
+        self.values == other.values && self.codes == other.codes
+    }
+}
+
+/// A hash of a dictionary value: two overlapping words for the usual short
+/// value, all of them for a long one, mixed so that both the low bits (the
+/// bucket) and the top seven (the tag) vary.
+#[inline]
+fn text_hash(text: &str) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    const M: u64 = 0xD6E8_FEB8_6659_FD93;
+    let b = text.as_bytes();
+    let len = b.len();
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            b[at..at + 4].try_into().expect("4 bytes"),
+        ))
+    };
+    let mut h = (len as u64).wrapping_mul(K);
+    if len >= 8 {
+        let mut at = 0;
+        while at + 8 < len {
+            h = (h ^ word(at)).wrapping_mul(M).rotate_left(29);
+            at += 8;
+        }
+        h ^= word(len - 8);
+    } else if len >= 4 {
+        h ^= half(0) | half(len - 4) << 32;
+    } else if len > 0 {
+        h ^= u64::from(b[0]) | u64::from(b[len / 2]) << 8 | u64::from(b[len - 1]) << 16;
+    }
+    h = h.wrapping_mul(M);
+    h ^= h >> 32;
+    h = h.wrapping_mul(K);
+    h ^ (h >> 29)
 }
 
 impl TextColumn {
@@ -78,14 +129,22 @@ impl TextColumn {
 
     /// The code of `text`, adding it to the dictionary when new.
     pub fn intern(&mut self, text: &str) -> u32 {
-        if let Some(&code) = self.lookup.get(text) {
-            return code;
+        let values = &self.values;
+        let hash = text_hash(text);
+        let entry = self.lookup.entry(
+            hash,
+            |&code| *values[code as usize] == *text,
+            |&code| text_hash(&values[code as usize]),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(found) => *found.get(),
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                let code = values.len() as u32;
+                slot.insert(code);
+                self.values.push(text.into());
+                code
+            }
         }
-        let code = self.values.len() as u32;
-        let boxed: Box<str> = text.into();
-        self.values.push(boxed.clone());
-        self.lookup.insert(boxed, code);
-        code
     }
 
     pub fn len(&self) -> usize {
@@ -106,11 +165,12 @@ impl TextColumn {
     /// A column from its dictionary and codes (as [`crate::codec`] stores it).
     /// Codes must index the dictionary or be [`MISSING_TEXT`].
     pub fn from_parts(values: Vec<Box<str>>, codes: Vec<u32>) -> TextColumn {
-        let lookup = values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.clone(), i as u32))
-            .collect();
+        let mut lookup = hashbrown::HashTable::with_capacity(values.len());
+        for (code, value) in values.iter().enumerate() {
+            lookup.insert_unique(text_hash(value), code as u32, |&c| {
+                text_hash(&values[c as usize])
+            });
+        }
         TextColumn {
             values,
             lookup,

@@ -46,10 +46,22 @@ pub fn is_missing(text: &str) -> bool {
     // Fast path: every missing spelling is short once trimmed, and most cells
     // start with a character none of them does.
     let bytes = text.as_bytes();
-    if let Some(&first) = bytes.first() {
-        if first.is_ascii_alphanumeric() && !matches!(first, b'n' | b'N') {
-            return false;
+    match bytes.first() {
+        None => return true,
+        Some(&first) if first.is_ascii_alphanumeric() => {
+            if !matches!(first, b'n' | b'N') {
+                return false;
+            }
+            // `null`, `none`, `nan`, `n/a`: at most four letters, so a fifth
+            // that is ASCII and not a space means something else (`N102390`).
+            if bytes
+                .get(4)
+                .is_some_and(|b| b.is_ascii() && !b.is_ascii_whitespace())
+            {
+                return false;
+            }
         }
+        Some(_) => {}
     }
     let folded = fold_width(text);
     let t = folded.trim();
