@@ -592,6 +592,7 @@ impl Importer {
                 key: String::new(),
                 cells: Vec::new(),
                 may_have_replacements: false,
+                last_message: None,
             },
             decoder,
             plan,
@@ -660,7 +661,7 @@ impl Importer {
     /// Once text holds a byte that may start U+FFFD (EF), every record is
     /// checked for replacement characters; pure ASCII text never is.
     fn note_replacements(&mut self, text: &[u8]) {
-        if !self.builder.may_have_replacements && text.contains(&0xEF) {
+        if !self.builder.may_have_replacements && !text.is_ascii() && text.contains(&0xEF) {
             self.builder.may_have_replacements = true;
         }
     }
@@ -798,6 +799,8 @@ struct Builder {
     cells: Vec<Cell>,
     /// False while the text read holds no byte that could start U+FFFD.
     may_have_replacements: bool,
+    /// The last problem's reason and message.
+    last_message: Option<(ProblemReason, String)>,
 }
 
 /// How one column of the file is read: decided once, before the rows.
@@ -868,11 +871,21 @@ impl Builder {
     fn problem(&mut self, line: u64, column: &str, value: &str, reason: ProblemReason) {
         self.problem_count += 1;
         if self.problems.len() < MAX_LISTED_PROBLEMS {
+            // Problems come in runs of one reason (a column of bad cells,
+            // rows one field too long): the message is written once a run.
+            let message = match &self.last_message {
+                Some((last, message)) if *last == reason => message.clone(),
+                _ => {
+                    let message = reason.to_string();
+                    self.last_message = Some((reason, message.clone()));
+                    message
+                }
+            };
             self.problems.push(Problem {
                 line,
                 column: column.to_string(),
                 value: value.to_string(),
-                message: reason.to_string(),
+                message,
                 reason,
             });
         }
@@ -999,10 +1012,7 @@ impl Builder {
                 Some(Cell::Text(column)) => {
                     key.push_str(trim(record.get(column).unwrap_or_default()))
                 }
-                Some(Cell::Time(t)) => {
-                    use std::fmt::Write;
-                    let _ = write!(key, "{t}");
-                }
+                Some(Cell::Time(t)) => push_decimal(key, t),
                 // A field the file lacks is not part of the key (one row
                 // per note); a key cell that is empty or unreadable cannot
                 // show that the row repeats another.
@@ -1015,18 +1025,33 @@ impl Builder {
     }
 }
 
+/// Appends `n` in decimal (what `write!` does, without the formatter).
+fn push_decimal(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
 /// `str::trim`, with a fast exit for the usual cell that has nothing to trim.
 fn trim(text: &str) -> &str {
-    match (text.as_bytes().first(), text.as_bytes().last()) {
-        (Some(a), Some(b))
-            if !a.is_ascii_whitespace()
-                && !b.is_ascii_whitespace()
-                && a.is_ascii()
-                && b.is_ascii() =>
-        {
-            text
-        }
-        _ => text.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}'),
+    if value::unpadded(text) {
+        text
+    } else {
+        text.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}')
     }
 }
 
