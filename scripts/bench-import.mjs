@@ -80,13 +80,31 @@ async function appRun(browser, server, file) {
     performance.getEntriesByName('xhs-sniff')[0].duration,
     performance.getEntriesByName('xhs-import')[0].duration,
   ]);
+  // The worker's own User Timing: where the import's time went.
+  let worker = {};
+  for (const w of page.workers()) {
+    const found = await w
+      .evaluate(() => {
+        const last = (name) => performance.getEntriesByName(name).at(-1)?.duration;
+        return {
+          sniff: last('xhs-worker-sniff'),
+          loop: last('xhs-worker-read'),
+          file: self.xhsWorkerFileMs,
+          parse: self.xhsWorkerParseMs,
+          finish: last('xhs-worker-finish'),
+          send: last('xhs-worker-send'),
+        };
+      })
+      .catch(() => ({}));
+    if (found.loop !== undefined) worker = found;
+  }
   // Peak RSS growth of the renderer that did the work (the worker lives in it).
   let peakGrowth = 0;
   for (const pid of descendants(process.pid)) {
     peakGrowth = Math.max(peakGrowth, status(pid, 'VmHWM') - (before.get(pid) ?? 0));
   }
   await context.close();
-  return { seconds: (sniff + importMs) / 1000, peakGrowth };
+  return { seconds: (sniff + importMs) / 1000, peakGrowth, sniff, importMs, worker };
 }
 
 /** A page that parses a chosen file with PapaParse and uDSV. */
@@ -139,6 +157,7 @@ const compareUrl = `http://127.0.0.1:${compare.address().port}/`;
 
 console.log('## Import speed\n');
 console.log(`Machine: ${os.cpus()[0].model} x ${os.cpus().length}; Chromium ${browser.version()}; median of ${runs} runs.\n`);
+const breakdown = [];
 console.log('| File | Size | CLI native | App (worker) | PapaParse | uDSV | App vs PapaParse | App vs uDSV | App peak memory |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const file of FILES) {
@@ -147,12 +166,25 @@ for (const file of FILES) {
   const app = [];
   for (let i = 0; i < runs; i++) app.push(await appRun(browser, server, file));
   const appSeconds = median(app.map((r) => r.seconds));
+  const typical = app.find((r) => r.seconds === appSeconds);
+  breakdown.push({ file: path.basename(file), ...typical });
   const peak = Math.max(...app.map((r) => r.peakGrowth));
   const papa = await libSeconds(browser, compareUrl, file, 'papaparse');
   const udsv = await libSeconds(browser, compareUrl, file, 'udsv');
   const rate = (s) => `${s.toFixed(3)} s (${(mb(size) / s).toFixed(0)} MB/s)`;
   console.log(
     `| ${path.basename(file)} | ${mb(size).toFixed(1)} MB | ${rate(cli)} | ${rate(appSeconds)} | ${rate(papa)} | ${rate(udsv)} | ${(papa / appSeconds).toFixed(1)}x | ${(udsv / appSeconds).toFixed(1)}x | ${mb(peak).toFixed(0)} MB (${(peak / size).toFixed(2)}x file) |`,
+  );
+}
+const ms = (x) => (x === undefined ? '-' : `${x.toFixed(0)} ms`);
+console.log('\n### Where the app\'s time goes (the median run; User Timing in the page and in the worker)\n');
+console.log('| File | Sniff (page) | of which in the worker | Import (page) | worker: reading the file | worker: parsing | worker: finishing | worker: encoding and posting | messages and decoding on the page |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const b of breakdown) {
+  const w = b.worker;
+  const rest = w.loop === undefined ? undefined : b.importMs - w.loop - w.finish - w.send;
+  console.log(
+    `| ${b.file} | ${ms(b.sniff)} | ${ms(w.sniff)} | ${ms(b.importMs)} | ${ms(w.file)} | ${ms(w.parse)} | ${ms(w.finish)} | ${ms(w.send)} | ${ms(rest)} |`,
   );
 }
 await browser.close();

@@ -765,13 +765,16 @@ fn take_record(plan: &Plan, builder: &mut Builder, records_seen: &mut usize, rec
     builder.row(plan, record);
 }
 
-/// A parsed cell waiting for the rest of its row. Text is kept as the
-/// column it came from (re-read from the record when the row is stored), so
-/// a row costs no allocation.
+/// A parsed cell waiting for the rest of its row. Text is kept as where
+/// it is in the record's text (read again when the row is stored), so a
+/// row costs no allocation.
 #[derive(Clone, Copy)]
 enum Cell {
-    /// Trimmed text of the record's field `column`.
-    Text(usize),
+    /// Trimmed text: `record.text()[start..end]`.
+    Text {
+        start: usize,
+        end: usize,
+    },
     /// A fixed value (a canonical cost category).
     Static(&'static str),
     Missing,
@@ -912,7 +915,12 @@ impl Builder {
                 Parse::Text => Ok(if value::is_missing(raw) {
                     Cell::Missing
                 } else {
-                    Cell::Text(slot.column)
+                    let text = trim(raw);
+                    let start = text.as_ptr() as usize - record.text().as_ptr() as usize;
+                    Cell::Text {
+                        start,
+                        end: start + text.len(),
+                    }
                 }),
                 Parse::Category => {
                     if value::is_missing(raw) {
@@ -975,8 +983,8 @@ impl Builder {
         }
         for (slot, &cell) in slots.iter().zip(&cells) {
             match (&mut self.table.columns[slot.field], cell) {
-                (Column::Text(c), Cell::Text(column)) => {
-                    c.push(Some(trim(record.get(column).unwrap_or_default())))
+                (Column::Text(c), Cell::Text { start, end }) => {
+                    c.push(Some(&record.text()[start..end]))
                 }
                 (Column::Text(c), Cell::Static(text)) => c.push(Some(text)),
                 (Column::Text(c), Cell::Missing) => c.push(None),
@@ -1009,9 +1017,7 @@ impl Builder {
         key.clear();
         for part in identity {
             match part.map(|slot| cells[slot]) {
-                Some(Cell::Text(column)) => {
-                    key.push_str(trim(record.get(column).unwrap_or_default()))
-                }
+                Some(Cell::Text { start, end }) => key.push_str(&record.text()[start..end]),
                 Some(Cell::Time(t)) => push_decimal(key, t),
                 // A field the file lacks is not part of the key (one row
                 // per note); a key cell that is empty or unreadable cannot

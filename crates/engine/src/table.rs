@@ -50,8 +50,9 @@ pub const MISSING_TIME: i64 = i64::MIN;
 #[derive(Clone, Default)]
 pub struct TextColumn {
     values: Vec<Box<str>>,
-    /// Codes, found by the hash of the value they stand for.
-    lookup: hashbrown::HashTable<u32>,
+    /// Codes, found by the hash of the value they stand for (kept beside
+    /// the code, so growing the table never reads the values again).
+    lookup: hashbrown::HashTable<(u32, u32)>,
     codes: Vec<u32>,
 }
 
@@ -71,11 +72,40 @@ impl PartialEq for TextColumn {
     }
 }
 
-/// A hash of a dictionary value: two overlapping words for the usual short
-/// value, all of them for a long one, mixed so that both the low bits (the
-/// bucket) and the top seven (the tag) vary.
+/// Byte equality a word at a time (the wasm build's `memcmp` goes a byte
+/// at a time, and dictionary values are short).
 #[inline]
-fn text_hash(text: &str) -> u64 {
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let len = a.len();
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+    if len < 8 {
+        return a == b;
+    }
+    let mut at = 0;
+    while at + 8 < len {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, len - 8) == word(b, len - 8)
+}
+
+/// The table's hash of a value: 32 bits kept beside its code, spread over
+/// 64 (the low bits pick the bucket, the top seven are the tag).
+#[inline]
+fn spread(hash: u32) -> u64 {
+    u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ u64::from(hash)
+}
+
+/// A hash of a dictionary value: two overlapping words for the usual short
+/// value, all of them for a long one, mixed well.
+#[inline]
+fn text_hash(text: &str) -> u32 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     const M: u64 = 0xD6E8_FEB8_6659_FD93;
     let b = text.as_bytes();
@@ -102,7 +132,7 @@ fn text_hash(text: &str) -> u64 {
     h = h.wrapping_mul(M);
     h ^= h >> 32;
     h = h.wrapping_mul(K);
-    h ^ (h >> 29)
+    (h >> 32) as u32
 }
 
 impl TextColumn {
@@ -113,7 +143,11 @@ impl TextColumn {
             // a note's days, a campaign): compare with the previous row's
             // value before hashing.
             Some(t) => match self.codes.last() {
-                Some(&last) if last != MISSING_TEXT && *self.values[last as usize] == *t => last,
+                Some(&last)
+                    if last != MISSING_TEXT && same_text(&self.values[last as usize], t) =>
+                {
+                    last
+                }
                 _ => self.intern(t),
             },
         };
@@ -132,15 +166,15 @@ impl TextColumn {
         let values = &self.values;
         let hash = text_hash(text);
         let entry = self.lookup.entry(
-            hash,
-            |&code| *values[code as usize] == *text,
-            |&code| text_hash(&values[code as usize]),
+            spread(hash),
+            |&(code, h)| h == hash && same_text(&values[code as usize], text),
+            |&(_, h)| spread(h),
         );
         match entry {
-            hashbrown::hash_table::Entry::Occupied(found) => *found.get(),
+            hashbrown::hash_table::Entry::Occupied(found) => found.get().0,
             hashbrown::hash_table::Entry::Vacant(slot) => {
                 let code = values.len() as u32;
-                slot.insert(code);
+                slot.insert((code, hash));
                 self.values.push(text.into());
                 code
             }
@@ -167,9 +201,8 @@ impl TextColumn {
     pub fn from_parts(values: Vec<Box<str>>, codes: Vec<u32>) -> TextColumn {
         let mut lookup = hashbrown::HashTable::with_capacity(values.len());
         for (code, value) in values.iter().enumerate() {
-            lookup.insert_unique(text_hash(value), code as u32, |&c| {
-                text_hash(&values[c as usize])
-            });
+            let hash = text_hash(value);
+            lookup.insert_unique(spread(hash), (code as u32, hash), |&(_, h)| spread(h));
         }
         TextColumn {
             values,
