@@ -538,6 +538,9 @@ mod worker {
                     importer.feed_utf8(text.as_bytes());
                 }
             }
+            if start == 0.0 {
+                importer.reserve_for(total as u64);
+            }
             parsing += now() - t1;
             start += bytes.len() as f64;
             let now = js_sys::Date::now();

@@ -21,8 +21,11 @@ fn main() {
         let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
         let sniffed = sniff(&path, head, &ImportOptions::default()).expect("a table");
         let mut importer = Importer::new(&path, sniffed.plan);
-        for chunk in bytes.chunks(8 << 20) {
+        for (i, chunk) in bytes.chunks(8 << 20).enumerate() {
             importer.feed(chunk);
+            if i == 0 {
+                importer.reserve_for(bytes.len() as u64);
+            }
         }
         let imported = importer.finish();
         let seconds = start.elapsed().as_secs_f64();

@@ -10,6 +10,8 @@ use std::borrow::Cow;
 
 mod scan;
 
+pub(crate) use scan::ascii_text;
+
 use serde::Serialize;
 
 /// Why a file could not be read as a table at all. Each is one sentence for

@@ -614,8 +614,13 @@ impl Importer {
             .as_mut()
             .expect("this build cannot decode the encoding; use feed_utf8");
         if self.plan.encoding == Encoding::Utf8 && decoder.is_idle() {
+            // The common cases: ASCII, or valid UTF-8, goes straight to the
+            // reader.
+            if let Some(text) = csv::ascii_text(bytes) {
+                self.read_checked(text);
+                return;
+            }
             if let Ok(text) = std::str::from_utf8(bytes) {
-                // The common case: valid UTF-8 goes straight to the reader.
                 self.read_str(text);
                 return;
             }
@@ -634,6 +639,21 @@ impl Importer {
         self.read_text(text);
     }
 
+    /// Makes room for the rest of a file of `total` bytes, estimated from
+    /// the rows read so far (call it after the first slice): the columns
+    /// then grow once instead of doubling, copying and keeping up to twice
+    /// the room they need.
+    pub fn reserve_for(&mut self, total: u64) {
+        let rows = self.builder.table.rows;
+        if rows == 0 || self.bytes_fed == 0 || total <= self.bytes_fed {
+            return;
+        }
+        let estimate = rows as f64 * total as f64 / self.bytes_fed as f64 * 1.02;
+        self.builder
+            .table
+            .reserve((estimate as usize).saturating_sub(rows));
+    }
+
     /// Bytes handed in so far.
     pub fn bytes_fed(&self) -> u64 {
         self.bytes_fed
@@ -646,6 +666,12 @@ impl Importer {
 
     fn read_str(&mut self, text: &str) {
         self.note_replacements(text.as_bytes());
+        self.read_checked(text);
+    }
+
+    /// Reads text known to hold no replacement character (or already
+    /// noted by [`Self::note_replacements`]).
+    fn read_checked(&mut self, text: &str) {
         let Importer {
             reader,
             builder,

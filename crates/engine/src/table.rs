@@ -181,6 +181,11 @@ impl TextColumn {
         }
     }
 
+    /// Makes room for `rows` more rows.
+    pub fn reserve(&mut self, rows: usize) {
+        self.codes.reserve(rows);
+    }
+
     pub fn len(&self) -> usize {
         self.codes.len()
     }
@@ -307,6 +312,19 @@ impl Table {
             columns,
             lines: Vec::new(),
         }
+    }
+
+    /// Makes room for `rows` more rows in every column.
+    pub fn reserve(&mut self, rows: usize) {
+        for column in &mut self.columns {
+            match column {
+                Column::Absent => {}
+                Column::Text(c) => c.reserve(rows),
+                Column::Number(v) => v.reserve(rows),
+                Column::Time(v) => v.reserve(rows),
+            }
+        }
+        self.lines.reserve(rows);
     }
 
     fn column(&self, field: &str) -> &Column {

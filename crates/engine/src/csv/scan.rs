@@ -160,6 +160,57 @@ fn swar_block_mask(block: &[u8; 64], delimiter: u8) -> u64 {
     mask
 }
 
+/// `bytes` as text when every byte is ASCII, checked 64 bytes at a time
+/// (the standard library's check goes a word at a time, four bytes in wasm).
+pub(crate) fn ascii_text(bytes: &[u8]) -> Option<&str> {
+    let mut blocks = bytes.chunks_exact(64);
+    for block in &mut blocks {
+        if high_bits(block.try_into().expect("64 bytes")) {
+            return None;
+        }
+    }
+    if !blocks.remainder().is_ascii() {
+        return None;
+    }
+    // SAFETY: every byte is below 0x80, and ASCII is UTF-8.
+    Some(unsafe { std::str::from_utf8_unchecked(bytes) })
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn high_bits(block: &[u8; 64]) -> bool {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of x86_64; each load reads 16 bytes of `block`.
+    unsafe {
+        let mut any = _mm_setzero_si128();
+        for part in block.chunks_exact(16) {
+            any = _mm_or_si128(any, _mm_loadu_si128(part.as_ptr().cast()));
+        }
+        _mm_movemask_epi8(any) != 0
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+fn high_bits(block: &[u8; 64]) -> bool {
+    use std::arch::wasm32::*;
+    let mut any = u8x16_splat(0);
+    for part in block.chunks_exact(16) {
+        // SAFETY: `part` is 16 readable bytes; wasm loads need no alignment.
+        any = v128_or(any, unsafe { v128_load(part.as_ptr().cast()) });
+    }
+    u8x16_bitmask(any) != 0
+}
+
+#[cfg(not(any(
+    target_arch = "x86_64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+)))]
+#[inline]
+fn high_bits(block: &[u8; 64]) -> bool {
+    !block.is_ascii()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +258,19 @@ mod tests {
                 .filter(|&i| i >= at)
                 .collect();
             assert_eq!(found, want, "at {at}");
+        }
+    }
+
+    #[test]
+    fn ascii_text_is_found_at_any_length_and_position() {
+        for len in [0, 1, 63, 64, 65, 128, 200] {
+            let bytes = vec![b'a'; len];
+            assert_eq!(ascii_text(&bytes).map(str::len), Some(len));
+            for at in 0..len {
+                let mut other = bytes.clone();
+                other[at] = 0x80;
+                assert_eq!(ascii_text(&other), None, "len {len} at {at}");
+            }
         }
     }
 
