@@ -13,7 +13,9 @@
 //! id, bytes]`, `["progress", id, bytes_read, total_bytes, rows]`, `["done",
 //! id, bytes]`, `["failed", id, reason_code, file]`, `["attributing", id,
 //! stage, done, of]`, `["attributed", id, credits, paths]`,
-//! `["unattributed", id]`; `["forget", id]` drops the journeys kept here
+//! `["unattributed", id]`, `["unreadable", id]` (the browser could not
+//! read the file; the page treats any tag it does not know as broken);
+//! `["forget", id]` drops the journeys kept here
 //! (the demo's, when the user's own files replace it) and answers
 //! `["forgotten", id]`; `["kept", id]` answers `["kept", id, bytes?]`, the
 //! journeys kept here in the table codec, and `["restore", id, bytes]` puts
@@ -334,7 +336,12 @@ mod worker {
 
         wasm_bindgen_futures::spawn_local(async move {
             if let Err(error) = read_file(id, file, name, sniffed, total).await {
-                web_sys::console::error_2(&"import worker:".into(), &error);
+                // The browser could not read the file (moved, deleted, or
+                // this worker being stopped by a cancel, when the message
+                // never arrives): the page says the import failed rather
+                // than waiting for ever.
+                web_sys::console::warn_2(&"import worker: could not read".into(), &error);
+                post(&["unreadable".into(), id.into()], None);
             }
         });
         Ok(())
@@ -351,6 +358,10 @@ mod worker {
             wake: Rc<RefCell<Option<js_sys::Function>>>,
             /// The reader said the file has ended (it is idle again).
             done: bool,
+            /// The file and the bytes handed over so far, to go on here if
+            /// the reader fails.
+            file: File,
+            offset: f64,
             _on_message: Closure<dyn FnMut(MessageEvent)>,
         },
         /// Where a worker cannot start another: `Blob.arrayBuffer()` here,
@@ -400,6 +411,8 @@ mod worker {
                         arrived,
                         wake,
                         done: false,
+                        file: file.clone(),
+                        offset: 0.0,
                         _on_message: on_message,
                     };
                 }
@@ -443,6 +456,8 @@ mod worker {
                     arrived,
                     wake,
                     done,
+                    file,
+                    offset,
                     ..
                 } => {
                     let data = loop {
@@ -459,12 +474,23 @@ mod worker {
                         *done = true;
                         return Ok(false);
                     }
-                    if !data.is_instance_of::<js_sys::ArrayBuffer>() {
-                        return Err(js_sys::Reflect::get(&data, &"error".into())?);
-                    }
+                    let Ok(buffer) = data.dyn_into::<js_sys::ArrayBuffer>() else {
+                        // The reader could not read (or is being stopped with
+                        // this worker): go on here from where it was.
+                        let mut here = Slices::Here {
+                            file: file.clone(),
+                            start: *offset,
+                            total: file.size(),
+                            next: None,
+                        };
+                        here.request();
+                        *self = here;
+                        return Box::pin(self.next_into(out)).await;
+                    };
+                    *offset += f64::from(buffer.byte_length());
                     // The reader may read the next slice while this one is parsed.
                     worker.post_message(&JsValue::NULL)?;
-                    data
+                    buffer.into()
                 }
                 Slices::Here { next, .. } => match next.take() {
                     None => return Ok(false),
