@@ -76,9 +76,11 @@ async function appRun(browser, server, file) {
   await page.waitForSelector('[data-testid="preview"]', { timeout: 60_000 });
   await page.click('[data-testid="confirm-import"]');
   await page.waitForFunction(() => performance.getEntriesByName('xhs-import').length > 0, null, { timeout: 120_000 });
-  const [sniff, importMs] = await page.evaluate(() => [
+  const [sniff, importMs, importStart, importEnd] = await page.evaluate(() => [
     performance.getEntriesByName('xhs-sniff')[0].duration,
     performance.getEntriesByName('xhs-import')[0].duration,
+    performance.timeOrigin + performance.getEntriesByName('xhs-import-start')[0].startTime,
+    performance.timeOrigin + performance.getEntriesByName('xhs-import-end')[0].startTime,
   ]);
   // The worker's own User Timing: where the import's time went.
   let worker = {};
@@ -86,7 +88,11 @@ async function appRun(browser, server, file) {
     const found = await w
       .evaluate(() => {
         const last = (name) => performance.getEntriesByName(name).at(-1)?.duration;
+        const at = (name) => performance.timeOrigin + performance.getEntriesByName(name).at(-1)?.startTime;
         return {
+          message: at('xhs-worker-import-message'),
+          readStart: at('xhs-worker-read-start'),
+          sendEnd: at('xhs-worker-send-end'),
           sniff: last('xhs-worker-sniff'),
           loop: last('xhs-worker-read'),
           file: self.xhsWorkerFileMs,
@@ -104,7 +110,7 @@ async function appRun(browser, server, file) {
     peakGrowth = Math.max(peakGrowth, status(pid, 'VmHWM') - (before.get(pid) ?? 0));
   }
   await context.close();
-  return { seconds: (sniff + importMs) / 1000, peakGrowth, sniff, importMs, worker };
+  return { seconds: (sniff + importMs) / 1000, peakGrowth, sniff, importMs, importStart, importEnd, worker };
 }
 
 /** A page that parses a chosen file with PapaParse and uDSV. */
@@ -176,15 +182,16 @@ for (const file of FILES) {
     `| ${path.basename(file)} | ${mb(size).toFixed(1)} MB | ${rate(cli)} | ${rate(appSeconds)} | ${rate(papa)} | ${rate(udsv)} | ${(papa / appSeconds).toFixed(1)}x | ${(udsv / appSeconds).toFixed(1)}x | ${mb(peak).toFixed(0)} MB (${(peak / size).toFixed(2)}x file) |`,
   );
 }
-const ms = (x) => (x === undefined ? '-' : `${x.toFixed(0)} ms`);
+const ms = (x) => (x === undefined || Number.isNaN(x) ? '-' : `${x.toFixed(0)} ms`);
 console.log('\n### Where the app\'s time goes (the median run; User Timing in the page and in the worker)\n');
-console.log('| File | Sniff (page) | of which in the worker | Import (page) | worker: reading the file | worker: parsing | worker: finishing | worker: encoding and posting | messages and decoding on the page |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log(
+  '| File | Sniff (page) | of which in the worker | Import (page) | to the worker | head and plan again | waiting for slices | parsing | finishing | encoding and posting | back to the page, decoded |',
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const b of breakdown) {
   const w = b.worker;
-  const rest = w.loop === undefined ? undefined : b.importMs - w.loop - w.finish - w.send;
   console.log(
-    `| ${b.file} | ${ms(b.sniff)} | ${ms(w.sniff)} | ${ms(b.importMs)} | ${ms(w.file)} | ${ms(w.parse)} | ${ms(w.finish)} | ${ms(w.send)} | ${ms(rest)} |`,
+    `| ${b.file} | ${ms(b.sniff)} | ${ms(w.sniff)} | ${ms(b.importMs)} | ${ms(w.message - b.importStart)} | ${ms(w.readStart - w.message)} | ${ms(w.file)} | ${ms(w.parse)} | ${ms(w.finish)} | ${ms(w.send)} | ${ms(b.importEnd - w.sendEnd)} |`,
   );
 }
 await browser.close();
