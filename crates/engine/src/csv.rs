@@ -529,12 +529,17 @@ impl RecordReader {
     }
 
     /// [`Self::feed`] for input already known to be UTF-8.
-    pub fn feed_str(&mut self, input: &str, on_record: &mut dyn FnMut(&Record<'_>)) {
+    pub fn feed_str<F: FnMut(&Record<'_>) + ?Sized>(&mut self, input: &str, on_record: &mut F) {
         self.read(input.as_bytes(), input, on_record);
     }
 
     /// `valid` is the longest prefix of `input` that is UTF-8.
-    fn read(&mut self, mut input: &[u8], valid: &str, on_record: &mut dyn FnMut(&Record<'_>)) {
+    fn read<F: FnMut(&Record<'_>) + ?Sized>(
+        &mut self,
+        mut input: &[u8],
+        valid: &str,
+        on_record: &mut F,
+    ) {
         use csv_core::ReadRecordResult as R;
         let mut offset = 0;
         while !input.is_empty() {
@@ -592,7 +597,11 @@ impl RecordReader {
     /// that need no unescaping, until one that does or one the text does
     /// not finish. Returns the bytes consumed: up to that record's start
     /// (blank lines before it counted), or all of `text`.
-    fn read_fast(&mut self, text: &str, on_record: &mut dyn FnMut(&Record<'_>)) -> usize {
+    fn read_fast<F: FnMut(&Record<'_>) + ?Sized>(
+        &mut self,
+        text: &str,
+        on_record: &mut F,
+    ) -> usize {
         let bytes = text.as_bytes();
         let delimiter = self.delimiter;
         let mut scan = scan::Structural::new(bytes, delimiter);
@@ -696,7 +705,7 @@ impl RecordReader {
         }
     }
 
-    fn emit(&mut self, on_record: &mut dyn FnMut(&Record<'_>)) {
+    fn emit<F: FnMut(&Record<'_>) + ?Sized>(&mut self, on_record: &mut F) {
         let bytes = &self.output[..self.out_len];
         let ends = &self.ends[..self.ends_len];
         self.spans.clear();
