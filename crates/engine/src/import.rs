@@ -1079,12 +1079,18 @@ fn push_decimal(out: &mut String, n: i64) {
 }
 
 /// `str::trim`, with a fast exit for the usual cell that has nothing to trim.
+#[inline]
 fn trim(text: &str) -> &str {
     if value::unpadded(text) {
         text
     } else {
-        text.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}')
+        trim_slowly(text)
     }
+}
+
+#[cold]
+fn trim_slowly(text: &str) -> &str {
+    text.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}')
 }
 
 /// The problems of an import as CSV (`line,column,value,message`), safe to

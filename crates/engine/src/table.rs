@@ -83,7 +83,13 @@ fn same_text(a: &str, b: &str) -> bool {
     let len = a.len();
     let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
     if len < 8 {
-        return a == b;
+        if len >= 4 {
+            let half = |s: &[u8], at: usize| {
+                u32::from_le_bytes(s[at..at + 4].try_into().expect("4 bytes"))
+            };
+            return half(a, 0) == half(b, 0) && half(a, len - 4) == half(b, len - 4);
+        }
+        return a.iter().zip(b).all(|(x, y)| x == y);
     }
     let mut at = 0;
     while at + 8 < len {

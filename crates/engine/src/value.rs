@@ -78,6 +78,7 @@ pub fn unpadded(text: &str) -> bool {
 }
 
 /// True for the spellings of "no value" found in exports.
+#[inline]
 pub fn is_missing(text: &str) -> bool {
     // Fast path: every missing spelling is short once trimmed, and most cells
     // start with a character none of them does.
@@ -110,6 +111,12 @@ pub fn is_missing(text: &str) -> bool {
         }
         Some(_) => {}
     }
+    is_missing_slowly(text)
+}
+
+/// [`is_missing`] once the quick looks at the ends could not tell.
+#[cold]
+fn is_missing_slowly(text: &str) -> bool {
     let folded = fold_width(text);
     let t = folded.trim();
     // The longest spelling below is `——`, six bytes.
