@@ -232,10 +232,21 @@ impl TextColumn {
     }
 
     fn append(&mut self, other: &TextColumn) {
+        // Each of the other's values is looked up once, when first met
+        // (the order in which new values join this dictionary).
+        let mut remap = vec![MISSING_TEXT; other.values.len()];
+        self.codes.reserve(other.codes.len());
         for &code in &other.codes {
             let mapped = match code {
                 MISSING_TEXT => MISSING_TEXT,
-                c => self.intern(&other.values[c as usize]),
+                c => match remap[c as usize] {
+                    MISSING_TEXT => {
+                        let mapped = self.intern(&other.values[c as usize]);
+                        remap[c as usize] = mapped;
+                        mapped
+                    }
+                    mapped => mapped,
+                },
             };
             self.codes.push(mapped);
         }
@@ -497,6 +508,26 @@ fn fill_missing(column: &mut Column, rows: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn appending_a_column_equals_pushing_its_values() {
+        let mut first = TextColumn::default();
+        let mut pushed = TextColumn::default();
+        for v in [Some("a"), None, Some("b")] {
+            first.push(v);
+            pushed.push(v);
+        }
+        let mut other = TextColumn::default();
+        // A value interned but never used must not join the dictionary.
+        other.intern("unused");
+        let values = [Some("c"), Some("a"), None, Some("c"), Some("d"), Some("b")];
+        for v in values {
+            other.push(v);
+            pushed.push(v);
+        }
+        first.append(&other);
+        assert_eq!(first, pushed);
+    }
 
     #[test]
     fn text_is_interned_once_per_distinct_value() {
