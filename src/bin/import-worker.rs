@@ -13,7 +13,9 @@
 //! id, bytes]`, `["progress", id, bytes_read, total_bytes, rows]`, `["done",
 //! id, bytes]`, `["failed", id, reason_code, file]`, `["attributing", id,
 //! stage, done, of]`, `["attributed", id, credits, paths]`,
-//! `["unattributed", id]`; `["forget", id]` drops the journeys kept here
+//! `["unattributed", id]`, `["unreadable", id]` (the browser could not
+//! read the file; the page treats any tag it does not know as broken);
+//! `["forget", id]` drops the journeys kept here
 //! (the demo's, when the user's own files replace it) and answers
 //! `["forgotten", id]`; `["kept", id]` answers `["kept", id, bytes?]`, the
 //! journeys kept here in the table codec, and `["restore", id, bytes]` puts
@@ -22,8 +24,12 @@
 #[cfg(target_arch = "wasm32")]
 mod worker {
     use js_sys::{Array, Uint8Array};
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+    use std::rc::Rc;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
     use web_sys::{Blob, DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
     use xhs_roi_engine::codec;
     use xhs_roi_engine::csv::{Decoder, ReadError};
@@ -33,6 +39,10 @@ mod worker {
     use xhs_roi_engine::{xlsx, Kind, Table};
 
     thread_local! {
+        /// The reader worker, started with this one so that an import does
+        /// not wait for it to load.
+        static READER: std::cell::RefCell<Option<web_sys::Worker>> =
+            const { std::cell::RefCell::new(None) };
         /// Tables too big to be worth copying to the page, by kind. A new
         /// import of a kind replaces the old one.
         static KEPT: std::cell::RefCell<std::collections::HashMap<Kind, Table>> =
@@ -68,7 +78,7 @@ mod worker {
     /// so the first run after an import finds them ready. Timed as
     /// `xhs-journeys` in this worker's User Timing.
     fn prepare_journeys() {
-        timing_mark("xhs-journeys-start");
+        mark("xhs-journeys-start");
         KEPT.with(|kept| {
             let kept = kept.borrow();
             let Some(table) = attributed(&kept) else {
@@ -81,26 +91,7 @@ mod worker {
                 })
             });
         });
-        timing_measure("xhs-journeys", "xhs-journeys-start");
-    }
-
-    /// This worker's clock (User Timing), read by the benchmarks.
-    fn timing() -> Option<web_sys::Performance> {
-        js_sys::Reflect::get(&js_sys::global(), &"performance".into())
-            .ok()
-            .and_then(|p| p.dyn_into().ok())
-    }
-
-    fn timing_mark(name: &str) {
-        if let Some(p) = timing() {
-            let _ = p.mark(name);
-        }
-    }
-
-    fn timing_measure(name: &str, start_mark: &str) {
-        if let Some(p) = timing() {
-            let _ = p.measure_with_start_mark(name, start_mark);
-        }
+        measure("xhs-journeys", "xhs-journeys-start", "xhs-journeys-end");
     }
 
     /// Touchpoint logs run to millions of rows and only attribution needs them.
@@ -110,10 +101,37 @@ mod worker {
 
     /// Slices of this size keep memory flat and progress smooth.
     const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
+    /// The worker that reads files for this one (public/import-reader.js).
+    const READER_URL: &str = "import-reader.js";
     const PROGRESS_EVERY_MS: f64 = 100.0;
 
     fn scope() -> DedicatedWorkerGlobalScope {
         js_sys::global().unchecked_into()
+    }
+
+    /// The worker's own clock (User Timing), so a benchmark can tell where
+    /// an import's time goes: `xhs-worker-*` marks and measures.
+    fn performance() -> Option<web_sys::Performance> {
+        js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+            .ok()
+            .and_then(|p| p.dyn_into().ok())
+    }
+
+    fn mark(name: &str) {
+        if let Some(p) = performance() {
+            let _ = p.mark(name);
+        }
+    }
+
+    fn measure(name: &str, start: &str, end: &str) {
+        mark(end);
+        if let Some(p) = performance() {
+            let _ = p.measure_with_start_mark_and_end_mark(name, start, end);
+        }
+    }
+
+    fn now() -> f64 {
+        performance().map_or_else(js_sys::Date::now, |p| p.now())
     }
 
     fn post(parts: &[JsValue], transfer: Option<&JsValue>) {
@@ -259,10 +277,10 @@ mod worker {
         let markov_running = std::cell::Cell::new(false);
         let result = attribution::attribute_observed(journeys, settings, &mut |stage| {
             if markov_running.replace(matches!(stage, Stage::Markov)) {
-                timing_measure("xhs-markov", "xhs-markov-start");
+                measure("xhs-markov", "xhs-markov-start", "xhs-markov-end");
             }
             if matches!(stage, Stage::Markov) {
-                timing_mark("xhs-markov-start");
+                mark("xhs-markov-start");
             }
             let (code, done, of) = match stage {
                 Stage::RuleModels => (1, 0, 0),
@@ -272,7 +290,7 @@ mod worker {
             attribution_progress(id, code, done, of, &mut last_post);
         });
         if markov_running.get() {
-            timing_measure("xhs-markov", "xhs-markov-start");
+            measure("xhs-markov", "xhs-markov-start", "xhs-markov-end");
         }
         Some((result.ok()?, explorer))
     }
@@ -346,6 +364,7 @@ mod worker {
             attribute(id, settings, auto_bootstrap);
             return Ok(());
         }
+        mark(&format!("xhs-worker-{tag}-message"));
         let file: File = data.get(2).dyn_into()?;
         let options = codec::decode_options(&Uint8Array::new(&data.get(3)).to_vec())
             .map_err(|e| JsValue::from_str(&e.to_string()))?;
@@ -374,6 +393,7 @@ mod worker {
             finish(id, importer.finish(), total);
             return Ok(());
         }
+        mark("xhs-worker-sniff-start");
         let head = read_slice(&reader, &file, 0.0, total.min(SNIFF_BYTES as f64))?;
         let sniffed = match sniff(&name, &head, &options) {
             Ok(s) => s,
@@ -384,9 +404,212 @@ mod worker {
         };
         if tag == "sniff" {
             post_bytes("sniffed", id, &codec::encode_sniffed(&sniffed));
+            measure(
+                "xhs-worker-sniff",
+                "xhs-worker-sniff-start",
+                "xhs-worker-sniff-end",
+            );
             return Ok(());
         }
 
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(error) = read_file(id, file, name, sniffed, total).await {
+                // The browser could not read the file (moved, deleted, or
+                // this worker being stopped by a cancel, when the message
+                // never arrives): the page says the import failed rather
+                // than waiting for ever.
+                web_sys::console::warn_2(&"import worker: could not read".into(), &error);
+                post(&["unreadable".into(), id.into()], None);
+            }
+        });
+        Ok(())
+    }
+
+    /// Where the slices of a file come from, in order.
+    enum Slices {
+        /// A reader worker (`import-reader.js`) reads them on its own
+        /// thread and hands each over without a copy; this worker sends a
+        /// credit back for each slice it takes, so at most `AHEAD` wait.
+        Reader {
+            worker: web_sys::Worker,
+            arrived: Rc<RefCell<VecDeque<JsValue>>>,
+            wake: Rc<RefCell<Option<js_sys::Function>>>,
+            /// The reader said the file has ended (it is idle again).
+            done: bool,
+            /// The file and the bytes handed over so far, to go on here if
+            /// the reader fails.
+            file: File,
+            offset: f64,
+            _on_message: Closure<dyn FnMut(MessageEvent)>,
+        },
+        /// Where a worker cannot start another: `Blob.arrayBuffer()` here,
+        /// the next slice requested before this one is parsed.
+        Here {
+            file: File,
+            start: f64,
+            total: f64,
+            next: Option<JsFuture>,
+        },
+    }
+
+    /// The reader's first slice: small, so that parsing starts soon.
+    const FIRST_CHUNK: f64 = 1024.0 * 1024.0;
+
+    /// Slices read ahead by the reader worker.
+    const AHEAD: u32 = 2;
+
+    impl Slices {
+        fn open(file: &File) -> Slices {
+            let total = file.size();
+            let spare = READER.with(|r| r.borrow_mut().take());
+            if let Some(worker) = spare.or_else(|| web_sys::Worker::new(READER_URL).ok()) {
+                let arrived = Rc::new(RefCell::new(VecDeque::new()));
+                let wake: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
+                let on_message = {
+                    let (arrived, wake) = (arrived.clone(), wake.clone());
+                    Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+                        arrived.borrow_mut().push_back(message.data());
+                        if let Some(resolve) = wake.borrow_mut().take() {
+                            let _ = resolve.call0(&JsValue::NULL);
+                        }
+                    })
+                };
+                worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+                let start = js_sys::Object::new();
+                let set = |key: &str, value: &JsValue| {
+                    let _ = js_sys::Reflect::set(&start, &key.into(), value);
+                };
+                set("file", file);
+                set("first", &FIRST_CHUNK.into());
+                set("chunk", &CHUNK.into());
+                set("ahead", &AHEAD.into());
+                if worker.post_message(&start).is_ok() {
+                    return Slices::Reader {
+                        worker,
+                        arrived,
+                        wake,
+                        done: false,
+                        file: file.clone(),
+                        offset: 0.0,
+                        _on_message: on_message,
+                    };
+                }
+                worker.terminate();
+            }
+            let mut here = Slices::Here {
+                file: file.clone(),
+                start: 0.0,
+                total,
+                next: None,
+            };
+            here.request();
+            here
+        }
+
+        /// Starts reading the next slice here.
+        fn request(&mut self) {
+            if let Slices::Here {
+                file,
+                start,
+                total,
+                next,
+            } = self
+            {
+                if *start < *total {
+                    let end = (*start + CHUNK).min(*total);
+                    *next = file
+                        .slice_with_f64_and_f64(*start, end)
+                        .ok()
+                        .map(|slice| JsFuture::from(slice.array_buffer()));
+                    *start = end;
+                }
+            }
+        }
+
+        /// The next slice copied into `out`; false after the last.
+        async fn next_into(&mut self, out: &mut Vec<u8>) -> Result<bool, JsValue> {
+            let buffer = match self {
+                Slices::Reader {
+                    worker,
+                    arrived,
+                    wake,
+                    done,
+                    file,
+                    offset,
+                    ..
+                } => {
+                    let data = loop {
+                        if let Some(data) = arrived.borrow_mut().pop_front() {
+                            break data;
+                        }
+                        let wake = wake.clone();
+                        let arrival = js_sys::Promise::new(&mut |resolve, _| {
+                            *wake.borrow_mut() = Some(resolve);
+                        });
+                        JsFuture::from(arrival).await?;
+                    };
+                    if data.is_null() {
+                        *done = true;
+                        return Ok(false);
+                    }
+                    let Ok(buffer) = data.dyn_into::<js_sys::ArrayBuffer>() else {
+                        // The reader could not read (or is being stopped with
+                        // this worker): go on here from where it was.
+                        let mut here = Slices::Here {
+                            file: file.clone(),
+                            start: *offset,
+                            total: file.size(),
+                            next: None,
+                        };
+                        here.request();
+                        *self = here;
+                        return Box::pin(self.next_into(out)).await;
+                    };
+                    *offset += f64::from(buffer.byte_length());
+                    // The reader may read the next slice while this one is parsed.
+                    worker.post_message(&JsValue::NULL)?;
+                    buffer.into()
+                }
+                Slices::Here { next, .. } => match next.take() {
+                    None => return Ok(false),
+                    Some(reading) => {
+                        let buffer = reading.await?;
+                        self.request();
+                        buffer
+                    }
+                },
+            };
+            let array = Uint8Array::new(&buffer);
+            out.resize(array.length() as usize, 0);
+            array.copy_to(out);
+            Ok(true)
+        }
+    }
+
+    impl Drop for Slices {
+        /// An idle reader is kept for the next file; one stopped halfway
+        /// (an error) is ended.
+        fn drop(&mut self) {
+            if let Slices::Reader { worker, done, .. } = self {
+                worker.set_onmessage(None);
+                if *done {
+                    let worker = worker.clone();
+                    READER.with(|r| *r.borrow_mut() = Some(worker));
+                } else {
+                    worker.terminate();
+                }
+            }
+        }
+    }
+
+    /// Parses the file slice by slice while the next slice is read.
+    async fn read_file(
+        id: f64,
+        file: File,
+        name: String,
+        sniffed: Sniffed,
+        total: f64,
+    ) -> Result<(), JsValue> {
         let encoding = sniffed.plan.encoding;
         // This build leaves GB18030 to the browser's decoder (no tables shipped).
         let text_decoder = if Decoder::supported(encoding) {
@@ -398,10 +621,18 @@ mod worker {
         stream.set_stream(true);
         let mut importer = Importer::new(&name, sniffed.plan);
         let mut last_report = js_sys::Date::now();
+        let mut bytes = Vec::new();
+        let (mut waiting, mut parsing) = (0.0, 0.0);
+        mark("xhs-worker-read-start");
+        let mut slices = Slices::open(&file);
         let mut start = 0.0;
-        while start < total {
-            let end = (start + CHUNK).min(total);
-            let bytes = read_slice(&reader, &file, start, end)?;
+        loop {
+            let t0 = now();
+            if !slices.next_into(&mut bytes).await? {
+                break;
+            }
+            let t1 = now();
+            waiting += t1 - t0;
             match &text_decoder {
                 None => importer.feed(&bytes),
                 Some(decoder) => {
@@ -409,7 +640,11 @@ mod worker {
                     importer.feed_utf8(text.as_bytes());
                 }
             }
-            start = end;
+            if start == 0.0 {
+                importer.reserve_for(total as u64);
+            }
+            parsing += now() - t1;
+            start += bytes.len() as f64;
             let now = js_sys::Date::now();
             if now - last_report >= PROGRESS_EVERY_MS {
                 last_report = now;
@@ -425,11 +660,31 @@ mod worker {
                 );
             }
         }
+        drop(slices);
         if let Some(decoder) = &text_decoder {
             let rest = decoder.decode()?;
             importer.feed_utf8(rest.as_bytes());
         }
-        finish(id, importer.finish(), total);
+        measure(
+            "xhs-worker-read",
+            "xhs-worker-read-start",
+            "xhs-worker-read-end",
+        );
+        // Where the loop's time went, summed over the slices: waiting for
+        // the slices (and copying them in), and parsing. Plain globals, read
+        // by scripts/bench-import.mjs (User Timing has no sums).
+        let global = js_sys::global();
+        let _ = js_sys::Reflect::set(&global, &"xhsWorkerFileMs".into(), &waiting.into());
+        let _ = js_sys::Reflect::set(&global, &"xhsWorkerParseMs".into(), &parsing.into());
+        drop(bytes);
+        mark("xhs-worker-finish-start");
+        let imported = importer.finish();
+        measure(
+            "xhs-worker-finish",
+            "xhs-worker-finish-start",
+            "xhs-worker-finish-end",
+        );
+        finish(id, imported, total);
         Ok(())
     }
 
@@ -455,7 +710,13 @@ mod worker {
                 Table::new(imported.kind, &[]),
             ));
         }
+        mark("xhs-worker-send-start");
         post_bytes("done", id, &codec::encode_import(&imported));
+        measure(
+            "xhs-worker-send",
+            "xhs-worker-send-start",
+            "xhs-worker-send-end",
+        );
         if kept {
             // After the page has its columns: a run asked meanwhile waits
             // in this worker's queue and then finds the journeys built.
@@ -473,6 +734,9 @@ mod worker {
         scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         // The handler lives as long as the worker.
         on_message.forget();
+        if let Ok(reader) = web_sys::Worker::new(READER_URL) {
+            READER.with(|r| *r.borrow_mut() = Some(reader));
+        }
         post(&["ready".into()], None);
     }
 }

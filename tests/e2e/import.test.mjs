@@ -104,14 +104,17 @@ test('a large load shows progress, keeps the page responsive, and can be cancell
   const { page } = await open(t);
   const kpisBefore = await readKpis(page);
 
-  // ~400 MB of touchpoints, made in the page from one repeated chunk (a
-  // Blob of parts costs no memory per copy), then dropped like a real file.
+  // ~1.2 GB of touchpoints, made in the page from one repeated chunk, then
+  // dropped like a real file. The chunk is one Blob referenced 12,000 times,
+  // so the copies cost no memory (string parts would each be copied, and
+  // Chromium cannot keep 400 MB of them readable in an incognito context);
+  // at over 150 MB/s it is still being read when the test cancels it.
   const dataTransfer = await page.evaluateHandle(() => {
     const rows = [];
     for (let i = 0; i < 2000; i++) rows.push(`P${i},2026-03-01 10:00:00,xhs_note,,N1,click,\n`);
-    const chunk = rows.join('');
+    const chunk = new Blob([rows.join('')]);
     const parts = ['person_id,time,channel,campaign,note_id,event,value\n'];
-    for (let i = 0; i < 4000; i++) parts.push(chunk);
+    for (let i = 0; i < 12000; i++) parts.push(chunk);
     const transfer = new DataTransfer();
     transfer.items.add(new File(parts, 'big-touchpoints.csv', { type: 'text/csv' }));
     return transfer;

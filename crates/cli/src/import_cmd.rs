@@ -91,6 +91,8 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
     let sniffed = import::sniff(&name, &head, &options).map_err(|e| e.to_string())?;
     let mut importer = Importer::new(&name, sniffed.plan);
     importer.feed(&head);
+    // Room for all the rows, estimated from the head's.
+    importer.reserve_for(file.metadata().map_or(0, |m| m.len()));
     let mut chunk = vec![0u8; CHUNK];
     loop {
         let n = file.read(&mut chunk).map_err(|e| format!("{name}: {e}"))?;

@@ -34,6 +34,19 @@ impl Writer {
     fn u64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
+    /// A column of `u32`s: room made once, then one tight loop.
+    fn u32s(&mut self, values: &[u32]) {
+        self.0.reserve(values.len() * 4);
+        for v in values {
+            self.0.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    fn u64s(&mut self, values: impl ExactSizeIterator<Item = u64>) {
+        self.0.reserve(values.len() * 8);
+        for v in values {
+            self.0.extend_from_slice(&v.to_le_bytes());
+        }
+    }
     fn len(&mut self, v: usize) {
         self.u64(v as u64);
     }
@@ -81,6 +94,21 @@ impl<'a> Reader<'a> {
         Ok(u64::from_le_bytes(
             self.take(8)?.try_into().expect("8 bytes"),
         ))
+    }
+    /// `n` `u32`s, checked for length once.
+    fn u32s(&mut self, n: usize) -> Result<Vec<u32>, CodecError> {
+        let bytes = self.take(n.checked_mul(4).ok_or(CodecError("length"))?)?;
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+            .collect())
+    }
+    /// `n` `u64`s, checked for length once.
+    fn u64s(&mut self, n: usize) -> Result<impl Iterator<Item = u64> + 'a, CodecError> {
+        let bytes = self.take(n.checked_mul(8).ok_or(CodecError("length"))?)?;
+        Ok(bytes
+            .chunks_exact(8)
+            .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes"))))
     }
     /// A count that is not followed by that many items (row totals).
     fn number(&mut self) -> Result<usize, CodecError> {
@@ -190,22 +218,22 @@ fn write_table(w: &mut Writer, table: &Table) {
                 w.len(c.dictionary().len());
                 c.dictionary().iter().for_each(|v| w.str(v));
                 w.len(c.codes().len());
-                c.codes().iter().for_each(|&code| w.u32(code));
+                w.u32s(c.codes());
             }
             Column::Number(v) => {
                 w.u8(2);
                 w.len(v.len());
-                v.iter().for_each(|x| w.u64(x.to_bits()));
+                w.u64s(v.iter().map(|x| x.to_bits()));
             }
             Column::Time(v) => {
                 w.u8(3);
                 w.len(v.len());
-                v.iter().for_each(|&x| w.u64(x as u64));
+                w.u64s(v.iter().map(|&x| x as u64));
             }
         }
     }
     w.len(table.lines.len());
-    table.lines.iter().for_each(|&l| w.u32(l));
+    w.u32s(&table.lines);
 }
 
 fn read_table(r: &mut Reader<'_>) -> Result<Table, CodecError> {
@@ -221,7 +249,7 @@ fn read_table(r: &mut Reader<'_>) -> Result<Table, CodecError> {
                     .map(|_| r.str().map(Box::from))
                     .collect::<Result<_, _>>()?;
                 let count = r.len()?;
-                let codes: Vec<u32> = (0..count).map(|_| r.u32()).collect::<Result<_, _>>()?;
+                let codes = r.u32s(count)?;
                 if codes
                     .iter()
                     .any(|&c| c != crate::table::MISSING_TEXT && c as usize >= values.len())
@@ -232,26 +260,18 @@ fn read_table(r: &mut Reader<'_>) -> Result<Table, CodecError> {
             }
             2 => {
                 let n = r.len()?;
-                Column::Number(
-                    (0..n)
-                        .map(|_| r.u64().map(f64::from_bits))
-                        .collect::<Result<_, _>>()?,
-                )
+                Column::Number(r.u64s(n)?.map(f64::from_bits).collect())
             }
             3 => {
                 let n = r.len()?;
-                Column::Time(
-                    (0..n)
-                        .map(|_| r.u64().map(|x| x as i64))
-                        .collect::<Result<_, _>>()?,
-                )
+                Column::Time(r.u64s(n)?.map(|x| x as i64).collect())
             }
             _ => return Err(CodecError("column type")),
         };
         columns.push(column);
     }
     let n = r.len()?;
-    let lines = (0..n).map(|_| r.u32()).collect::<Result<Vec<_>, _>>()?;
+    let lines = r.u32s(n)?;
     Ok(Table {
         kind,
         rows,

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::csv::{self, Decoder, Encoding, ReadError, Record, RecordReader};
 use crate::schema::{match_header, CostCategory, FieldType, Kind};
-use crate::table::{Column, Table, MISSING_TIME};
+use crate::table::{Column, FxBuild, Table, MISSING_TIME};
 use crate::value::{self, DayOrder, ValueError};
 
 /// At most this many problems are listed; all are counted.
@@ -580,15 +580,19 @@ impl Importer {
             file: file.to_string(),
             reader: RecordReader::new(plan.delimiter, plan.newline),
             builder: Builder {
-                kind: plan.kind,
                 table: Table::new(plan.kind, &present),
+                slots: Slot::plan(&plan),
+                identity: identity_slots(&plan),
                 problems: Vec::new(),
                 problem_count: 0,
                 rows_rejected: 0,
                 rows_with_problems: 0,
                 rows_duplicate: 0,
-                seen: HashMap::new(),
+                seen: HashMap::default(),
+                key: String::new(),
                 cells: Vec::new(),
+                may_have_replacements: false,
+                last_message: None,
             },
             decoder,
             plan,
@@ -609,13 +613,17 @@ impl Importer {
             .decoder
             .as_mut()
             .expect("this build cannot decode the encoding; use feed_utf8");
-        if self.plan.encoding == Encoding::Utf8
-            && decoder.is_idle()
-            && std::str::from_utf8(bytes).is_ok()
-        {
-            // The common case: valid UTF-8 goes straight to the reader.
-            self.read_text(bytes);
-            return;
+        if self.plan.encoding == Encoding::Utf8 && decoder.is_idle() {
+            // The common cases: ASCII, or valid UTF-8, goes straight to the
+            // reader.
+            if let Some(text) = csv::ascii_text(bytes) {
+                self.read_checked(text);
+                return;
+            }
+            if let Ok(text) = std::str::from_utf8(bytes) {
+                self.read_str(text);
+                return;
+            }
         }
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
@@ -631,6 +639,21 @@ impl Importer {
         self.read_text(text);
     }
 
+    /// Makes room for the rest of a file of `total` bytes, estimated from
+    /// the rows read so far (call it after the first slice): the columns
+    /// then grow once instead of doubling, copying and keeping up to twice
+    /// the room they need.
+    pub fn reserve_for(&mut self, total: u64) {
+        let rows = self.builder.table.rows;
+        if rows == 0 || self.bytes_fed == 0 || total <= self.bytes_fed {
+            return;
+        }
+        let estimate = rows as f64 * total as f64 / self.bytes_fed as f64 * 1.02;
+        self.builder
+            .table
+            .reserve((estimate as usize).saturating_sub(rows));
+    }
+
     /// Bytes handed in so far.
     pub fn bytes_fed(&self) -> u64 {
         self.bytes_fed
@@ -641,7 +664,36 @@ impl Importer {
         self.builder.table.rows
     }
 
+    fn read_str(&mut self, text: &str) {
+        self.note_replacements(text.as_bytes());
+        self.read_checked(text);
+    }
+
+    /// Reads text known to hold no replacement character (or already
+    /// noted by [`Self::note_replacements`]).
+    fn read_checked(&mut self, text: &str) {
+        let Importer {
+            reader,
+            builder,
+            plan,
+            records_seen,
+            ..
+        } = self;
+        reader.feed_str(text, &mut |record: &Record<'_>| {
+            take_record(plan, builder, records_seen, record);
+        });
+    }
+
+    /// Once text holds a byte that may start U+FFFD (EF), every record is
+    /// checked for replacement characters; pure ASCII text never is.
+    fn note_replacements(&mut self, text: &[u8]) {
+        if !self.builder.may_have_replacements && !text.is_ascii() && text.contains(&0xEF) {
+            self.builder.may_have_replacements = true;
+        }
+    }
+
     fn read_text(&mut self, text: &[u8]) {
+        self.note_replacements(text);
         let Importer {
             reader,
             builder,
@@ -725,7 +777,10 @@ fn take_record(plan: &Plan, builder: &mut Builder, records_seen: &mut usize, rec
     // A replacement character means text was lost: the decoder replaced
     // bytes that are not text, or the file already carried the damage.
     // U+FFFD is EF BF BD in UTF-8: look for the lead byte first.
-    if record.text().as_bytes().contains(&0xEF) && record.text().contains('\u{FFFD}') {
+    if builder.may_have_replacements
+        && record.text().as_bytes().contains(&0xEF)
+        && record.text().contains('\u{FFFD}')
+    {
         for (column, cell) in record.iter().enumerate() {
             if cell.contains('\u{FFFD}') {
                 let header = plan.headers.get(column).map_or("", String::as_str);
@@ -736,13 +791,16 @@ fn take_record(plan: &Plan, builder: &mut Builder, records_seen: &mut usize, rec
     builder.row(plan, record);
 }
 
-/// A parsed cell waiting for the rest of its row. Text is kept as the
-/// column it came from (re-read from the record when the row is stored), so
-/// a row costs no allocation.
+/// A parsed cell waiting for the rest of its row. Text is kept as where
+/// it is in the record's text (read again when the row is stored), so a
+/// row costs no allocation.
 #[derive(Clone, Copy)]
 enum Cell {
-    /// Trimmed text of the record's field `column`.
-    Text(usize),
+    /// Trimmed text: `record.text()[start..end]`.
+    Text {
+        start: usize,
+        end: usize,
+    },
     /// A fixed value (a canonical cost category).
     Static(&'static str),
     Missing,
@@ -751,35 +809,118 @@ enum Cell {
 }
 
 struct Builder {
-    kind: Kind,
     table: Table,
+    /// How each used column is read, in file order.
+    slots: Vec<Slot>,
+    /// Positions in `slots` of the fields a row's identity is made of
+    /// (`None`: a key field the file lacks).
+    identity: Option<Vec<Option<usize>>>,
     problems: Vec<Problem>,
     problem_count: usize,
     rows_rejected: usize,
     rows_with_problems: usize,
     rows_duplicate: usize,
     /// Row identity (for duplicates) to the line it was first seen on.
-    seen: HashMap<String, u64>,
-    /// The current row's cells (reused: no allocation per row).
-    cells: Vec<(usize, Cell)>,
+    seen: HashMap<Box<str>, u64, FxBuild>,
+    /// The current row's identity (reused).
+    key: String,
+    /// The current row's cells, one per slot (reused: no allocation per row).
+    cells: Vec<Cell>,
+    /// False while the text read holds no byte that could start U+FFFD.
+    may_have_replacements: bool,
+    /// The last problem's reason and message.
+    last_message: Option<(ProblemReason, String)>,
+}
+
+/// How one column of the file is read: decided once, before the rows.
+#[derive(Clone, Copy)]
+struct Slot {
+    /// Position in the record.
+    column: usize,
+    /// Index of the table column (and of the field in `kind.fields()`).
+    field: usize,
+    parse: Parse,
+    required: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Parse {
+    Text,
+    Category,
+    Number,
+    Flag,
+    Time(DayOrder),
+}
+
+impl Slot {
+    fn plan(plan: &Plan) -> Vec<Slot> {
+        let specs = plan.kind.fields();
+        plan.fields
+            .iter()
+            .enumerate()
+            .filter_map(|(column, field)| {
+                let field = (*field)?;
+                let spec = &specs[field];
+                let parse = match spec.ty {
+                    FieldType::Text => Parse::Text,
+                    FieldType::CostCategory => Parse::Category,
+                    FieldType::Number => Parse::Number,
+                    FieldType::Flag => Parse::Flag,
+                    FieldType::Time => Parse::Time(plan.day_orders[column]),
+                };
+                Some(Slot {
+                    column,
+                    field,
+                    parse,
+                    required: spec.required,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The slots a row's identity is read from, or `None` when the kind has
+/// no identity.
+fn identity_slots(plan: &Plan) -> Option<Vec<Option<usize>>> {
+    let fields = plan.kind.fields();
+    let key_fields = plan.kind.identity_fields();
+    if key_fields.is_empty() {
+        return None;
+    }
+    let slots = Slot::plan(plan);
+    Some(
+        key_fields
+            .iter()
+            .map(|name| slots.iter().position(|s| fields[s.field].name == *name))
+            .collect(),
+    )
 }
 
 impl Builder {
     fn problem(&mut self, line: u64, column: &str, value: &str, reason: ProblemReason) {
         self.problem_count += 1;
         if self.problems.len() < MAX_LISTED_PROBLEMS {
+            // Problems come in runs of one reason (a column of bad cells,
+            // rows one field too long): the message is written once a run.
+            let message = match &self.last_message {
+                Some((last, message)) if *last == reason => message.clone(),
+                _ => {
+                    let message = reason.to_string();
+                    self.last_message = Some((reason, message.clone()));
+                    message
+                }
+            };
             self.problems.push(Problem {
                 line,
                 column: column.to_string(),
                 value: value.to_string(),
-                message: reason.to_string(),
+                message,
                 reason,
             });
         }
     }
 
     fn row(&mut self, plan: &Plan, record: &Record<'_>) {
-        let fields = self.kind.fields();
         let line = record.line;
         let problems_before = self.problem_count;
         let mut rejected = false;
@@ -793,17 +934,21 @@ impl Builder {
 
         let mut cells = std::mem::take(&mut self.cells);
         cells.clear();
-        for (column, field) in plan.fields.iter().enumerate() {
-            let Some(field) = *field else { continue };
-            let spec = &fields[field];
-            let raw = record.get(column).unwrap_or_default();
-            let parsed: Result<Cell, ValueError> = match spec.ty {
-                FieldType::Text => Ok(if value::is_missing(raw) {
+        let slots = std::mem::take(&mut self.slots);
+        for slot in &slots {
+            let raw = record.get(slot.column).unwrap_or_default();
+            let parsed: Result<Cell, ValueError> = match slot.parse {
+                Parse::Text => Ok(if value::is_missing(raw) {
                     Cell::Missing
                 } else {
-                    Cell::Text(column)
+                    let text = trim(raw);
+                    let start = text.as_ptr() as usize - record.text().as_ptr() as usize;
+                    Cell::Text {
+                        start,
+                        end: start + text.len(),
+                    }
                 }),
-                FieldType::CostCategory => {
+                Parse::Category => {
                     if value::is_missing(raw) {
                         Ok(Cell::Missing)
                     } else {
@@ -812,57 +957,60 @@ impl Builder {
                             .ok_or(ValueError::UnknownCategory)
                     }
                 }
-                FieldType::Number => {
+                Parse::Number => {
                     value::parse_number(raw).map(|n| n.map_or(Cell::Missing, Cell::Number))
                 }
-                FieldType::Flag => value::parse_flag(raw)
+                Parse::Flag => value::parse_flag(raw)
                     .map(|f| f.map_or(Cell::Missing, |b| Cell::Number(f64::from(u8::from(b))))),
-                FieldType::Time => value::parse_time(raw, plan.day_orders[column])
-                    .map(|t| t.map_or(Cell::Missing, Cell::Time)),
+                Parse::Time(order) => {
+                    value::parse_time(raw, order).map(|t| t.map_or(Cell::Missing, Cell::Time))
+                }
             };
             let cell = match parsed {
                 Ok(cell) => cell,
                 Err(error) => {
-                    let reason = if spec.required {
+                    let reason = if slot.required {
                         rejected = true;
                         ProblemReason::RequiredUnreadable(error)
                     } else {
                         ProblemReason::Unreadable(error)
                     };
-                    self.problem(line, &plan.headers[column], raw, reason);
+                    self.problem(line, &plan.headers[slot.column], raw, reason);
                     Cell::Missing
                 }
             };
-            if spec.required && !rejected && matches!(cell, Cell::Missing) {
+            if slot.required && !rejected && matches!(cell, Cell::Missing) {
                 self.problem(
                     line,
-                    &plan.headers[column],
+                    &plan.headers[slot.column],
                     raw,
                     ProblemReason::RequiredMissing,
                 );
                 rejected = true;
             }
-            cells.push((field, cell));
+            cells.push(cell);
         }
 
         if rejected {
             self.rows_rejected += 1;
             self.cells = cells;
+            self.slots = slots;
             return;
         }
-        if let Some(key) = self.identity(&cells, record) {
-            if let Some(&first) = self.seen.get(&key) {
+        if self.identity.is_some() && self.make_key(&cells, record) {
+            if let Some(&first) = self.seen.get(self.key.as_str()) {
                 self.rows_duplicate += 1;
                 self.problem(line, "", "", ProblemReason::Duplicate { first_line: first });
                 self.cells = cells;
+                self.slots = slots;
                 return;
             }
-            self.seen.insert(key, line);
+            self.seen.insert(self.key.as_str().into(), line);
         }
-        for &(field, cell) in &cells {
-            match (&mut self.table.columns[field], cell) {
-                (Column::Text(c), Cell::Text(column)) => {
-                    c.push(Some(trim(record.get(column).unwrap_or_default())))
+        for (slot, &cell) in slots.iter().zip(&cells) {
+            match (&mut self.table.columns[slot.field], cell) {
+                (Column::Text(c), Cell::Text { start, end }) => {
+                    c.push(Some(&record.text()[start..end]))
                 }
                 (Column::Text(c), Cell::Static(text)) => c.push(Some(text)),
                 (Column::Text(c), Cell::Missing) => c.push(None),
@@ -874,6 +1022,7 @@ impl Builder {
             }
         }
         self.cells = cells;
+        self.slots = slots;
         self.table.rows += 1;
         self.table
             .lines
@@ -883,47 +1032,65 @@ impl Builder {
         }
     }
 
-    /// The key two rows share when one repeats the other: the same order id,
-    /// or the same note on the same date.
-    fn identity(&self, cells: &[(usize, Cell)], record: &Record<'_>) -> Option<String> {
-        let fields = self.kind.fields();
-        let key_fields = self.kind.identity_fields();
-        if key_fields.is_empty() {
-            return None;
-        }
-        let mut key = String::new();
-        for name in key_fields {
-            let part = cells.iter().find(|(f, _)| fields[*f].name == *name);
-            match part {
-                Some((_, Cell::Text(column))) => {
-                    key.push_str(trim(record.get(*column).unwrap_or_default()))
-                }
-                Some((_, Cell::Time(t))) => key.push_str(&t.to_string()),
+    /// Puts in `self.key` the key two rows share when one repeats the
+    /// other (the same order id, or the same note on the same date), or
+    /// returns false when this row has none.
+    fn make_key(&mut self, cells: &[Cell], record: &Record<'_>) -> bool {
+        let Some(identity) = &self.identity else {
+            return false;
+        };
+        let key = &mut self.key;
+        key.clear();
+        for part in identity {
+            match part.map(|slot| cells[slot]) {
+                Some(Cell::Text { start, end }) => key.push_str(&record.text()[start..end]),
+                Some(Cell::Time(t)) => push_decimal(key, t),
                 // A field the file lacks is not part of the key (one row
                 // per note); a key cell that is empty or unreadable cannot
                 // show that the row repeats another.
                 None => {}
-                Some(_) => return None,
+                Some(_) => return false,
             }
             key.push('\u{1}');
         }
-        Some(key)
+        true
+    }
+}
+
+/// Appends `n` in decimal (what `write!` does, without the formatter).
+fn push_decimal(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
     }
 }
 
 /// `str::trim`, with a fast exit for the usual cell that has nothing to trim.
+#[inline]
 fn trim(text: &str) -> &str {
-    match (text.as_bytes().first(), text.as_bytes().last()) {
-        (Some(a), Some(b))
-            if !a.is_ascii_whitespace()
-                && !b.is_ascii_whitespace()
-                && a.is_ascii()
-                && b.is_ascii() =>
-        {
-            text
-        }
-        _ => text.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}'),
+    if value::unpadded(text) {
+        text
+    } else {
+        trim_slowly(text)
     }
+}
+
+#[cold]
+fn trim_slowly(text: &str) -> &str {
+    text.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}')
 }
 
 /// The problems of an import as CSV (`line,column,value,message`), safe to

@@ -47,11 +47,98 @@ pub const MISSING_TEXT: u32 = u32::MAX;
 pub const MISSING_TIME: i64 = i64::MIN;
 
 /// Dictionary-encoded text.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct TextColumn {
     values: Vec<Box<str>>,
-    lookup: HashMap<Box<str>, u32, FxBuild>,
+    /// Codes, found by the hash of the value they stand for (kept beside
+    /// the code, so growing the table never reads the values again).
+    lookup: hashbrown::HashTable<(u32, u32)>,
     codes: Vec<u32>,
+}
+
+impl std::fmt::Debug for TextColumn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextColumn")
+            .field("values", &self.values)
+            .field("codes", &self.codes)
+            .finish()
+    }
+}
+
+/// The lookup follows from the values, so it takes no part in equality.
+impl PartialEq for TextColumn {
+    fn eq(&self, other: &TextColumn) -> bool {
+        self.values == other.values && self.codes == other.codes
+    }
+}
+
+/// Byte equality a word at a time (the wasm build's `memcmp` goes a byte
+/// at a time, and dictionary values are short).
+#[inline]
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let len = a.len();
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+    if len < 8 {
+        if len >= 4 {
+            let half = |s: &[u8], at: usize| {
+                u32::from_le_bytes(s[at..at + 4].try_into().expect("4 bytes"))
+            };
+            return half(a, 0) == half(b, 0) && half(a, len - 4) == half(b, len - 4);
+        }
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    let mut at = 0;
+    while at + 8 < len {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, len - 8) == word(b, len - 8)
+}
+
+/// The table's hash of a value: 32 bits kept beside its code, spread over
+/// 64 (the low bits pick the bucket, the top seven are the tag).
+#[inline]
+fn spread(hash: u32) -> u64 {
+    u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ u64::from(hash)
+}
+
+/// A hash of a dictionary value: two overlapping words for the usual short
+/// value, all of them for a long one, mixed well.
+#[inline]
+fn text_hash(text: &str) -> u32 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    const M: u64 = 0xD6E8_FEB8_6659_FD93;
+    let b = text.as_bytes();
+    let len = b.len();
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            b[at..at + 4].try_into().expect("4 bytes"),
+        ))
+    };
+    let mut h = (len as u64).wrapping_mul(K);
+    if len >= 8 {
+        let mut at = 0;
+        while at + 8 < len {
+            h = (h ^ word(at)).wrapping_mul(M).rotate_left(29);
+            at += 8;
+        }
+        h ^= word(len - 8);
+    } else if len >= 4 {
+        h ^= half(0) | half(len - 4) << 32;
+    } else if len > 0 {
+        h ^= u64::from(b[0]) | u64::from(b[len / 2]) << 8 | u64::from(b[len - 1]) << 16;
+    }
+    h = h.wrapping_mul(M);
+    h ^= h >> 32;
+    h = h.wrapping_mul(K);
+    (h >> 32) as u32
 }
 
 impl TextColumn {
@@ -62,7 +149,11 @@ impl TextColumn {
             // a note's days, a campaign): compare with the previous row's
             // value before hashing.
             Some(t) => match self.codes.last() {
-                Some(&last) if last != MISSING_TEXT && *self.values[last as usize] == *t => last,
+                Some(&last)
+                    if last != MISSING_TEXT && same_text(&self.values[last as usize], t) =>
+                {
+                    last
+                }
                 _ => self.intern(t),
             },
         };
@@ -78,14 +169,27 @@ impl TextColumn {
 
     /// The code of `text`, adding it to the dictionary when new.
     pub fn intern(&mut self, text: &str) -> u32 {
-        if let Some(&code) = self.lookup.get(text) {
-            return code;
+        let values = &self.values;
+        let hash = text_hash(text);
+        let entry = self.lookup.entry(
+            spread(hash),
+            |&(code, h)| h == hash && same_text(&values[code as usize], text),
+            |&(_, h)| spread(h),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(found) => found.get().0,
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                let code = values.len() as u32;
+                slot.insert((code, hash));
+                self.values.push(text.into());
+                code
+            }
         }
-        let code = self.values.len() as u32;
-        let boxed: Box<str> = text.into();
-        self.values.push(boxed.clone());
-        self.lookup.insert(boxed, code);
-        code
+    }
+
+    /// Makes room for `rows` more rows.
+    pub fn reserve(&mut self, rows: usize) {
+        self.codes.reserve(rows);
     }
 
     pub fn len(&self) -> usize {
@@ -106,11 +210,11 @@ impl TextColumn {
     /// A column from its dictionary and codes (as [`crate::codec`] stores it).
     /// Codes must index the dictionary or be [`MISSING_TEXT`].
     pub fn from_parts(values: Vec<Box<str>>, codes: Vec<u32>) -> TextColumn {
-        let lookup = values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.clone(), i as u32))
-            .collect();
+        let mut lookup = hashbrown::HashTable::with_capacity(values.len());
+        for (code, value) in values.iter().enumerate() {
+            let hash = text_hash(value);
+            lookup.insert_unique(spread(hash), (code as u32, hash), |&(_, h)| spread(h));
+        }
         TextColumn {
             values,
             lookup,
@@ -128,10 +232,21 @@ impl TextColumn {
     }
 
     fn append(&mut self, other: &TextColumn) {
+        // Each of the other's values is looked up once, when first met
+        // (the order in which new values join this dictionary).
+        let mut remap = vec![MISSING_TEXT; other.values.len()];
+        self.codes.reserve(other.codes.len());
         for &code in &other.codes {
             let mapped = match code {
                 MISSING_TEXT => MISSING_TEXT,
-                c => self.intern(&other.values[c as usize]),
+                c => match remap[c as usize] {
+                    MISSING_TEXT => {
+                        let mapped = self.intern(&other.values[c as usize]);
+                        remap[c as usize] = mapped;
+                        mapped
+                    }
+                    mapped => mapped,
+                },
             };
             self.codes.push(mapped);
         }
@@ -214,6 +329,19 @@ impl Table {
             columns,
             lines: Vec::new(),
         }
+    }
+
+    /// Makes room for `rows` more rows in every column.
+    pub fn reserve(&mut self, rows: usize) {
+        for column in &mut self.columns {
+            match column {
+                Column::Absent => {}
+                Column::Text(c) => c.reserve(rows),
+                Column::Number(v) => v.reserve(rows),
+                Column::Time(v) => v.reserve(rows),
+            }
+        }
+        self.lines.reserve(rows);
     }
 
     fn column(&self, field: &str) -> &Column {
@@ -380,6 +508,26 @@ fn fill_missing(column: &mut Column, rows: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn appending_a_column_equals_pushing_its_values() {
+        let mut first = TextColumn::default();
+        let mut pushed = TextColumn::default();
+        for v in [Some("a"), None, Some("b")] {
+            first.push(v);
+            pushed.push(v);
+        }
+        let mut other = TextColumn::default();
+        // A value interned but never used must not join the dictionary.
+        other.intern("unused");
+        let values = [Some("c"), Some("a"), None, Some("c"), Some("d"), Some("b")];
+        for v in values {
+            other.push(v);
+            pushed.push(v);
+        }
+        first.append(&other);
+        assert_eq!(first, pushed);
+    }
 
     #[test]
     fn text_is_interned_once_per_distinct_value() {

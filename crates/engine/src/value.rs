@@ -26,7 +26,9 @@ pub enum ValueError {
 /// Folds full-width ASCII forms (`１２３`, `，`, `．`) to their ASCII twins and
 /// the ideographic space to a plain space.
 pub fn fold_width(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.is_ascii() {
+    // Every character folded is U+3000 (E3 80 80) or in U+FE00..=U+FFFF
+    // (lead byte EF): text without those lead bytes stays as it is.
+    if !text.bytes().any(|b| b == 0xEF || b == 0xE3) {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(
@@ -41,18 +43,86 @@ pub fn fold_width(text: &str) -> std::borrow::Cow<'_, str> {
     )
 }
 
+/// True for the characters [`fold_width`] changes.
+fn folds(c: char) -> bool {
+    matches!(
+        c,
+        '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{FEFF}' | '\u{FFE5}'
+    )
+}
+
+/// True when `text` neither starts nor ends with whitespace or U+FEFF, so
+/// trimming either would leave it as it is; decided from its two ends.
+#[inline]
+pub fn unpadded(text: &str) -> bool {
+    let b = text.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    // ASCII spaces are all at or below 0x20 (so are control characters,
+    // which only send the text the slow way).
+    let first_ok = if first < 0x80 {
+        first > b' '
+    } else {
+        // The UTF-8 lead bytes of every space and of U+FEFF.
+        !matches!(first, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF)
+    };
+    let last_ok = if last < 0x80 {
+        last > b' '
+    } else {
+        text.chars()
+            .next_back()
+            .is_some_and(|c| !c.is_whitespace() && c != '\u{FEFF}')
+    };
+    first_ok && last_ok
+}
+
 /// True for the spellings of "no value" found in exports.
+#[inline]
 pub fn is_missing(text: &str) -> bool {
     // Fast path: every missing spelling is short once trimmed, and most cells
     // start with a character none of them does.
     let bytes = text.as_bytes();
-    if let Some(&first) = bytes.first() {
-        if first.is_ascii_alphanumeric() && !matches!(first, b'n' | b'N') {
-            return false;
+    match bytes.first() {
+        None => return true,
+        Some(&first) if first.is_ascii_alphanumeric() => {
+            if !matches!(first, b'n' | b'N') {
+                return false;
+            }
+            // `null`, `none`, `nan`, `n/a`: at most four letters, so a fifth
+            // that is ASCII and not a space means something else (`N102390`).
+            if bytes
+                .get(4)
+                .is_some_and(|b| b.is_ascii() && !b.is_ascii_whitespace())
+            {
+                return false;
+            }
         }
+        // A first character that is neither a space (their UTF-8 leads are
+        // C2, E1, E2, E3) nor folded (E3, EF), and a last one that is
+        // neither either: nothing is trimmed or folded at the ends, and the
+        // only spelling such text can be is 无.
+        Some(&first) if first >= 0x80 && !matches!(first, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF) => {
+            if let Some(last) = text.chars().next_back() {
+                if !last.is_whitespace() && !folds(last) {
+                    return text == "无";
+                }
+            }
+        }
+        Some(_) => {}
     }
+    is_missing_slowly(text)
+}
+
+/// [`is_missing`] once the quick looks at the ends could not tell.
+#[cold]
+fn is_missing_slowly(text: &str) -> bool {
     let folded = fold_width(text);
     let t = folded.trim();
+    // The longest spelling below is `——`, six bytes.
+    if t.len() > 6 {
+        return false;
+    }
     t.is_empty()
         || matches!(
             t,
@@ -67,6 +137,12 @@ pub fn is_missing(text: &str) -> bool {
 
 /// A number: `1,234`, `1.2万`, `3亿`, `12.5%`, `¥1,234.00`, `(300)`, `2.5k`, `１２３`.
 pub fn parse_number(raw: &str) -> Result<Option<f64>, ValueError> {
+    // The usual cell: a plain count, exact as an f64 up to 15 digits.
+    let b = raw.as_bytes();
+    if !b.is_empty() && b.len() <= 15 && b.iter().all(u8::is_ascii_digit) {
+        let value = b.iter().fold(0u64, |v, &d| v * 10 + u64::from(d - b'0'));
+        return Ok(Some(value as f64));
+    }
     if is_missing(raw) {
         return Ok(None);
     }
@@ -96,6 +172,8 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, ValueError> {
     }
 
     let mut scale = 1.0;
+    // Every scale suffix ends in something other than a digit.
+    let suffixed = !text.as_bytes().last().is_some_and(u8::is_ascii_digit);
     for (suffix, factor) in [
         ("%", 0.01),
         ("‰", 0.001),
@@ -107,6 +185,9 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, ValueError> {
         ("k", 1e3),
         ("K", 1e3),
     ] {
+        if !suffixed {
+            break;
+        }
         if let Some(rest) = text.strip_suffix(suffix) {
             scale = factor;
             text = strip_currency(rest.trim_end());
@@ -136,6 +217,19 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, ValueError> {
 }
 
 fn strip_currency(mut text: &str) -> &str {
+    // First and last bytes any mark could start or end with (¥ is C2 A5,
+    // 元 ends in 83).
+    let starts = text
+        .as_bytes()
+        .first()
+        .is_some_and(|b| matches!(b, 0xC2 | b'$' | b'R' | b'C' | b'U' | b'r' | b'c' | b'u'));
+    let ends = text
+        .as_bytes()
+        .last()
+        .is_some_and(|b| matches!(b, 0x83 | b'B' | b'Y' | b'D' | b'b' | b'y' | b'd'));
+    if !starts && !ends {
+        return text;
+    }
     for prefix in ["¥", "$", "RMB", "CNY", "USD", "rmb", "cny", "usd"] {
         if let Some(rest) = text.strip_prefix(prefix) {
             text = rest.trim_start();
@@ -427,6 +521,98 @@ pub fn parse_flag(raw: &str) -> Result<Option<bool>, ValueError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `is_missing` as written before its fast paths: fold, trim, compare.
+    fn is_missing_reference(text: &str) -> bool {
+        let folded: String = text
+            .chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{3000}' | '\u{FEFF}' => ' ',
+                '\u{FFE5}' => '¥',
+                c => c,
+            })
+            .collect();
+        let t = folded.trim();
+        t.is_empty()
+            || matches!(
+                t,
+                "-" | "--" | "—" | "——" | "－" | "/" | "null" | "NULL" | "Null"
+            )
+            || ["n/a", "na", "none", "nan"]
+                .iter()
+                .any(|w| t.eq_ignore_ascii_case(w))
+            || t == "无"
+    }
+
+    #[test]
+    fn the_fast_paths_agree_with_the_general_rules() {
+        let cells = [
+            "",
+            " ",
+            "无",
+            " 无",
+            "无 ",
+            "无\u{3000}",
+            "\u{3000}无",
+            "无无",
+            "无A",
+            "N102390",
+            "n/a",
+            "N/A ",
+            "nan",
+            "NaN",
+            "none",
+            "None1",
+            "null",
+            "nULL",
+            "nＵＬＬ",
+            "Ｎ/Ａ",
+            "－",
+            "—",
+            "——",
+            "—— ",
+            "\u{FEFF}null",
+            "null\u{FEFF}",
+            "na\u{3000}",
+            "笔记",
+            "达人100",
+            "早C晚A入门, 第100000篇",
+            "图文\u{3000}",
+            "\u{A0}无",
+            "无\u{A0}",
+            "12",
+            "-",
+            "user_c4e950c9ff",
+            "N",
+            "n",
+            "na  ",
+            "nanx",
+            "/",
+            " / ",
+        ];
+        for cell in cells {
+            assert_eq!(is_missing(cell), is_missing_reference(cell), "{cell:?}");
+            let trimmed = cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
+            if unpadded(cell) {
+                assert_eq!(trimmed, cell, "{cell:?}");
+            }
+        }
+        for number in [
+            "0",
+            "007",
+            "123456789012345",
+            "1234567890123456",
+            "12",
+            "1.5",
+            "١٢",
+        ] {
+            let general: Option<f64> = number.parse().ok();
+            assert_eq!(parse_number(number).ok().flatten(), general, "{number}");
+        }
+        assert!(matches!(fold_width("春天"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(fold_width("１２３\u{3000}"), "123 ");
+    }
 
     fn num(text: &str) -> Option<f64> {
         parse_number(text).unwrap()
