@@ -7,7 +7,6 @@
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use xhs_roi_engine::import::{sniff, Importer, SNIFF_BYTES};
-use xhs_roi_engine::table::{Column, Table};
 use xhs_roi_engine::time::{self, Day};
 use xhs_roi_engine::value::{self, DayOrder};
 use xhs_roi_engine::{import, Import, ImportOptions, Kind};
@@ -151,40 +150,6 @@ fn all_options() -> Vec<ImportOptions> {
         .collect()
 }
 
-/// Everything an import says, as one comparable string (NaN == NaN).
-fn summary(i: &Import) -> String {
-    format!(
-        "{:?} {:?} {} {} {:?} {} {} {} {} {} {:?} {:?}",
-        i.kind,
-        i.encoding,
-        i.delimiter,
-        i.header_line,
-        i.columns,
-        i.rows_read,
-        i.rows_rejected,
-        i.rows_with_problems,
-        i.rows_duplicate,
-        i.problem_count,
-        i.problems,
-        table_summary(&i.table)
-    )
-}
-
-/// A table's values in row order (its `Debug` would show hash-map order).
-fn table_summary(table: &Table) -> String {
-    let mut out = format!("{} rows", table.rows);
-    for (field, column) in table.kind.fields().iter().zip(&table.columns) {
-        let values = match column {
-            Column::Absent => continue,
-            Column::Text(c) => format!("{:?}", (0..c.len()).map(|r| c.get(r)).collect::<Vec<_>>()),
-            Column::Number(v) => format!("{v:?}"),
-            Column::Time(v) => format!("{v:?}"),
-        };
-        out.push_str(&format!("; {}: {values}", field.name));
-    }
-    out
-}
-
 /// What [`import`] does, but feeding the bytes in chunks of `size`.
 fn import_chunked(bytes: &[u8], options: &ImportOptions, size: usize) -> Option<Import> {
     let sniffed = sniff("p.csv", &bytes[..bytes.len().min(SNIFF_BYTES)], options).ok()?;
@@ -211,9 +176,9 @@ proptest! {
             let whole = import("p.csv", &bytes, &options);
             let chunked = import_chunked(&bytes, &options, size);
             match (whole, chunked) {
-                (Ok(w), Some(c)) => prop_assert_eq!(summary(&w), summary(&c)),
+                (Ok(w), Some(c)) => prop_assert_eq!(w.fingerprint(), c.fingerprint()),
                 (Err(_), None) => {}
-                (w, c) => prop_assert!(false, "whole {:?} vs chunked {:?}", w.map(|i| summary(&i)), c.map(|i| summary(&i))),
+                (w, c) => prop_assert!(false, "whole {:?} vs chunked {:?}", w.map(|i| i.fingerprint()), c.map(|i| i.fingerprint())),
             }
         }
     }
