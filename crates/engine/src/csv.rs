@@ -458,7 +458,7 @@ pub fn newline_of(sample: &[u8]) -> u8 {
 ///
 /// Two ways through a record. A record whose fields are plain or simply
 /// quoted (no doubled quote, no line break inside quotes), wholly inside
-/// the chunk, is read in place: [`scan`] finds its delimiters and line end
+/// the chunk, is read in place: `scan` finds its delimiters and line end
 /// and the fields are slices of the chunk. Anything else (a doubled quote,
 /// a quoted line break, a record cut by the end of the chunk, bytes that
 /// are not UTF-8, the file's first record) goes through `csv-core`, which
