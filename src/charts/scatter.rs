@@ -108,19 +108,27 @@ pub fn draw<DB: DrawingBackend>(
         Circle::new((p.cost, p.value), radius, colour.mix(0.85).filled())
     }))?;
 
-    // Names of the largest returns, right of their points.
+    // Names of the largest returns, right of their points, or left of
+    // them where the name would run past the plot's right edge.
     let mut top: Vec<&&Point> = points.iter().collect();
     top.sort_by(|a, b| b.value.total_cmp(&a.value));
-    let name_font = (FONT, m.font(11.0))
-        .into_font()
-        .color(&INK)
-        .pos(Pos::new(HPos::Left, VPos::Center));
+    let name_font = (FONT, m.font(11.0)).into_font().color(&INK);
+    let right_edge = chart.plotting_area().get_pixel_range().0.end;
+    let gap = radius as i32 + m.px(4.0) as i32;
     for p in top.into_iter().take(data.label_top) {
         let (px, py) = chart.backend_coord(&(p.cost, p.value));
+        let width = area
+            .estimate_text_size(&p.name, &name_font)
+            .map_or(0, |(w, _)| w as i32);
+        let (x, h) = if px + gap + width > right_edge {
+            (px - gap, HPos::Right)
+        } else {
+            (px + gap, HPos::Left)
+        };
         area.draw(&Text::new(
             p.name.clone(),
-            (px + radius as i32 + m.px(4.0) as i32, py),
-            name_font.clone(),
+            (x, py),
+            name_font.clone().pos(Pos::new(h, VPos::Center)),
         ))?;
     }
 
@@ -192,6 +200,25 @@ mod tests {
             currency: "¥",
             locale,
         }
+    }
+
+    #[test]
+    fn a_name_that_would_run_past_the_right_edge_ends_left_of_its_point() {
+        let mut data = scatter(Locale::En, 4);
+        // The right-most point, with a long name.
+        data.points[1].name = "Momo beauty diary".into();
+        let out = svg(640, 360, |area| draw(area, &data, 1.0).unwrap());
+        // Its name ends at the point.
+        let attributes_of = |name: &str| -> String {
+            out.split("<text")
+                .find_map(|part| {
+                    let (attributes, body) = part.split_once('>')?;
+                    (body.split("</text>").next()?.trim() == name).then(|| attributes.to_string())
+                })
+                .unwrap_or_else(|| panic!("{name} is not named in {out}"))
+        };
+        assert!(attributes_of("Momo beauty diary").contains("text-anchor=\"end\""));
+        assert!(!attributes_of("Luna").contains("text-anchor=\"end\""));
     }
 
     #[test]
