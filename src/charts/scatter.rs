@@ -94,7 +94,10 @@ pub fn draw<DB: DrawingBackend>(
             m.px(4.0),
             MUTED.stroke_width(m.px(1.0)),
         ))?;
-        let (px, py) = chart.backend_coord(&(to, to));
+        // Named a little past the middle of the line: its top end is where
+        // the largest returns, which are named too, tend to sit.
+        let at = from + (to - from) * 0.6;
+        let (px, py) = chart.backend_coord(&(at, at));
         area.draw(&Text::new(
             texts.break_even.to_string(),
             (px - m.px(4.0) as i32, py - m.px(4.0) as i32),
