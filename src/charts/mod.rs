@@ -130,6 +130,23 @@ pub fn group_labels<DB: plotters::prelude::DrawingBackend>(
     Ok(())
 }
 
+/// The names of a chart's slots (periods, one per unit of x from 0) under
+/// its axis, one every so many slots so that they never overlap.
+pub fn period_labels<'s, DB: plotters::prelude::DrawingBackend>(
+    area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+    chart: &XyChart<'_, DB>,
+    names: impl ExactSizeIterator<Item = &'s str>,
+    m: &Metrics,
+) -> DrawResult<DB> {
+    let (plot_x, _) = chart.plotting_area().get_pixel_range();
+    let every = label_every(names.len(), plot_x.end - plot_x.start, 64.0, m);
+    let labels = names
+        .enumerate()
+        .step_by(every)
+        .map(|(i, name)| (i as f64 + 0.5, name.to_string()));
+    group_labels(area, chart, labels, m)
+}
+
 /// A chart with `f64` on both axes.
 pub type XyChart<'a, DB> = plotters::chart::ChartContext<
     'a,

@@ -179,14 +179,7 @@ pub fn draw<DB: DrawingBackend>(
     }
 
     let (plot_x, _) = chart.plotting_area().get_pixel_range();
-    let every = super::label_every(n, plot_x.end - plot_x.start, 64.0, &m);
-    let labels = data
-        .points
-        .iter()
-        .enumerate()
-        .step_by(every)
-        .map(|(i, p)| (i as f64 + 0.5, p.0.clone()));
-    super::group_labels(area, &chart, labels, &m)?;
+    super::period_labels(area, &chart, data.points.iter().map(|p| p.0.as_str()), &m)?;
 
     let legend: Vec<(&str, LegendMark)> = data.series[..count]
         .iter()
