@@ -76,7 +76,6 @@ pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 #[derive(Debug, Default, Clone)]
 pub struct NameTable {
     names: Vec<String>,
-    keys: Vec<NameKey>,
     /// Keys and ids by hash slot (the key beside the id saves a read);
     /// id `u32::MAX` is empty. Length a power of two, at least twice the
     /// names, or zero before the first name.
@@ -137,7 +136,6 @@ impl NameTable {
     pub fn insert_new(&mut self, name: &str) -> u32 {
         let id = self.names.len() as u32;
         self.names.push(name.to_string());
-        self.keys.push(NameKey::of(name.as_bytes()));
         if self.slots.len() < 2 * self.names.len() {
             self.rebuild(self.names.len());
         } else {
@@ -162,7 +160,7 @@ impl NameTable {
 
     fn place(&mut self, id: u32) {
         let mask = self.slots.len() - 1;
-        let key = self.keys[id as usize];
+        let key = NameKey::of(self.names[id as usize].as_bytes());
         let mut slot = key.hash() as usize & mask;
         while self.slots[slot].id != u32::MAX {
             slot = (slot + 1) & mask;
