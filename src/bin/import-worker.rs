@@ -238,10 +238,15 @@ mod worker {
         let result = KEPT.with(|kept| {
             let kept = kept.borrow();
             let table = attributed(&kept)?;
-            let mut cache = JOURNEYS.with(|journeys| journeys.take());
-            let result = run_models(id, &mut cache, table, &mut settings, auto_bootstrap);
-            JOURNEYS.with(|journeys| *journeys.borrow_mut() = cache);
-            result
+            JOURNEYS.with(|journeys| {
+                run_models(
+                    id,
+                    &mut journeys.borrow_mut(),
+                    table,
+                    &mut settings,
+                    auto_bootstrap,
+                )
+            })
         });
         report_attribution(id, result);
     }
