@@ -618,7 +618,7 @@ impl Importer {
             builder: Builder {
                 table: Table::new(plan.kind, &present),
                 slots: Slot::plan(&plan),
-                identity: identity_slots(&plan),
+                identity: identity_fields(&plan),
                 problems: Vec::new(),
                 problem_count: 0,
                 rows_rejected: 0,
@@ -626,7 +626,6 @@ impl Importer {
                 rows_duplicate: 0,
                 seen: HashMap::default(),
                 key: String::new(),
-                cells: Vec::new(),
                 may_have_replacements: false,
                 last_message: None,
             },
@@ -827,29 +826,12 @@ fn take_record(plan: &Plan, builder: &mut Builder, records_seen: &mut usize, rec
     builder.row(plan, record);
 }
 
-/// A parsed cell waiting for the rest of its row. Text is kept as where
-/// it is in the record's text (read again when the row is stored), so a
-/// row costs no allocation.
-#[derive(Clone, Copy)]
-enum Cell {
-    /// Trimmed text: `record.text()[start..end]`.
-    Text {
-        start: usize,
-        end: usize,
-    },
-    /// A fixed value (a canonical cost category).
-    Static(&'static str),
-    Missing,
-    Number(f64),
-    Time(i64),
-}
-
 struct Builder {
     table: Table,
     /// How each used column is read, in file order.
     slots: Vec<Slot>,
-    /// Positions in `slots` of the fields a row's identity is made of
-    /// (`None`: a key field the file lacks).
+    /// The table columns a row's identity is made of (`None`: a key field
+    /// the file lacks).
     identity: Option<Vec<Option<usize>>>,
     problems: Vec<Problem>,
     problem_count: usize,
@@ -860,8 +842,6 @@ struct Builder {
     seen: HashMap<Box<str>, u64, FxBuild>,
     /// The current row's identity (reused).
     key: String,
-    /// The current row's cells, one per slot (reused: no allocation per row).
-    cells: Vec<Cell>,
     /// False while the text read holds no byte that could start U+FFFD.
     may_have_replacements: bool,
     /// The last problem's reason and message.
@@ -915,19 +895,20 @@ impl Slot {
     }
 }
 
-/// The slots a row's identity is read from, or `None` when the kind has
-/// no identity.
-fn identity_slots(plan: &Plan) -> Option<Vec<Option<usize>>> {
-    let fields = plan.kind.fields();
+/// The table columns a row's identity is read from, or `None` when the
+/// kind has no identity.
+fn identity_fields(plan: &Plan) -> Option<Vec<Option<usize>>> {
     let key_fields = plan.kind.identity_fields();
     if key_fields.is_empty() {
         return None;
     }
-    let slots = Slot::plan(plan);
     Some(
         key_fields
             .iter()
-            .map(|name| slots.iter().position(|s| fields[s.field].name == *name))
+            .map(|name| {
+                let field = plan.kind.field_index(name)?;
+                plan.fields.contains(&Some(field)).then_some(field)
+            })
             .collect(),
     )
 }
@@ -956,10 +937,12 @@ impl Builder {
         }
     }
 
+    /// Reads one record into the table. Each cell goes straight into its
+    /// column; a row rejected (a required field missing or unreadable) or
+    /// repeated is taken back out of every column.
     fn row(&mut self, plan: &Plan, record: &Record<'_>) {
         let line = record.line;
         let problems_before = self.problem_count;
-        let mut rejected = false;
         if record.len() != plan.headers.len() {
             let reason = ProblemReason::FieldCount {
                 found: record.len(),
@@ -968,96 +951,41 @@ impl Builder {
             self.problem(line, "", "", reason);
         }
 
-        let mut cells = std::mem::take(&mut self.cells);
-        cells.clear();
         let slots = std::mem::take(&mut self.slots);
-        for slot in &slots {
+        let mut rejected = false;
+        // Bit `i`: slot `i`'s text joined its dictionary in this row.
+        let mut added: u64 = 0;
+        for (at, slot) in slots.iter().enumerate() {
             let raw = record.get(slot.column).unwrap_or_default();
-            let parsed: Result<Cell, ValueError> = match slot.parse {
-                Parse::Text => Ok(if value::is_missing(raw) {
-                    Cell::Missing
-                } else {
-                    let text = trim(raw);
-                    let start = text.as_ptr() as usize - record.text().as_ptr() as usize;
-                    Cell::Text {
-                        start,
-                        end: start + text.len(),
-                    }
-                }),
-                Parse::Category => {
-                    if value::is_missing(raw) {
-                        Ok(Cell::Missing)
-                    } else {
-                        CostCategory::parse(raw)
-                            .map(|c| Cell::Static(c.name()))
-                            .ok_or(ValueError::UnknownCategory)
-                    }
-                }
-                Parse::Number => {
-                    value::parse_number(raw).map(|n| n.map_or(Cell::Missing, Cell::Number))
-                }
-                Parse::Flag => value::parse_flag(raw)
-                    .map(|f| f.map_or(Cell::Missing, |b| Cell::Number(f64::from(u8::from(b))))),
-                Parse::Time(order) => {
-                    value::parse_time(raw, order).map(|t| t.map_or(Cell::Missing, Cell::Time))
-                }
+            let (present, joined) = read_cell(slot.parse, &mut self.table.columns[slot.field], raw);
+            added |= u64::from(joined) << at;
+            let reason = match present {
+                Ok(true) => continue,
+                Ok(false) if slot.required && !rejected => ProblemReason::RequiredMissing,
+                Ok(false) => continue,
+                Err(error) if slot.required => ProblemReason::RequiredUnreadable(error),
+                Err(error) => ProblemReason::Unreadable(error),
             };
-            let cell = match parsed {
-                Ok(cell) => cell,
-                Err(error) => {
-                    let reason = if slot.required {
-                        rejected = true;
-                        ProblemReason::RequiredUnreadable(error)
-                    } else {
-                        ProblemReason::Unreadable(error)
-                    };
-                    self.problem(line, &plan.headers[slot.column], raw, reason);
-                    Cell::Missing
-                }
-            };
-            if slot.required && !rejected && matches!(cell, Cell::Missing) {
-                self.problem(
-                    line,
-                    &plan.headers[slot.column],
-                    raw,
-                    ProblemReason::RequiredMissing,
-                );
-                rejected = true;
-            }
-            cells.push(cell);
+            rejected |= slot.required;
+            self.problem(line, &plan.headers[slot.column], raw, reason);
         }
 
-        if rejected {
-            self.rows_rejected += 1;
-            self.cells = cells;
-            self.slots = slots;
-            return;
-        }
-        if self.identity.is_some() && self.make_key(&cells, record) {
+        if !rejected && self.make_key() {
             if let Some(&first) = self.seen.get(self.key.as_str()) {
                 self.rows_duplicate += 1;
                 self.problem(line, "", "", ProblemReason::Duplicate { first_line: first });
-                self.cells = cells;
+                self.take_back(&slots, added);
                 self.slots = slots;
                 return;
             }
             self.seen.insert(self.key.as_str().into(), line);
         }
-        for (slot, &cell) in slots.iter().zip(&cells) {
-            match (&mut self.table.columns[slot.field], cell) {
-                (Column::Text(c), Cell::Text { start, end }) => {
-                    c.push(Some(&record.text()[start..end]))
-                }
-                (Column::Text(c), Cell::Static(text)) => c.push(Some(text)),
-                (Column::Text(c), Cell::Missing) => c.push(None),
-                (Column::Number(v), Cell::Number(n)) => v.push(n),
-                (Column::Number(v), Cell::Missing) => v.push(f64::NAN),
-                (Column::Time(v), Cell::Time(t)) => v.push(t),
-                (Column::Time(v), Cell::Missing) => v.push(MISSING_TIME),
-                _ => unreachable!("cell type follows the field type"),
-            }
+        if rejected {
+            self.rows_rejected += 1;
+            self.take_back(&slots, added);
+            self.slots = slots;
+            return;
         }
-        self.cells = cells;
         self.slots = slots;
         self.table.rows += 1;
         self.table
@@ -1068,28 +996,106 @@ impl Builder {
         }
     }
 
-    /// Puts in `self.key` the key two rows share when one repeats the
-    /// other (the same order id, or the same note on the same date), or
-    /// returns false when this row has none.
-    fn make_key(&mut self, cells: &[Cell], record: &Record<'_>) -> bool {
+    /// Takes the row just read back out of the columns of `slots`
+    /// (`added` as [`Self::row`] kept it).
+    fn take_back(&mut self, slots: &[Slot], added: u64) {
+        for (at, slot) in slots.iter().enumerate() {
+            match &mut self.table.columns[slot.field] {
+                Column::Text(c) => c.pop(added >> at & 1 == 1),
+                Column::Number(v) => {
+                    v.pop();
+                }
+                Column::Time(v) => {
+                    v.pop();
+                }
+                Column::Absent => {}
+            }
+        }
+    }
+
+    /// Puts in `self.key` the key the row just read shares with a row it
+    /// repeats (the same order id, or the same note on the same date), or
+    /// returns false when the kind has no identity or this row has none.
+    fn make_key(&mut self) -> bool {
         let Some(identity) = &self.identity else {
             return false;
         };
         let key = &mut self.key;
         key.clear();
         for part in identity {
-            match part.map(|slot| cells[slot]) {
-                Some(Cell::Text { start, end }) => key.push_str(&record.text()[start..end]),
-                Some(Cell::Time(t)) => push_decimal(key, t),
+            match part.map(|field| &self.table.columns[field]) {
                 // A field the file lacks is not part of the key (one row
                 // per note); a key cell that is empty or unreadable cannot
                 // show that the row repeats another.
                 None => {}
+                Some(Column::Text(c)) => match c.last() {
+                    Some(text) => key.push_str(text),
+                    None => return false,
+                },
+                Some(Column::Time(v)) => match v.last() {
+                    Some(&t) if t != MISSING_TIME => push_decimal(key, t),
+                    _ => return false,
+                },
                 Some(_) => return false,
             }
             key.push('\u{1}');
         }
         true
+    }
+}
+
+/// Reads `raw` into the end of `column` (a missing value when it is empty
+/// or unreadable). Returns whether it held a value, or why it could not be
+/// read, and whether its text joined the column's dictionary.
+#[inline(always)]
+fn read_cell(parse: Parse, column: &mut Column, raw: &str) -> (Result<bool, ValueError>, bool) {
+    match (parse, column) {
+        (Parse::Text, Column::Text(c)) => {
+            if value::is_missing(raw) {
+                c.push_missing();
+                (Ok(false), false)
+            } else {
+                (Ok(true), c.push_text(trim(raw)))
+            }
+        }
+        (Parse::Category, Column::Text(c)) => {
+            if value::is_missing(raw) {
+                c.push_missing();
+                return (Ok(false), false);
+            }
+            match CostCategory::parse(raw) {
+                Some(category) => (Ok(true), c.push_text(category.name())),
+                None => {
+                    c.push_missing();
+                    (Err(ValueError::UnknownCategory), false)
+                }
+            }
+        }
+        (Parse::Number, Column::Number(v)) => {
+            let parsed = value::parse_number(raw);
+            v.push(match parsed {
+                Ok(Some(n)) => n,
+                _ => f64::NAN,
+            });
+            (parsed.map(|n| n.is_some()), false)
+        }
+        (Parse::Flag, Column::Number(v)) => {
+            let parsed = value::parse_flag(raw);
+            v.push(match parsed {
+                Ok(Some(flag)) => f64::from(u8::from(flag)),
+                _ => f64::NAN,
+            });
+            (parsed.map(|f| f.is_some()), false)
+        }
+        (Parse::Time(order), Column::Time(v)) => {
+            let parsed = value::parse_time(raw, order);
+            v.push(match parsed {
+                Ok(Some(t)) => t,
+                _ => MISSING_TIME,
+            });
+            (parsed.map(|t| t.is_some()), false)
+        }
+        _ => unreachable!("a slot's parser follows its field's type"),
     }
 }
 
@@ -1161,6 +1167,39 @@ mod tests {
 
     fn read(text: &str) -> Import {
         import("test.csv", text.as_bytes(), &ImportOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn rejected_row_leaves_no_text_in_the_dictionaries() {
+        let i = read(
+            "person_id,time,channel\nu1,2026-03-01,search\nu2,not a time,brand_new\nu1,2026-03-02,search\n",
+        );
+        assert_eq!((i.rows_read, i.rows_rejected), (2, 1));
+        let people = i.table.text("person_id").unwrap();
+        assert_eq!(people.dictionary(), ["u1".into()]);
+        assert_eq!(
+            i.table.text("channel").unwrap().dictionary(),
+            ["search".into()]
+        );
+        assert_eq!(i.table.times("time").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn repeated_order_leaves_no_text_in_the_dictionaries() {
+        let i = read("order_id,time,revenue,customer_id\no1,2026-03-01,10,c1\no1,2026-03-01,20,c2\no2,2026-03-02,30,c1\n");
+        assert_eq!((i.rows_read, i.rows_duplicate), (2, 1));
+        assert_eq!(
+            i.table.text("customer_id").unwrap().dictionary(),
+            ["c1".into()]
+        );
+        assert_eq!(i.table.numbers("revenue").unwrap(), [10.0, 30.0]);
+    }
+
+    #[test]
+    fn every_kind_fits_the_bit_mask_a_row_keeps_per_field() {
+        for kind in Kind::ALL {
+            assert!(kind.fields().len() <= 64, "{kind:?}");
+        }
     }
 
     #[test]

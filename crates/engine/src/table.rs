@@ -143,21 +143,62 @@ fn text_hash(text: &str) -> u32 {
 
 impl TextColumn {
     pub fn push(&mut self, text: Option<&str>) {
-        let code = match text {
-            None => MISSING_TEXT,
-            // Exports repeat a value on consecutive rows (a person's touches,
-            // a note's days, a campaign): compare with the previous row's
-            // value before hashing.
-            Some(t) => match self.codes.last() {
-                Some(&last)
-                    if last != MISSING_TEXT && same_text(&self.values[last as usize], t) =>
-                {
-                    last
-                }
-                _ => self.intern(t),
-            },
-        };
+        match text {
+            None => self.push_missing(),
+            Some(t) => {
+                self.push_text(t);
+            }
+        }
+    }
+
+    /// Appends a row without a value.
+    #[inline]
+    pub fn push_missing(&mut self) {
+        self.codes.push(MISSING_TEXT);
+    }
+
+    /// Appends a row holding `text`; true when `text` joined the dictionary
+    /// (what [`Self::pop`] needs to know to take the row back).
+    #[inline]
+    pub fn push_text(&mut self, text: &str) -> bool {
+        // Exports repeat a value on consecutive rows (a person's touches,
+        // a note's days, a campaign): compare with the previous row's
+        // value before hashing.
+        if let Some(&last) = self.codes.last() {
+            if last != MISSING_TEXT && same_text(&self.values[last as usize], text) {
+                self.codes.push(last);
+                return false;
+            }
+        }
+        let known = self.values.len();
+        let code = self.intern(text);
         self.codes.push(code);
+        code as usize == known
+    }
+
+    /// Takes back the last row; `added` is what [`Self::push_text`] said
+    /// of it (a value it brought leaves the dictionary with it).
+    pub fn pop(&mut self, added: bool) {
+        let Some(code) = self.codes.pop() else {
+            return;
+        };
+        if added {
+            debug_assert_eq!(code as usize + 1, self.values.len());
+            if let Some(value) = self.values.pop() {
+                let hash = text_hash(&value);
+                if let Ok(entry) = self.lookup.find_entry(spread(hash), |&(c, _)| c == code) {
+                    entry.remove();
+                }
+            }
+        }
+    }
+
+    /// The last row's value.
+    pub fn last(&self) -> Option<&str> {
+        match *self.codes.last()? {
+            MISSING_TEXT => None,
+            code => Some(&self.values[code as usize]),
+        }
     }
 
     /// Appends a row holding `code`, from [`Self::intern`] on this column
@@ -168,6 +209,7 @@ impl TextColumn {
     }
 
     /// The code of `text`, adding it to the dictionary when new.
+    #[inline(never)]
     pub fn intern(&mut self, text: &str) -> u32 {
         let values = &self.values;
         let hash = text_hash(text);
@@ -527,6 +569,22 @@ mod tests {
         }
         first.append(&other);
         assert_eq!(first, pushed);
+    }
+
+    #[test]
+    fn popping_a_row_takes_back_the_value_it_brought() {
+        let mut c = TextColumn::default();
+        assert!(c.push_text("a"));
+        assert!(c.push_text("b"));
+        c.pop(true);
+        assert!(!c.push_text("a"));
+        c.pop(false);
+        // "b" left the lookup too: it comes back with the next free code.
+        assert!(c.push_text("c"));
+        assert!(c.push_text("b"));
+        assert_eq!(c.dictionary(), ["a".into(), "c".into(), "b".into()]);
+        assert_eq!(c.codes(), [0, 1, 2]);
+        assert_eq!(c.last(), Some("b"));
     }
 
     #[test]
