@@ -15,8 +15,9 @@ pub struct Day(pub i32);
 
 impl Day {
     /// The day of a proleptic Gregorian date, or `None` when the date does not exist.
+    #[inline]
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Day> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        if day == 0 || day > days_in_month(year, month) {
             return None;
         }
         Some(Day(days_from_civil(year, month, day)))
@@ -76,21 +77,23 @@ impl std::fmt::Display for Day {
     }
 }
 
+#[inline]
 pub fn is_leap_year(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
+/// The length of a month; 0 for a month that does not exist.
+#[inline]
 pub fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap_year(year) => 29,
-        2 => 28,
-        _ => 0,
+    const LENGTHS: [u8; 13] = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    match LENGTHS.get(month as usize) {
+        Some(&length) => u32::from(length) + u32::from(month == 2 && is_leap_year(year)),
+        None => 0,
     }
 }
 
 /// Howard Hinnant's `days_from_civil`: exact for every proleptic Gregorian date.
+#[inline]
 fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
