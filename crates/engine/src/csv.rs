@@ -662,7 +662,8 @@ impl RecordReader {
             };
             on_record(&Record {
                 line: self.line,
-                text: text.get(start..end).unwrap_or_default(),
+                // Both ends are ASCII positions of a `str`, as are the spans.
+                text: &text[start..end],
                 spans: &spans,
             });
             self.spans = spans;
@@ -712,8 +713,10 @@ impl RecordReader {
         // One validation per record; fields are then slices of it. csv-core
         // only removes ASCII bytes, so decoded UTF-8 stays valid; the lossy
         // branch is for callers that feed raw bytes.
+        // A field end inside a character (a multi-byte character split by a
+        // delimiter in bytes that were not UTF-8) takes the lossy branch.
         match std::str::from_utf8(bytes) {
-            Ok(text) => {
+            Ok(text) if ends.iter().all(|&end| text.is_char_boundary(end)) => {
                 let mut start = 0;
                 for &end in ends {
                     self.spans.push((start, end));
@@ -725,7 +728,7 @@ impl RecordReader {
                     spans: &self.spans,
                 });
             }
-            Err(_) => {
+            _ => {
                 // Replacement characters move the field boundaries: each
                 // field is converted on its own.
                 let mut joined = String::new();
@@ -772,6 +775,8 @@ pub fn read_records(text: &[u8], delimiter: u8, limit: usize) -> Vec<(u64, Vec<S
 pub struct Record<'r> {
     pub line: u64,
     text: &'r str,
+    /// Each field's byte range in `text`. Both ends are character
+    /// boundaries of `text` (what makes [`Record::get`] sound).
     spans: &'r [(usize, usize)],
 }
 
@@ -794,7 +799,13 @@ impl<'r> Record<'r> {
     #[inline]
     pub fn get(&self, i: usize) -> Option<&'r str> {
         let &(start, end) = self.spans.get(i)?;
-        self.text.get(start..end)
+        debug_assert!(self.text.get(start..end).is_some());
+        // SAFETY: every span lies inside `text` with both ends on character
+        // boundaries: the in-place reader cuts only at ASCII delimiters,
+        // quotes and line ends of a `str`, and `emit` checks csv-core's field
+        // ends (see `Record::spans`). Every cell of a file is read here, and
+        // the checked `get` cost 4% of an import's instructions.
+        Some(unsafe { self.text.get_unchecked(start..end) })
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'r str> + '_ {
@@ -814,6 +825,24 @@ mod tests {
 
     fn read_all(text: &str, delimiter: u8) -> Vec<(u64, Vec<String>)> {
         read_records(text.as_bytes(), delimiter, usize::MAX)
+    }
+
+    #[test]
+    fn a_delimiter_between_halves_of_a_character_keeps_the_fields_apart() {
+        // E4 B8 AD is 中: cut by a comma, neither field is text, though the
+        // record without its commas is.
+        let rows = read_chunked(b"a,\xE4,\xB8\xAD\n", b',', usize::MAX);
+        assert_eq!(
+            rows,
+            [(
+                1,
+                vec![
+                    "a".to_string(),
+                    "\u{FFFD}".into(),
+                    "\u{FFFD}\u{FFFD}".into()
+                ]
+            )]
+        );
     }
 
     /// Feeds `text` in chunks of `size` bytes.
