@@ -1051,6 +1051,18 @@ impl Builder {
 fn read_cell(parse: Parse, column: &mut Column, raw: &str) -> (Result<bool, ValueError>, bool) {
     match (parse, column) {
         (Parse::Text, Column::Text(c)) => {
+            // The usual cell (an id, a channel) starts with a letter or digit
+            // that no spelling of "missing" starts with and ends in visible
+            // ASCII: nothing to trim, nothing missing.
+            if let (Some(&first), Some(&last)) = (raw.as_bytes().first(), raw.as_bytes().last()) {
+                if first.is_ascii_alphanumeric()
+                    && first | 0x20 != b'n'
+                    && last > b' '
+                    && last < 0x80
+                {
+                    return (Ok(true), c.push_text(raw));
+                }
+            }
             if value::is_missing(raw) {
                 c.push_missing();
                 (Ok(false), false)
