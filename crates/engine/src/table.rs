@@ -41,6 +41,9 @@ pub type FxBuild = BuildHasherDefault<FxHasher>;
 
 use crate::schema::{FieldType, Kind};
 
+mod codes;
+use codes::Codes;
+
 /// Code of a missing text cell.
 pub const MISSING_TEXT: u32 = u32::MAX;
 /// A missing time cell.
@@ -50,9 +53,8 @@ pub const MISSING_TIME: i64 = i64::MIN;
 #[derive(Clone, Default)]
 pub struct TextColumn {
     values: Vec<Box<str>>,
-    /// Codes, found by the hash of the value they stand for (kept beside
-    /// the code, so growing the table never reads the values again).
-    lookup: hashbrown::HashTable<(u32, u32)>,
+    /// Codes, found by the hash of the value they stand for.
+    lookup: Codes,
     codes: Vec<u32>,
 }
 
@@ -99,13 +101,6 @@ fn same_text(a: &str, b: &str) -> bool {
         at += 8;
     }
     word(a, len - 8) == word(b, len - 8)
-}
-
-/// The table's hash of a value: 32 bits kept beside its code, spread over
-/// 64 (the low bits pick the bucket, the top seven are the tag).
-#[inline]
-fn spread(hash: u32) -> u64 {
-    u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ u64::from(hash)
 }
 
 /// A hash of a dictionary value: two overlapping words for the usual short
@@ -185,10 +180,7 @@ impl TextColumn {
         if added {
             debug_assert_eq!(code as usize + 1, self.values.len());
             if let Some(value) = self.values.pop() {
-                let hash = text_hash(&value);
-                if let Ok(entry) = self.lookup.find_entry(spread(hash), |&(c, _)| c == code) {
-                    entry.remove();
-                }
+                self.lookup.remove_last(text_hash(&value), code);
             }
         }
     }
@@ -212,21 +204,15 @@ impl TextColumn {
     #[inline(never)]
     pub fn intern(&mut self, text: &str) -> u32 {
         let values = &self.values;
-        let hash = text_hash(text);
-        let entry = self.lookup.entry(
-            spread(hash),
-            |&(code, h)| h == hash && same_text(&values[code as usize], text),
-            |&(_, h)| spread(h),
-        );
-        match entry {
-            hashbrown::hash_table::Entry::Occupied(found) => found.get().0,
-            hashbrown::hash_table::Entry::Vacant(slot) => {
-                let code = values.len() as u32;
-                slot.insert((code, hash));
-                self.values.push(text.into());
-                code
-            }
+        let (code, added) =
+            self.lookup
+                .find_or_insert(text_hash(text), values.len() as u32, |code| {
+                    same_text(&values[code as usize], text)
+                });
+        if added {
+            self.values.push(text.into());
         }
+        code
     }
 
     /// Makes room for `rows` more rows.
@@ -252,10 +238,10 @@ impl TextColumn {
     /// A column from its dictionary and codes (as [`crate::codec`] stores it).
     /// Codes must index the dictionary or be [`MISSING_TEXT`].
     pub fn from_parts(values: Vec<Box<str>>, codes: Vec<u32>) -> TextColumn {
-        let mut lookup = hashbrown::HashTable::with_capacity(values.len());
+        let mut lookup = Codes::with_capacity(values.len());
         for (code, value) in values.iter().enumerate() {
-            let hash = text_hash(value);
-            lookup.insert_unique(spread(hash), (code as u32, hash), |&(_, h)| spread(h));
+            let code = code as u32;
+            lookup.find_or_insert(text_hash(value), code, |c| c == code);
         }
         TextColumn {
             values,
