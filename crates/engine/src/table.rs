@@ -154,7 +154,7 @@ impl TextColumn {
 
     /// Appends a row holding `text`; true when `text` joined the dictionary
     /// (what [`Self::pop`] needs to know to take the row back).
-    #[inline]
+    #[inline(always)]
     pub fn push_text(&mut self, text: &str) -> bool {
         // Exports repeat a value on consecutive rows (a person's touches,
         // a note's days, a campaign): compare with the previous row's
