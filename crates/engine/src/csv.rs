@@ -222,6 +222,28 @@ pub fn is_gb18030(bytes: &[u8]) -> bool {
     true
 }
 
+/// The length of the start of `bytes` that ends on a character boundary
+/// when `bytes` is UTF-8: all of it, or up to a character its last one to
+/// three bytes begin but do not finish.
+pub fn utf8_whole_characters(bytes: &[u8]) -> usize {
+    let len = bytes.len();
+    for back in 1..=len.min(4) {
+        let byte = bytes[len - back];
+        if byte & 0xC0 != 0x80 {
+            // The last byte that is not a continuation byte: a character's
+            // first, and how long that character is.
+            let length = match byte {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xFF => 4,
+                _ => 1,
+            };
+            return if length > back { len - back } else { len };
+        }
+    }
+    len
+}
+
 /// Turns a stream of bytes in one encoding into UTF-8, chunk by chunk. A
 /// character split across two chunks is carried over, never broken.
 pub struct Decoder {
@@ -825,6 +847,21 @@ mod tests {
 
     fn read_all(text: &str, delimiter: u8) -> Vec<(u64, Vec<String>)> {
         read_records(text.as_bytes(), delimiter, usize::MAX)
+    }
+
+    #[test]
+    fn a_character_cut_at_the_end_is_left_for_the_next_chunk() {
+        let text = "a,中".as_bytes(); // 中 is E4 B8 AD
+        assert_eq!(utf8_whole_characters(text), 5);
+        assert_eq!(utf8_whole_characters(&text[..4]), 2);
+        assert_eq!(utf8_whole_characters(&text[..3]), 2);
+        assert_eq!(utf8_whole_characters(&text[..2]), 2);
+        assert_eq!(utf8_whole_characters("😀".as_bytes()), 4);
+        assert_eq!(utf8_whole_characters(&"😀".as_bytes()[..3]), 0);
+        assert_eq!(utf8_whole_characters(b""), 0);
+        // Not UTF-8 (a stray continuation byte): left whole, for the
+        // validation to reject.
+        assert_eq!(utf8_whole_characters(b"a\xB8"), 2);
     }
 
     #[test]

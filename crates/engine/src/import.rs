@@ -644,26 +644,45 @@ impl Importer {
     /// build): decode it first and use [`Importer::feed_utf8`].
     pub fn feed(&mut self, bytes: &[u8]) {
         self.bytes_fed += bytes.len() as u64;
-        let decoder = self
-            .decoder
-            .as_mut()
-            .expect("this build cannot decode the encoding; use feed_utf8");
-        if self.plan.encoding == Encoding::Utf8 && decoder.is_idle() {
-            // The common cases: ASCII, or valid UTF-8, goes straight to the
-            // reader.
+        let mut bytes = bytes;
+        if matches!(self.plan.encoding, Encoding::Utf8 | Encoding::Utf8Bom) {
+            // What the decoder holds (a byte-order mark, a character the
+            // last chunk cut in two) is finished a byte at a time, at most
+            // three, so that the rest of this chunk can go the fast way.
+            while !bytes.is_empty() && !self.decoder().is_idle() {
+                self.decode(&bytes[..1]);
+                bytes = &bytes[1..];
+            }
+            // The common cases, ASCII or valid UTF-8, go straight to the
+            // reader; a character cut at the chunk's end waits in the
+            // decoder for the next chunk.
             if let Some(text) = csv::ascii_text(bytes) {
                 self.read_checked(text);
                 return;
             }
-            if let Ok(text) = std::str::from_utf8(bytes) {
+            let whole = csv::utf8_whole_characters(bytes);
+            if let Ok(text) = simdutf8::basic::from_utf8(&bytes[..whole]) {
                 self.read_str(text);
-                return;
+                bytes = &bytes[whole..];
+                if bytes.is_empty() {
+                    return;
+                }
             }
         }
+        self.decode(bytes);
+    }
+
+    fn decoder(&mut self) -> &mut Decoder {
+        self.decoder
+            .as_mut()
+            .expect("this build cannot decode the encoding; use feed_utf8")
+    }
+
+    /// Reads `bytes` through the decoder.
+    fn decode(&mut self, bytes: &[u8]) {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
-        let decoder = self.decoder.as_mut().expect("checked above");
-        decoder.decode(bytes, false, &mut scratch);
+        self.decoder().decode(bytes, false, &mut scratch);
         self.read_text(&scratch);
         self.scratch = scratch;
     }
