@@ -11,13 +11,14 @@
 //! [`Problem`] naming its line, column and raw text; a row is rejected (and
 //! listed) only when a required field is missing or unreadable.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::csv::{self, Decoder, Encoding, ReadError, Record, RecordReader};
 use crate::schema::{match_header, CostCategory, FieldType, Kind};
-use crate::table::{Column, FxBuild, Table, MISSING_TIME};
+use crate::table::{Column, FxBuild, Table, MISSING_TEXT, MISSING_TIME};
 use crate::value::{self, DayOrder, ValueError};
 
 /// At most this many problems are listed; all are counted.
@@ -625,7 +626,6 @@ impl Importer {
                 rows_with_problems: 0,
                 rows_duplicate: 0,
                 seen: HashMap::default(),
-                key: String::new(),
                 may_have_replacements: false,
                 last_message: None,
             },
@@ -858,9 +858,7 @@ struct Builder {
     rows_with_problems: usize,
     rows_duplicate: usize,
     /// Row identity (for duplicates) to the line it was first seen on.
-    seen: HashMap<Box<str>, u64, FxBuild>,
-    /// The current row's identity (reused).
-    key: String,
+    seen: HashMap<RowKey, u64, FxBuild>,
     /// False while the text read holds no byte that could start U+FFFD.
     may_have_replacements: bool,
     /// The last problem's reason and message.
@@ -989,15 +987,20 @@ impl Builder {
             self.problem(line, &plan.headers[slot.column], raw, reason);
         }
 
-        if !rejected && self.make_key() {
-            if let Some(&first) = self.seen.get(self.key.as_str()) {
-                self.rows_duplicate += 1;
-                self.problem(line, "", "", ProblemReason::Duplicate { first_line: first });
-                self.take_back(&slots, added);
-                self.slots = slots;
-                return;
+        if let Some(key) = self.key().filter(|_| !rejected) {
+            match self.seen.entry(key) {
+                Entry::Occupied(first) => {
+                    let first_line = *first.get();
+                    self.rows_duplicate += 1;
+                    self.problem(line, "", "", ProblemReason::Duplicate { first_line });
+                    self.take_back(&slots, added);
+                    self.slots = slots;
+                    return;
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(line);
+                }
             }
-            self.seen.insert(self.key.as_str().into(), line);
         }
         if rejected {
             self.rows_rejected += 1;
@@ -1032,36 +1035,36 @@ impl Builder {
         }
     }
 
-    /// Puts in `self.key` the key the row just read shares with a row it
-    /// repeats (the same order id, or the same note on the same date), or
-    /// returns false when the kind has no identity or this row has none.
-    fn make_key(&mut self) -> bool {
-        let Some(identity) = &self.identity else {
-            return false;
-        };
-        let key = &mut self.key;
-        key.clear();
-        for part in identity {
-            match part.map(|field| &self.table.columns[field]) {
-                // A field the file lacks is not part of the key (one row
-                // per note); a key cell that is empty or unreadable cannot
-                // show that the row repeats another.
-                None => {}
-                Some(Column::Text(c)) => match c.last() {
-                    Some(text) => key.push_str(text),
-                    None => return false,
+    /// The key the row just read shares with a row it repeats (the same
+    /// order id, or the same note on the same date), or `None` when the
+    /// kind has no identity or this row has none.
+    fn key(&self) -> Option<RowKey> {
+        let identity = self.identity.as_ref()?;
+        let mut key: RowKey = [0; 2];
+        for (part, field) in key.iter_mut().zip(identity) {
+            // A field the file lacks is not part of the key (one row per
+            // note); a key cell that is empty or unreadable cannot show that
+            // the row repeats another. Equal text has equal codes.
+            let Some(field) = field else { continue };
+            *part = match &self.table.columns[*field] {
+                Column::Text(c) => match c.codes().last() {
+                    Some(&code) if code != MISSING_TEXT => u64::from(code),
+                    _ => return None,
                 },
-                Some(Column::Time(v)) => match v.last() {
-                    Some(&t) if t != MISSING_TIME => push_decimal(key, t),
-                    _ => return false,
+                Column::Time(v) => match v.last() {
+                    Some(&t) if t != MISSING_TIME => t as u64,
+                    _ => return None,
                 },
-                Some(_) => return false,
-            }
-            key.push('\u{1}');
+                _ => return None,
+            };
         }
-        true
+        Some(key)
     }
 }
+
+/// A row's identity: the dictionary code or time of each of its kind's
+/// identity fields (two at most).
+type RowKey = [u64; 2];
 
 /// Reads `raw` into the end of `column` (a missing value when it is empty
 /// or unreadable). Returns whether it held a value, or why it could not be
@@ -1127,27 +1130,6 @@ fn read_cell(parse: Parse, column: &mut Column, raw: &str) -> (Result<bool, Valu
             (parsed.map(|t| t.is_some()), false)
         }
         _ => unreachable!("a slot's parser follows its field's type"),
-    }
-}
-
-/// Appends `n` in decimal (what `write!` does, without the formatter).
-fn push_decimal(out: &mut String, n: i64) {
-    if n < 0 {
-        out.push('-');
-    }
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n.unsigned_abs();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
-        out.push(char::from(d));
     }
 }
 
@@ -1227,9 +1209,13 @@ mod tests {
     }
 
     #[test]
-    fn every_kind_fits_the_bit_mask_a_row_keeps_per_field() {
+    fn every_kind_fits_the_bit_mask_and_the_key_a_row_keeps() {
         for kind in Kind::ALL {
             assert!(kind.fields().len() <= 64, "{kind:?}");
+            assert!(
+                kind.identity_fields().len() <= RowKey::default().len(),
+                "{kind:?}"
+            );
         }
     }
 
