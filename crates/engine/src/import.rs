@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::csv::{self, Decoder, Encoding, ReadError, Record, RecordReader};
 use crate::schema::{match_header, CostCategory, FieldType, Kind};
-use crate::table::{Column, FxBuild, Table, MISSING_TEXT, MISSING_TIME};
+use crate::table::{Column, FxBuild, Table, TextColumn, MISSING_TEXT, MISSING_TIME};
 use crate::value::{self, DayOrder, ValueError};
 
 /// At most this many problems are listed; all are counted.
@@ -613,13 +613,17 @@ impl Importer {
             .map(|f| plan.fields.contains(&Some(f)))
             .collect();
         let decoder = Decoder::supported(plan.encoding).then(|| Decoder::new(plan.encoding));
+        let slots = Slot::plan(&plan);
+        let reading = Reading::plan(&plan, &slots);
+        let identity = identity_slots(&plan, &slots);
         Importer {
             file: file.to_string(),
             reader: RecordReader::new(plan.delimiter, plan.newline),
             builder: Builder {
                 table: Table::new(plan.kind, &present),
-                slots: Slot::plan(&plan),
-                identity: identity_fields(&plan),
+                slots,
+                reading,
+                identity,
                 problems: Vec::new(),
                 problem_count: 0,
                 rows_rejected: 0,
@@ -703,9 +707,11 @@ impl Importer {
             return;
         }
         let estimate = rows as f64 * total as f64 / self.bytes_fed as f64 * 1.02;
-        self.builder
-            .table
-            .reserve((estimate as usize).saturating_sub(rows));
+        let more = (estimate as usize).saturating_sub(rows);
+        for reading in &mut self.builder.reading {
+            reading.reserve(more);
+        }
+        self.builder.table.lines.reserve(more);
     }
 
     /// Bytes handed in so far.
@@ -791,6 +797,9 @@ impl Importer {
             builder.problem(reader.line(), "", "", ProblemReason::InvalidText);
         }
         let rows_read = builder.table.rows;
+        for (slot, reading) in builder.slots.iter().zip(builder.reading) {
+            builder.table.columns[slot.field] = reading.into_column();
+        }
         Import {
             file,
             kind: plan.kind,
@@ -849,8 +858,10 @@ struct Builder {
     table: Table,
     /// How each used column is read, in file order.
     slots: Vec<Slot>,
-    /// The table columns a row's identity is made of (`None`: a key field
-    /// the file lacks).
+    /// The columns being read, one per slot.
+    reading: Vec<Reading>,
+    /// Positions in `slots` of the fields a row's identity is made of
+    /// (`None`: a key field the file lacks).
     identity: Option<Vec<Option<usize>>>,
     problems: Vec<Problem>,
     problem_count: usize,
@@ -865,24 +876,14 @@ struct Builder {
     last_message: Option<(ProblemReason, String)>,
 }
 
-/// How one column of the file is read: decided once, before the rows.
+/// Where one column of the file goes: decided once, before the rows.
 #[derive(Clone, Copy)]
 struct Slot {
     /// Position in the record.
     column: usize,
     /// Index of the table column (and of the field in `kind.fields()`).
     field: usize,
-    parse: Parse,
     required: bool,
-}
-
-#[derive(Clone, Copy)]
-enum Parse {
-    Text,
-    Category,
-    Number,
-    Flag,
-    Time(DayOrder),
 }
 
 impl Slot {
@@ -893,28 +894,75 @@ impl Slot {
             .enumerate()
             .filter_map(|(column, field)| {
                 let field = (*field)?;
-                let spec = &specs[field];
-                let parse = match spec.ty {
-                    FieldType::Text => Parse::Text,
-                    FieldType::CostCategory => Parse::Category,
-                    FieldType::Number => Parse::Number,
-                    FieldType::Flag => Parse::Flag,
-                    FieldType::Time => Parse::Time(plan.day_orders[column]),
-                };
                 Some(Slot {
                     column,
                     field,
-                    parse,
-                    required: spec.required,
+                    required: specs[field].required,
                 })
             })
             .collect()
     }
 }
 
-/// The table columns a row's identity is read from, or `None` when the
-/// kind has no identity.
-fn identity_fields(plan: &Plan) -> Option<Vec<Option<usize>>> {
+/// A table column being read, with how its cells are read: one match per
+/// cell picks both.
+enum Reading {
+    Text(TextColumn),
+    Category(TextColumn),
+    Number(Vec<f64>),
+    Flag(Vec<f64>),
+    Time(Vec<i64>, DayOrder),
+}
+
+impl Reading {
+    fn plan(plan: &Plan, slots: &[Slot]) -> Vec<Reading> {
+        let specs = plan.kind.fields();
+        slots
+            .iter()
+            .map(|slot| match specs[slot.field].ty {
+                FieldType::Text => Reading::Text(TextColumn::default()),
+                FieldType::CostCategory => Reading::Category(TextColumn::default()),
+                FieldType::Number => Reading::Number(Vec::new()),
+                FieldType::Flag => Reading::Flag(Vec::new()),
+                FieldType::Time => Reading::Time(Vec::new(), plan.day_orders[slot.column]),
+            })
+            .collect()
+    }
+
+    fn reserve(&mut self, rows: usize) {
+        match self {
+            Reading::Text(c) | Reading::Category(c) => c.reserve(rows),
+            Reading::Number(v) | Reading::Flag(v) => v.reserve(rows),
+            Reading::Time(v, _) => v.reserve(rows),
+        }
+    }
+
+    /// Takes back the last cell; `added` as [`read_cell`] said of it.
+    fn pop(&mut self, added: bool) {
+        match self {
+            Reading::Text(c) | Reading::Category(c) => c.pop(added),
+            Reading::Number(v) | Reading::Flag(v) => {
+                v.pop();
+            }
+            Reading::Time(v, _) => {
+                v.pop();
+            }
+        }
+    }
+
+    fn into_column(self) -> Column {
+        match self {
+            Reading::Text(c) | Reading::Category(c) => Column::Text(c),
+            Reading::Number(v) | Reading::Flag(v) => Column::Number(v),
+            Reading::Time(v, _) => Column::Time(v),
+        }
+    }
+}
+
+/// The positions in `slots` of the fields a row's identity is read from
+/// (`None`: a key field the file lacks), or `None` when the kind has no
+/// identity.
+fn identity_slots(plan: &Plan, slots: &[Slot]) -> Option<Vec<Option<usize>>> {
     let key_fields = plan.kind.identity_fields();
     if key_fields.is_empty() {
         return None;
@@ -924,7 +972,7 @@ fn identity_fields(plan: &Plan) -> Option<Vec<Option<usize>>> {
             .iter()
             .map(|name| {
                 let field = plan.kind.field_index(name)?;
-                plan.fields.contains(&Some(field)).then_some(field)
+                slots.iter().position(|s| s.field == field)
             })
             .collect(),
     )
@@ -974,7 +1022,7 @@ impl Builder {
         let mut added: u64 = 0;
         for (at, slot) in slots.iter().enumerate() {
             let raw = record.get(slot.column).unwrap_or_default();
-            let (present, joined) = read_cell(slot.parse, &mut self.table.columns[slot.field], raw);
+            let (present, joined) = read_cell(&mut self.reading[at], raw);
             added |= u64::from(joined) << at;
             let reason = match present {
                 Ok(true) => continue,
@@ -993,7 +1041,7 @@ impl Builder {
                     let first_line = *first.get();
                     self.rows_duplicate += 1;
                     self.problem(line, "", "", ProblemReason::Duplicate { first_line });
-                    self.take_back(&slots, added);
+                    self.take_back(added);
                     self.slots = slots;
                     return;
                 }
@@ -1004,7 +1052,7 @@ impl Builder {
         }
         if rejected {
             self.rows_rejected += 1;
-            self.take_back(&slots, added);
+            self.take_back(added);
             self.slots = slots;
             return;
         }
@@ -1018,20 +1066,11 @@ impl Builder {
         }
     }
 
-    /// Takes the row just read back out of the columns of `slots`
-    /// (`added` as [`Self::row`] kept it).
-    fn take_back(&mut self, slots: &[Slot], added: u64) {
-        for (at, slot) in slots.iter().enumerate() {
-            match &mut self.table.columns[slot.field] {
-                Column::Text(c) => c.pop(added >> at & 1 == 1),
-                Column::Number(v) => {
-                    v.pop();
-                }
-                Column::Time(v) => {
-                    v.pop();
-                }
-                Column::Absent => {}
-            }
+    /// Takes the row just read back out of every column (`added` as
+    /// [`Self::row`] kept it).
+    fn take_back(&mut self, added: u64) {
+        for (at, reading) in self.reading.iter_mut().enumerate() {
+            reading.pop(added >> at & 1 == 1);
         }
     }
 
@@ -1041,17 +1080,17 @@ impl Builder {
     fn key(&self) -> Option<RowKey> {
         let identity = self.identity.as_ref()?;
         let mut key: RowKey = [0; 2];
-        for (part, field) in key.iter_mut().zip(identity) {
+        for (part, slot) in key.iter_mut().zip(identity) {
             // A field the file lacks is not part of the key (one row per
             // note); a key cell that is empty or unreadable cannot show that
             // the row repeats another. Equal text has equal codes.
-            let Some(field) = field else { continue };
-            *part = match &self.table.columns[*field] {
-                Column::Text(c) => match c.codes().last() {
+            let Some(slot) = slot else { continue };
+            *part = match &self.reading[*slot] {
+                Reading::Text(c) => match c.codes().last() {
                     Some(&code) if code != MISSING_TEXT => u64::from(code),
                     _ => return None,
                 },
-                Column::Time(v) => match v.last() {
+                Reading::Time(v, _) => match v.last() {
                     Some(&t) if t != MISSING_TIME => t as u64,
                     _ => return None,
                 },
@@ -1070,9 +1109,9 @@ type RowKey = [u64; 2];
 /// or unreadable). Returns whether it held a value, or why it could not be
 /// read, and whether its text joined the column's dictionary.
 #[inline(always)]
-fn read_cell(parse: Parse, column: &mut Column, raw: &str) -> (Result<bool, ValueError>, bool) {
-    match (parse, column) {
-        (Parse::Text, Column::Text(c)) => {
+fn read_cell(reading: &mut Reading, raw: &str) -> (Result<bool, ValueError>, bool) {
+    match reading {
+        Reading::Text(c) => {
             // The usual cell (an id, a channel) starts with a letter or digit
             // that no spelling of "missing" starts with and ends in visible
             // ASCII: nothing to trim, nothing missing.
@@ -1092,7 +1131,7 @@ fn read_cell(parse: Parse, column: &mut Column, raw: &str) -> (Result<bool, Valu
                 (Ok(true), c.push_text(trim(raw)))
             }
         }
-        (Parse::Category, Column::Text(c)) => {
+        Reading::Category(c) => {
             if value::is_missing(raw) {
                 c.push_missing();
                 return (Ok(false), false);
@@ -1105,7 +1144,7 @@ fn read_cell(parse: Parse, column: &mut Column, raw: &str) -> (Result<bool, Valu
                 }
             }
         }
-        (Parse::Number, Column::Number(v)) => {
+        Reading::Number(v) => {
             let parsed = value::parse_number(raw);
             v.push(match parsed {
                 Ok(Some(n)) => n,
@@ -1113,7 +1152,7 @@ fn read_cell(parse: Parse, column: &mut Column, raw: &str) -> (Result<bool, Valu
             });
             (parsed.map(|n| n.is_some()), false)
         }
-        (Parse::Flag, Column::Number(v)) => {
+        Reading::Flag(v) => {
             let parsed = value::parse_flag(raw);
             v.push(match parsed {
                 Ok(Some(flag)) => f64::from(u8::from(flag)),
@@ -1121,15 +1160,14 @@ fn read_cell(parse: Parse, column: &mut Column, raw: &str) -> (Result<bool, Valu
             });
             (parsed.map(|f| f.is_some()), false)
         }
-        (Parse::Time(order), Column::Time(v)) => {
-            let parsed = value::parse_time(raw, order);
+        Reading::Time(v, order) => {
+            let parsed = value::parse_time(raw, *order);
             v.push(match parsed {
                 Ok(Some(t)) => t,
                 _ => MISSING_TIME,
             });
             (parsed.map(|t| t.is_some()), false)
         }
-        _ => unreachable!("a slot's parser follows its field's type"),
     }
 }
 
