@@ -11,7 +11,7 @@ use crate::import::{
     Sniffed,
 };
 use crate::schema::Kind;
-use crate::table::{Column, Table, TextColumn};
+use crate::table::{Column, Dictionary, Table, TextColumn};
 use crate::value::{DayOrder, ValueError};
 
 /// Why bytes could not be decoded: they were not written by this module.
@@ -245,9 +245,7 @@ fn read_table(r: &mut Reader<'_>) -> Result<Table, CodecError> {
             0 => Column::Absent,
             1 => {
                 let n = r.len()?;
-                let values: Vec<Box<str>> = (0..n)
-                    .map(|_| r.str().map(Box::from))
-                    .collect::<Result<_, _>>()?;
+                let values: Dictionary = (0..n).map(|_| r.str()).collect::<Result<_, _>>()?;
                 let count = r.len()?;
                 let codes = r.u32s(count)?;
                 if codes

@@ -42,7 +42,9 @@ pub type FxBuild = BuildHasherDefault<FxHasher>;
 use crate::schema::{FieldType, Kind};
 
 mod codes;
+mod dictionary;
 use codes::Codes;
+pub use dictionary::{Dictionary, Values};
 
 /// Code of a missing text cell.
 pub const MISSING_TEXT: u32 = u32::MAX;
@@ -52,7 +54,7 @@ pub const MISSING_TIME: i64 = i64::MIN;
 /// Dictionary-encoded text.
 #[derive(Clone, Default)]
 pub struct TextColumn {
-    values: Vec<Box<str>>,
+    values: Dictionary,
     /// Codes, found by the hash of the value they stand for.
     lookup: Codes,
     codes: Vec<u32>,
@@ -179,9 +181,9 @@ impl TextColumn {
         };
         if added {
             debug_assert_eq!(code as usize + 1, self.values.len());
-            if let Some(value) = self.values.pop() {
-                self.lookup.remove_last(text_hash(&value), code);
-            }
+            self.lookup
+                .remove_last(text_hash(&self.values[code as usize]), code);
+            self.values.pop();
         }
     }
 
@@ -210,7 +212,7 @@ impl TextColumn {
                     same_text(&values[code as usize], text)
                 });
         if added {
-            self.values.push(text.into());
+            self.values.push(text);
         }
         code
     }
@@ -237,7 +239,7 @@ impl TextColumn {
 
     /// A column from its dictionary and codes (as [`crate::codec`] stores it).
     /// Codes must index the dictionary or be [`MISSING_TEXT`].
-    pub fn from_parts(values: Vec<Box<str>>, codes: Vec<u32>) -> TextColumn {
+    pub fn from_parts(values: Dictionary, codes: Vec<u32>) -> TextColumn {
         let mut lookup = Codes::with_capacity(values.len());
         for (code, value) in values.iter().enumerate() {
             let code = code as u32;
@@ -255,7 +257,7 @@ impl TextColumn {
     }
 
     /// Distinct values, indexed by code.
-    pub fn dictionary(&self) -> &[Box<str>] {
+    pub fn dictionary(&self) -> &Dictionary {
         &self.values
     }
 
@@ -486,7 +488,7 @@ impl Table {
             .map(|c| match c {
                 Column::Absent => Column::Absent,
                 Column::Text(t) => Column::Text(TextColumn::from_parts(
-                    t.dictionary().to_vec(),
+                    t.dictionary().clone(),
                     pick(t.codes(), keep),
                 )),
                 Column::Number(v) => Column::Number(pick(v, keep)),
@@ -568,7 +570,7 @@ mod tests {
         // "b" left the lookup too: it comes back with the next free code.
         assert!(c.push_text("c"));
         assert!(c.push_text("b"));
-        assert_eq!(c.dictionary(), ["a".into(), "c".into(), "b".into()]);
+        assert_eq!(c.dictionary().iter().collect::<Vec<_>>(), ["a", "c", "b"]);
         assert_eq!(c.codes(), [0, 1, 2]);
         assert_eq!(c.last(), Some("b"));
     }

@@ -361,8 +361,7 @@ fn resolved_channels<'t>(
             None => {
                 let mut source = super::channels::Source::default();
                 for ((field, column), &code) in sources.iter().zip(&key) {
-                    let value =
-                        (code != MISSING_TEXT).then(|| &*column.dictionary()[code as usize]);
+                    let value = (code != MISSING_TEXT).then(|| &column.dictionary()[code as usize]);
                     match field {
                         SourceField::UtmSource => source.utm_source = value,
                         SourceField::UtmMedium => source.utm_medium = value,

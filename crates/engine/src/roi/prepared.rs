@@ -679,7 +679,7 @@ impl Prepared {
             return;
         };
         let count = ids.dictionary().len();
-        self.notes.ids = ids.dictionary().to_vec();
+        self.notes.ids = ids.dictionary().iter().map(Box::from).collect();
         for (code, id) in self.notes.ids.iter().enumerate() {
             self.note_lookup.entry(match_key(id)).or_insert(code as u32);
         }
@@ -973,7 +973,7 @@ impl Prepared {
         let foreign: Vec<Option<Box<str>>> = currencies.map_or_else(Vec::new, |c| {
             c.dictionary()
                 .iter()
-                .map(|code| (!super::settings::Currency::is_cny(code)).then(|| code.clone()))
+                .map(|code| (!super::settings::Currency::is_cny(code)).then(|| code.into()))
                 .collect()
         });
         let code_at = |column: Option<&TextColumn>, row: usize| {
