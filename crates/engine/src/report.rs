@@ -83,7 +83,7 @@ impl SourceRules {
         let mut matched = vec![false; orders.rows];
         let mut mark = |field: &str, test: &dyn Fn(&str) -> bool| {
             if let Some(column) = orders.text(field) {
-                let hits: Vec<bool> = column.dictionary().iter().map(|v| test(v)).collect();
+                let hits: Vec<bool> = column.dictionary().iter().map(test).collect();
                 for (m, &code) in matched.iter_mut().zip(column.codes()) {
                     if code != crate::table::MISSING_TEXT && hits[code as usize] {
                         *m = true;
@@ -253,7 +253,7 @@ pub fn costs_by_category(costs: &Table) -> CostByCategory {
     let parsed: Vec<Option<CostCategory>> = categories
         .dictionary()
         .iter()
-        .map(|name| CostCategory::parse(name))
+        .map(CostCategory::parse)
         .collect();
     for (&code, &amount) in categories.codes().iter().zip(amounts) {
         if amount.is_nan() || code == crate::table::MISSING_TEXT {

@@ -132,11 +132,7 @@ impl SurveyCounts {
                 per_code[code as usize] += 1;
             }
         }
-        let answers = column
-            .dictionary()
-            .iter()
-            .zip(per_code)
-            .map(|(text, n)| (text.as_ref(), n));
+        let answers = column.dictionary().iter().zip(per_code);
         Some(SurveyCounts::from_answers(answers))
     }
 

@@ -950,7 +950,7 @@ impl Prepared {
         let parsed: Vec<Option<CostCategory>> = categories
             .dictionary()
             .iter()
-            .map(|c| CostCategory::parse(c))
+            .map(CostCategory::parse)
             .collect();
         let (accounts, campaigns, notes, pay_kinds, currencies) = (
             costs.text("account"),
@@ -968,7 +968,7 @@ impl Prepared {
                 .collect()
         });
         let pay_kind_of: Vec<Option<PayKind>> = pay_kinds.map_or_else(Vec::new, |c| {
-            c.dictionary().iter().map(|k| PayKind::parse(k)).collect()
+            c.dictionary().iter().map(PayKind::parse).collect()
         });
         let foreign: Vec<Option<Box<str>>> = currencies.map_or_else(Vec::new, |c| {
             c.dictionary()

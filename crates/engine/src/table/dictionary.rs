@@ -64,7 +64,7 @@ impl Dictionary {
 
     /// Removes the value with the last code.
     pub(super) fn pop(&mut self) {
-        if self.len() > 0 {
+        if !self.is_empty() {
             self.bounds.pop();
             self.text.truncate(self.bounds[self.bounds.len() - 1]);
         }
