@@ -111,7 +111,7 @@ fn demo_next(
         kind: Some(kind),
         ..ImportOptions::default()
     };
-    import_client::request(file, &options, true, move |event| {
+    import_client::request(file, None, &options, true, move |event| {
         match event {
             WorkerEvent::Done(imported) => {
                 files.push(summary(&imported));
@@ -146,7 +146,7 @@ fn load_demo_journeys(state: AppState) {
             kind: Some(Kind::Touchpoints),
             ..ImportOptions::default()
         };
-        import_client::request(file, &options, true, move |event| {
+        import_client::request(file, None, &options, true, move |event| {
             if let WorkerEvent::Done(_) = event {
                 refresh_attribution(state);
             }
@@ -230,6 +230,7 @@ fn sniff(state: AppState, id: u32, first_time: bool) {
     mark("xhs-sniff-start");
     import_client::request(
         pending.file.clone(),
+        Some(id),
         &pending.options,
         false,
         move |event| {
@@ -377,6 +378,7 @@ fn import_next(state: AppState, mut queue: Vec<Pending>, mut done: Vec<Import>) 
     mark("xhs-import-start");
     import_client::request(
         pending.file.clone(),
+        Some(id),
         &request_options,
         true,
         move |event| match event {
