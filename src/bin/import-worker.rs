@@ -383,7 +383,7 @@ mod worker {
         let name = file.name();
         let total = file.size();
         if tag == "import" {
-            let slices = take_read_ahead(file_id).unwrap_or_else(|| Slices::open(&file));
+            let slices = take_read_ahead(file_id).unwrap_or_else(|| Slices::open(&file, AHEAD));
             wasm_bindgen_futures::spawn_local(async move {
                 if let Err(error) = import_file(id, file, name, options, slices, total).await {
                     // The browser could not read the file (moved, deleted, or
@@ -438,7 +438,7 @@ mod worker {
             if !matches!(&*ahead, Some((id, _)) if *id == file_id) {
                 // The old reader ends before the new one is started.
                 *ahead = None;
-                *ahead = Some((file_id, Slices::open(file)));
+                *ahead = Some((file_id, Slices::open(file, BEFORE_IMPORT)));
             }
         });
     }
@@ -464,6 +464,9 @@ mod worker {
             worker: web_sys::Worker,
             arrived: Rc<RefCell<VecDeque<JsValue>>>,
             wake: Rc<RefCell<Option<js_sys::Function>>>,
+            /// Slices taken without a credit sent back: those read beyond
+            /// `AHEAD` when the file was read ahead of its import.
+            withheld: u32,
             /// The reader said the file has ended (it is idle again).
             done: bool,
             /// The file and the bytes handed over so far, to go on here if
@@ -488,8 +491,15 @@ mod worker {
     /// Slices read ahead by the reader worker.
     const AHEAD: u32 = 2;
 
+    /// Slices read for an import before it starts, while the user checks
+    /// the mapping: 1 + 2 + 4 + 8 MB, so a small file is read whole and a
+    /// large one's import does not wait while the slices grow.
+    const BEFORE_IMPORT: u32 = 4;
+
     impl Slices {
-        fn open(file: &File) -> Slices {
+        /// Starts reading `file`, `ahead` slices before waiting for the
+        /// first to be taken (then `AHEAD`).
+        fn open(file: &File, ahead: u32) -> Slices {
             let total = file.size();
             let spare = READER.with(|r| r.borrow_mut().take());
             if let Some(worker) = spare.or_else(|| web_sys::Worker::new(READER_URL).ok()) {
@@ -512,12 +522,13 @@ mod worker {
                 set("file", file);
                 set("first", &FIRST_CHUNK.into());
                 set("chunk", &CHUNK.into());
-                set("ahead", &AHEAD.into());
+                set("ahead", &ahead.into());
                 if worker.post_message(&start).is_ok() {
                     return Slices::Reader {
                         worker,
                         arrived,
                         wake,
+                        withheld: ahead.saturating_sub(AHEAD),
                         done: false,
                         file: file.clone(),
                         offset: 0.0,
@@ -563,6 +574,7 @@ mod worker {
                     worker,
                     arrived,
                     wake,
+                    withheld,
                     done,
                     file,
                     offset,
@@ -596,8 +608,13 @@ mod worker {
                         return Box::pin(self.next()).await;
                     };
                     *offset += f64::from(buffer.byte_length());
-                    // The reader may read the next slice while this one is parsed.
-                    worker.post_message(&JsValue::NULL)?;
+                    if *withheld > 0 {
+                        *withheld -= 1;
+                    } else {
+                        // The reader may read the next slice while this one
+                        // is parsed.
+                        worker.post_message(&JsValue::NULL)?;
+                    }
                     Ok(Some(buffer.into()))
                 }
                 Slices::Here { next, .. } => match next.take() {
