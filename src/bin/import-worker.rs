@@ -441,6 +441,15 @@ mod worker {
                 *ahead = Some((file_id, Slices::open(file, BEFORE_IMPORT)));
             }
         });
+        // The read-ahead took the spare reader: start another now, so that
+        // importing another file first (several were chosen) does not
+        // wait for one to start.
+        READER.with(|r| {
+            let mut spare = r.borrow_mut();
+            if spare.is_none() {
+                *spare = web_sys::Worker::new(READER_URL).ok();
+            }
+        });
     }
 
     /// The slices read ahead for the file `file_id`, if they are for it.
@@ -662,15 +671,22 @@ mod worker {
     }
 
     impl Drop for Slices {
-        /// An idle reader is kept for the next file; one stopped halfway
-        /// (an error) is ended.
+        /// An idle reader is kept for the next file, unless there is a
+        /// spare already; one stopped halfway (a read-ahead replaced, a
+        /// workbook, an error) is ended.
         fn drop(&mut self) {
             if let Slices::Reader { worker, done, .. } = self {
                 worker.set_onmessage(None);
-                if *done {
-                    let worker = worker.clone();
-                    READER.with(|r| *r.borrow_mut() = Some(worker));
-                } else {
+                let kept = *done
+                    && READER.with(|r| {
+                        let mut spare = r.borrow_mut();
+                        if spare.is_some() {
+                            return false;
+                        }
+                        *spare = Some(worker.clone());
+                        true
+                    });
+                if !kept {
                     worker.terminate();
                 }
             }
