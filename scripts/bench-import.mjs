@@ -84,11 +84,13 @@ async function appRun(browser, server, file) {
   await page.waitForSelector('[data-testid="preview"]', { timeout: 60_000 });
   await page.click('[data-testid="confirm-import"]');
   await page.waitForFunction(() => performance.getEntriesByName('xhs-import').length > 0, null, { timeout: 120_000 });
-  const [sniff, importMs, importStart, importEnd] = await page.evaluate(() => [
+  const [sniff, importMs, importStart, importEnd, sniffDecode, importDecode] = await page.evaluate(() => [
     performance.getEntriesByName('xhs-sniff')[0].duration,
     performance.getEntriesByName('xhs-import')[0].duration,
     performance.timeOrigin + performance.getEntriesByName('xhs-import-start')[0].startTime,
     performance.timeOrigin + performance.getEntriesByName('xhs-import-end')[0].startTime,
+    performance.getEntriesByName('xhs-sniffed-decode').at(-1).duration,
+    performance.getEntriesByName('xhs-done-decode').at(-1).duration,
   ]);
   // The worker's own User Timing: where the import's time went.
   let worker = {};
@@ -99,11 +101,12 @@ async function appRun(browser, server, file) {
         const at = (name) => performance.timeOrigin + performance.getEntriesByName(name).at(-1)?.startTime;
         return {
           message: at('xhs-worker-import-message'),
-          readStart: at('xhs-worker-read-start'),
           sendEnd: at('xhs-worker-send-end'),
           sniff: last('xhs-worker-sniff'),
+          plan: last('xhs-worker-plan'),
           loop: last('xhs-worker-read'),
-          file: self.xhsWorkerFileMs,
+          wait: self.xhsWorkerWaitMs,
+          copy: self.xhsWorkerCopyMs,
           parse: self.xhsWorkerParseMs,
           finish: last('xhs-worker-finish'),
           send: last('xhs-worker-send'),
@@ -118,7 +121,17 @@ async function appRun(browser, server, file) {
     peakGrowth = Math.max(peakGrowth, status(pid, 'VmHWM') - (before.get(pid) ?? 0));
   }
   await context.close();
-  return { seconds: (sniff + importMs) / 1000, peakGrowth, sniff, importMs, importStart, importEnd, worker };
+  return {
+    seconds: (sniff + importMs) / 1000,
+    peakGrowth,
+    sniff,
+    sniffDecode,
+    importMs,
+    importStart,
+    importEnd,
+    importDecode,
+    worker,
+  };
 }
 
 /** A page that parses a chosen file with PapaParse and uDSV. */
@@ -193,13 +206,13 @@ for (const file of FILES) {
 const ms = (x) => (x === undefined || Number.isNaN(x) ? '-' : `${x.toFixed(0)} ms`);
 console.log('\n### Where the app\'s time goes (the median run; User Timing in the page and in the worker)\n');
 console.log(
-  '| File | Sniff (page) | of which in the worker | Import (page) | to the worker | head and plan again | waiting for slices | parsing | finishing | encoding and posting | back to the page, decoded |',
+  '| File | Sniff (page) | of which in the worker | decoding the plan | Import (page) | to the worker | plan again | waiting for slices | copying them in | parsing | finishing | encoding and posting | back to the page | of which decoding |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const b of breakdown) {
   const w = b.worker;
   console.log(
-    `| ${b.file} | ${ms(b.sniff)} | ${ms(w.sniff)} | ${ms(b.importMs)} | ${ms(w.message - b.importStart)} | ${ms(w.readStart - w.message)} | ${ms(w.file)} | ${ms(w.parse)} | ${ms(w.finish)} | ${ms(w.send)} | ${ms(b.importEnd - w.sendEnd)} |`,
+    `| ${b.file} | ${ms(b.sniff)} | ${ms(w.sniff)} | ${ms(b.sniffDecode)} | ${ms(b.importMs)} | ${ms(w.message - b.importStart)} | ${ms(w.plan)} | ${ms(w.wait)} | ${ms(w.copy)} | ${ms(w.parse)} | ${ms(w.finish)} | ${ms(w.send)} | ${ms(b.importEnd - w.sendEnd)} | ${ms(b.importDecode)} |`,
   );
 }
 await browser.close();

@@ -16,6 +16,8 @@ use xhs_roi_engine::codec;
 use xhs_roi_engine::csv::ReadError;
 use xhs_roi_engine::import::{Import, ImportError, ImportOptions, Sniffed};
 
+use crate::state::timed;
+
 /// What the worker says about one request.
 pub enum WorkerEvent {
     Sniffed(Sniffed),
@@ -140,7 +142,7 @@ fn on_message(data: Array) {
     let id = data.get(1).as_f64().unwrap_or(0.0) as u32;
     let bytes = || Uint8Array::new(&data.get(2)).to_vec();
     let (event, finished) = match tag.as_str() {
-        "sniffed" => match codec::decode_sniffed(&bytes()) {
+        "sniffed" => match timed("xhs-sniffed-decode", || codec::decode_sniffed(&bytes())) {
             Ok(s) => (WorkerEvent::Sniffed(s), true),
             Err(_) => (WorkerEvent::Broken, true),
         },
@@ -152,7 +154,7 @@ fn on_message(data: Array) {
             },
             false,
         ),
-        "done" => match codec::decode_import(&bytes()) {
+        "done" => match timed("xhs-done-decode", || codec::decode_import(&bytes())) {
             Ok(i) => (WorkerEvent::Done(i), true),
             Err(_) => (WorkerEvent::Broken, true),
         },
@@ -213,15 +215,24 @@ fn on_message(data: Array) {
 }
 
 /// Asks the worker to sniff (`import: false`) or read (`import: true`) a file.
+/// `file_id` is the page's id for the file (a pending file's): the worker
+/// starts reading a file it sniffed with an id, and the import with the
+/// same id begins with what was read meanwhile.
 pub fn request(
     file: web_sys::File,
+    file_id: Option<u32>,
     options: &ImportOptions,
     import: bool,
     on_event: impl FnMut(WorkerEvent) + 'static,
 ) {
     let tag = if import { "import" } else { "sniff" };
     let options = Uint8Array::from(codec::encode_options(options).as_slice());
-    send(tag, &[file.into(), options.into()], Box::new(on_event));
+    let file_id = file_id.map_or(JsValue::UNDEFINED, JsValue::from);
+    send(
+        tag,
+        &[file.into(), options.into(), file_id],
+        Box::new(on_event),
+    );
 }
 
 /// Asks the worker for every model's credit over the journeys it keeps.

@@ -111,7 +111,7 @@ fn demo_next(
         kind: Some(kind),
         ..ImportOptions::default()
     };
-    import_client::request(file, &options, true, move |event| {
+    import_client::request(file, None, &options, true, move |event| {
         match event {
             WorkerEvent::Done(imported) => {
                 files.push(summary(&imported));
@@ -146,7 +146,7 @@ fn load_demo_journeys(state: AppState) {
             kind: Some(Kind::Touchpoints),
             ..ImportOptions::default()
         };
-        import_client::request(file, &options, true, move |event| {
+        import_client::request(file, None, &options, true, move |event| {
             if let WorkerEvent::Done(_) = event {
                 refresh_attribution(state);
             }
@@ -196,43 +196,84 @@ fn measure(name: &str, start: &str, end: &str) {
     }
 }
 
+thread_local! {
+    /// Files chosen and being sniffed, not yet on the mapping screen.
+    static UNLISTED: std::cell::RefCell<Vec<Pending>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Files the user chose: each is sniffed (off the page) and shown on the
 /// mapping screen, with a mapping confirmed before for the same headers
-/// already applied.
+/// already applied. A file is listed when its sniff answers, or as "Reading
+/// the first rows…" after `LIST_SNIFFING_AFTER` if it has not by then (a
+/// workbook is read whole): listing it at once would have the page render
+/// the screen, and draw it, while the answer, usually a few milliseconds
+/// away, waits behind that work.
 pub fn choose_files(state: AppState, chosen: Vec<web_sys::File>) {
     state.import_errors.set(Vec::new());
     for file in chosen {
-        let id = state.next_pending_id();
-        state.pending.update(|p| {
-            p.push(Pending {
-                id,
-                name: file.name(),
-                size: file.size(),
-                file: file.clone(),
-                options: ImportOptions::default(),
-                status: PendingStatus::Sniffing,
-                remembered: false,
-                revision: 0,
-            })
-        });
-        sniff(state, id, true);
+        let pending = Pending {
+            id: state.next_pending_id(),
+            name: file.name(),
+            size: file.size(),
+            file: file.clone(),
+            options: ImportOptions::default(),
+            status: PendingStatus::Sniffing,
+            remembered: false,
+            revision: 0,
+        };
+        UNLISTED.with(|u| u.borrow_mut().push(pending.clone()));
+        sniff(state, pending, true);
+    }
+    set_timeout(move || list_chosen(state, None), LIST_SNIFFING_AFTER);
+}
+
+/// How long a chosen file may go unlisted while its sniff runs: short
+/// enough not to be noticed as a delay.
+const LIST_SNIFFING_AFTER: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Puts the files chosen and not yet listed on the mapping screen, in the
+/// order they were chosen: those up to `through`, or all.
+fn list_chosen(state: AppState, through: Option<u32>) {
+    let listed: Vec<Pending> = UNLISTED.with(|u| {
+        let mut unlisted = u.borrow_mut();
+        let end = match through {
+            Some(id) => unlisted
+                .iter()
+                .position(|f| f.id == id)
+                .map_or(0, |i| i + 1),
+            None => unlisted.len(),
+        };
+        unlisted.drain(..end).collect()
+    });
+    if !listed.is_empty() {
+        state.pending.update(|p| p.extend(listed));
     }
 }
 
 /// Re-reads the first rows of a pending file with its current options.
-fn sniff(state: AppState, id: u32, first_time: bool) {
-    let Some(pending) = state
+fn sniff_again(state: AppState, id: u32) {
+    let pending = state
         .pending
-        .with_untracked(|p| p.iter().find(|f| f.id == id).cloned())
-    else {
-        return;
-    };
+        .with_untracked(|p| p.iter().find(|f| f.id == id).cloned());
+    if let Some(pending) = pending {
+        sniff(state, pending, false);
+    }
+}
+
+/// Reads the first rows of a file with its pending options; the first time,
+/// lists it when the answer comes (see `choose_files`).
+fn sniff(state: AppState, pending: Pending, first_time: bool) {
+    let id = pending.id;
     mark("xhs-sniff-start");
     import_client::request(
         pending.file.clone(),
+        Some(id),
         &pending.options,
         false,
         move |event| {
+            if first_time {
+                list_chosen(state, Some(id));
+            }
             let status = match event {
                 WorkerEvent::Sniffed(sniffed) => {
                     measure("xhs-sniff", "xhs-sniff-start", "xhs-sniff-end");
@@ -246,7 +287,7 @@ fn sniff(state: AppState, id: u32, first_time: bool) {
                                     f.remembered = true;
                                 }
                             });
-                            sniff(state, id, false);
+                            sniff_again(state, id);
                             return;
                         }
                     }
@@ -291,7 +332,7 @@ pub fn change_options(state: AppState, id: u32, change: impl FnOnce(&mut ImportO
             }
         }
     });
-    sniff(state, id, false);
+    sniff_again(state, id);
 }
 
 pub fn remove_pending(state: AppState, id: u32) {
@@ -377,6 +418,7 @@ fn import_next(state: AppState, mut queue: Vec<Pending>, mut done: Vec<Import>) 
     mark("xhs-import-start");
     import_client::request(
         pending.file.clone(),
+        Some(id),
         &request_options,
         true,
         move |event| match event {

@@ -7,8 +7,10 @@
 //! second. The result goes back as one transferable buffer in the engine's
 //! binary codec. Cancelling is the page terminating this worker.
 //!
-//! Messages in: `["sniff", id, File, options]` and `["import", id, File,
-//! options]`, options being `codec::encode_options` bytes; `["attribute",
+//! Messages in: `["sniff", id, File, options, file_id?]` and `["import",
+//! id, File, options, file_id?]`, options being `codec::encode_options`
+//! bytes and `file_id` the page's id for the file (a sniff with one starts
+//! reading the file for the import with the same id); `["attribute",
 //! id, settings, auto_bootstrap]`. Messages out: `["ready"]`, `["sniffed",
 //! id, bytes]`, `["progress", id, bytes_read, total_bytes, rows]`, `["done",
 //! id, bytes]`, `["failed", id, reason_code, file]`, `["attributing", id,
@@ -55,6 +57,9 @@ mod worker {
         /// table are built with them right after its import.
         static LAST_SETTINGS: std::cell::RefCell<xhs_roi_engine::attribution::Settings> =
             std::cell::RefCell::default();
+        /// The file sniffed last (the page's id for it) and its first
+        /// slices, being read for its import.
+        static READ_AHEAD: RefCell<Option<(f64, Slices)>> = const { RefCell::new(None) };
     }
 
     /// Keeps `table` as the one attributed (a paths table replaces a
@@ -373,61 +378,90 @@ mod worker {
         let file: File = data.get(2).dyn_into()?;
         let options = codec::decode_options(&Uint8Array::new(&data.get(3)).to_vec())
             .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        // The page's id for the file (a pending file's), when it has one.
+        let file_id = data.get(4).as_f64();
         let name = file.name();
-        let reader = FileReaderSync::new()?;
         let total = file.size();
-        // An Excel workbook: read it whole (a zip's directory is at its end),
-        // turn the sheet into CSV and read that like any other file.
-        let magic = read_slice(&reader, &file, 0.0, total.min(4.0))?;
-        if xlsx::is_zip(&magic) {
-            let all = read_slice(&reader, &file, 0.0, total)?;
-            let (sniffed, csv) = match import::sniff_workbook(&name, &all, &options) {
-                Ok(Some(workbook)) => workbook,
-                Ok(None) => unreachable!("the bytes start like a zip"),
-                Err(e) => {
-                    fail(id, &e);
-                    return Ok(());
+        if tag == "import" {
+            let slices = take_read_ahead(file_id).unwrap_or_else(|| Slices::open(&file, AHEAD));
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(error) = import_file(id, file, name, options, slices, total).await {
+                    // The browser could not read the file (moved, deleted, or
+                    // this worker being stopped by a cancel, when the message
+                    // never arrives): the page says the import failed rather
+                    // than waiting for ever.
+                    web_sys::console::warn_2(&"import worker: could not read".into(), &error);
+                    post(&["unreadable".into(), id.into()], None);
                 }
-            };
-            if tag == "sniff" {
-                post_bytes("sniffed", id, &codec::encode_sniffed(&sniffed));
-                return Ok(());
-            }
-            let mut importer = Importer::new(&name, sniffed.plan);
-            importer.feed(&csv);
-            finish(id, importer.finish(), total);
+            });
             return Ok(());
         }
         mark("xhs-worker-sniff-start");
+        let reader = FileReaderSync::new()?;
         let head = read_slice(&reader, &file, 0.0, total.min(SNIFF_BYTES as f64))?;
-        let sniffed = match sniff(&name, &head, &options) {
-            Ok(s) => s,
-            Err(e) => {
-                fail(id, &e);
-                return Ok(());
+        if xlsx::is_zip(&head) {
+            // An Excel workbook: read it whole (a zip's directory is at its
+            // end) and sniff the sheet turned into CSV.
+            let all = read_slice(&reader, &file, 0.0, total)?;
+            match import::sniff_workbook(&name, &all, &options) {
+                Ok(Some((sniffed, _))) => {
+                    post_bytes("sniffed", id, &codec::encode_sniffed(&sniffed))
+                }
+                Ok(None) => unreachable!("the bytes start like a zip"),
+                Err(e) => fail(id, &e),
             }
-        };
-        if tag == "sniff" {
-            post_bytes("sniffed", id, &codec::encode_sniffed(&sniffed));
-            measure(
-                "xhs-worker-sniff",
-                "xhs-worker-sniff-start",
-                "xhs-worker-sniff-end",
-            );
             return Ok(());
         }
+        match sniff(&name, &head, &options) {
+            Ok(sniffed) => {
+                post_bytes("sniffed", id, &codec::encode_sniffed(&sniffed));
+                measure(
+                    "xhs-worker-sniff",
+                    "xhs-worker-sniff-start",
+                    "xhs-worker-sniff-end",
+                );
+                if let Some(file_id) = file_id {
+                    read_ahead(file_id, &file);
+                }
+            }
+            Err(e) => fail(id, &e),
+        }
+        Ok(())
+    }
 
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Err(error) = read_file(id, file, name, sniffed, total).await {
-                // The browser could not read the file (moved, deleted, or
-                // this worker being stopped by a cancel, when the message
-                // never arrives): the page says the import failed rather
-                // than waiting for ever.
-                web_sys::console::warn_2(&"import worker: could not read".into(), &error);
-                post(&["unreadable".into(), id.into()], None);
+    /// Starts reading the file just sniffed, so that its import (the page's
+    /// next step, once the user has checked the mapping) finds its first
+    /// slices read. One file at a time: sniffing another replaces it.
+    fn read_ahead(file_id: f64, file: &File) {
+        READ_AHEAD.with(|ahead| {
+            let mut ahead = ahead.borrow_mut();
+            if !matches!(&*ahead, Some((id, _)) if *id == file_id) {
+                // The old reader ends before the new one is started.
+                *ahead = None;
+                *ahead = Some((file_id, Slices::open(file, BEFORE_IMPORT)));
             }
         });
-        Ok(())
+        // The read-ahead took the spare reader: start another now, so that
+        // importing another file first (several were chosen) does not
+        // wait for one to start.
+        READER.with(|r| {
+            let mut spare = r.borrow_mut();
+            if spare.is_none() {
+                *spare = web_sys::Worker::new(READER_URL).ok();
+            }
+        });
+    }
+
+    /// The slices read ahead for the file `file_id`, if they are for it.
+    fn take_read_ahead(file_id: Option<f64>) -> Option<Slices> {
+        let file_id = file_id?;
+        READ_AHEAD.with(|ahead| {
+            let mut ahead = ahead.borrow_mut();
+            match &*ahead {
+                Some((id, _)) if *id == file_id => ahead.take().map(|(_, slices)| slices),
+                _ => None,
+            }
+        })
     }
 
     /// Where the slices of a file come from, in order.
@@ -439,6 +473,9 @@ mod worker {
             worker: web_sys::Worker,
             arrived: Rc<RefCell<VecDeque<JsValue>>>,
             wake: Rc<RefCell<Option<js_sys::Function>>>,
+            /// Slices taken without a credit sent back: those read beyond
+            /// `AHEAD` when the file was read ahead of its import.
+            withheld: u32,
             /// The reader said the file has ended (it is idle again).
             done: bool,
             /// The file and the bytes handed over so far, to go on here if
@@ -463,8 +500,15 @@ mod worker {
     /// Slices read ahead by the reader worker.
     const AHEAD: u32 = 2;
 
+    /// Slices read for an import before it starts, while the user checks
+    /// the mapping: 1 + 2 + 4 + 8 MB, so a small file is read whole and a
+    /// large one's import does not wait while the slices grow.
+    const BEFORE_IMPORT: u32 = 4;
+
     impl Slices {
-        fn open(file: &File) -> Slices {
+        /// Starts reading `file`, `ahead` slices before waiting for the
+        /// first to be taken (then `AHEAD`).
+        fn open(file: &File, ahead: u32) -> Slices {
             let total = file.size();
             let spare = READER.with(|r| r.borrow_mut().take());
             if let Some(worker) = spare.or_else(|| web_sys::Worker::new(READER_URL).ok()) {
@@ -487,12 +531,13 @@ mod worker {
                 set("file", file);
                 set("first", &FIRST_CHUNK.into());
                 set("chunk", &CHUNK.into());
-                set("ahead", &AHEAD.into());
+                set("ahead", &ahead.into());
                 if worker.post_message(&start).is_ok() {
                     return Slices::Reader {
                         worker,
                         arrived,
                         wake,
+                        withheld: ahead.saturating_sub(AHEAD),
                         done: false,
                         file: file.clone(),
                         offset: 0.0,
@@ -531,13 +576,14 @@ mod worker {
             }
         }
 
-        /// The next slice copied into `out`; false after the last.
-        async fn next_into(&mut self, out: &mut Vec<u8>) -> Result<bool, JsValue> {
-            let buffer = match self {
+        /// The next slice (an `ArrayBuffer`); `None` after the last.
+        async fn next(&mut self) -> Result<Option<JsValue>, JsValue> {
+            match self {
                 Slices::Reader {
                     worker,
                     arrived,
                     wake,
+                    withheld,
                     done,
                     file,
                     offset,
@@ -555,7 +601,7 @@ mod worker {
                     };
                     if data.is_null() {
                         *done = true;
-                        return Ok(false);
+                        return Ok(None);
                     }
                     let Ok(buffer) = data.dyn_into::<js_sys::ArrayBuffer>() else {
                         // The reader could not read (or is being stopped with
@@ -568,53 +614,122 @@ mod worker {
                         };
                         here.request();
                         *self = here;
-                        return Box::pin(self.next_into(out)).await;
+                        return Box::pin(self.next()).await;
                     };
                     *offset += f64::from(buffer.byte_length());
-                    // The reader may read the next slice while this one is parsed.
-                    worker.post_message(&JsValue::NULL)?;
-                    buffer.into()
+                    if *withheld > 0 {
+                        *withheld -= 1;
+                    } else {
+                        // The reader may read the next slice while this one
+                        // is parsed.
+                        worker.post_message(&JsValue::NULL)?;
+                    }
+                    Ok(Some(buffer.into()))
                 }
                 Slices::Here { next, .. } => match next.take() {
-                    None => return Ok(false),
+                    None => Ok(None),
                     Some(reading) => {
                         let buffer = reading.await?;
                         self.request();
-                        buffer
+                        Ok(Some(buffer))
                     }
                 },
+            }
+        }
+
+        /// The next slice copied into `out` (false after the last), with
+        /// the time spent waiting for it and copying it added to `spent`.
+        async fn next_into(
+            &mut self,
+            out: &mut Vec<u8>,
+            spent: &mut Spent,
+        ) -> Result<bool, JsValue> {
+            let asked = now();
+            let Some(buffer) = self.next().await? else {
+                spent.waiting += now() - asked;
+                return Ok(false);
             };
+            let arrived = now();
             let array = Uint8Array::new(&buffer);
             out.resize(array.length() as usize, 0);
             array.copy_to(out);
+            spent.waiting += arrived - asked;
+            spent.copying += now() - arrived;
             Ok(true)
         }
     }
 
+    /// Where an import's time goes, summed over its slices.
+    #[derive(Default)]
+    struct Spent {
+        /// Waiting for the slices to be read.
+        waiting: f64,
+        /// Copying them into this worker's memory.
+        copying: f64,
+        /// Parsing them.
+        parsing: f64,
+    }
+
     impl Drop for Slices {
-        /// An idle reader is kept for the next file; one stopped halfway
-        /// (an error) is ended.
+        /// An idle reader is kept for the next file, unless there is a
+        /// spare already; one stopped halfway (a read-ahead replaced, a
+        /// workbook, an error) is ended.
         fn drop(&mut self) {
             if let Slices::Reader { worker, done, .. } = self {
                 worker.set_onmessage(None);
-                if *done {
-                    let worker = worker.clone();
-                    READER.with(|r| *r.borrow_mut() = Some(worker));
-                } else {
+                let kept = *done
+                    && READER.with(|r| {
+                        let mut spare = r.borrow_mut();
+                        if spare.is_some() {
+                            return false;
+                        }
+                        *spare = Some(worker.clone());
+                        true
+                    });
+                if !kept {
                     worker.terminate();
                 }
             }
         }
     }
 
-    /// Parses the file slice by slice while the next slice is read.
-    async fn read_file(
+    /// Imports a file: its first slice says whether it is a workbook and
+    /// holds the head the plan is made from again (with the options the
+    /// page confirmed); then it is parsed slice by slice while the next
+    /// slice is read.
+    async fn import_file(
         id: f64,
         file: File,
         name: String,
-        sniffed: Sniffed,
+        options: ImportOptions,
+        mut slices: Slices,
         total: f64,
     ) -> Result<(), JsValue> {
+        let mut spent = Spent::default();
+        // Room for the largest slice from the start: growing with the
+        // slices would copy each into fresh memory, first touched then.
+        let mut bytes = Vec::with_capacity(CHUNK as usize);
+        mark("xhs-worker-read-start");
+        let mut more = slices.next_into(&mut bytes, &mut spent).await?;
+        if xlsx::is_zip(&bytes) {
+            drop(slices);
+            return import_workbook(id, &file, &name, &options, total);
+        }
+        mark("xhs-worker-plan-start");
+        // The first slice holds the sniff's head (or the whole file).
+        let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+        let sniffed = match sniff(&name, head, &options) {
+            Ok(sniffed) => sniffed,
+            Err(e) => {
+                fail(id, &e);
+                return Ok(());
+            }
+        };
+        measure(
+            "xhs-worker-plan",
+            "xhs-worker-plan-start",
+            "xhs-worker-plan-end",
+        );
         let encoding = sniffed.plan.encoding;
         // This build leaves GB18030 to the browser's decoder (no tables shipped).
         let text_decoder = if Decoder::supported(encoding) {
@@ -626,18 +741,9 @@ mod worker {
         stream.set_stream(true);
         let mut importer = Importer::new(&name, sniffed.plan);
         let mut last_report = js_sys::Date::now();
-        let mut bytes = Vec::new();
-        let (mut waiting, mut parsing) = (0.0, 0.0);
-        mark("xhs-worker-read-start");
-        let mut slices = Slices::open(&file);
         let mut start = 0.0;
-        loop {
-            let t0 = now();
-            if !slices.next_into(&mut bytes).await? {
-                break;
-            }
-            let t1 = now();
-            waiting += t1 - t0;
+        while more {
+            let parse_start = now();
             match &text_decoder {
                 None => importer.feed(&bytes),
                 Some(decoder) => {
@@ -648,7 +754,7 @@ mod worker {
             if start == 0.0 {
                 importer.reserve_for(total as u64);
             }
-            parsing += now() - t1;
+            spent.parsing += now() - parse_start;
             start += bytes.len() as f64;
             let now = js_sys::Date::now();
             if now - last_report >= PROGRESS_EVERY_MS {
@@ -664,6 +770,7 @@ mod worker {
                     None,
                 );
             }
+            more = slices.next_into(&mut bytes, &mut spent).await?;
         }
         drop(slices);
         if let Some(decoder) = &text_decoder {
@@ -675,12 +782,16 @@ mod worker {
             "xhs-worker-read-start",
             "xhs-worker-read-end",
         );
-        // Where the loop's time went, summed over the slices: waiting for
-        // the slices (and copying them in), and parsing. Plain globals, read
-        // by scripts/bench-import.mjs (User Timing has no sums).
+        // Where the loop's time went, summed over the slices. Plain globals,
+        // read by scripts/bench-import.mjs (User Timing has no sums).
         let global = js_sys::global();
-        let _ = js_sys::Reflect::set(&global, &"xhsWorkerFileMs".into(), &waiting.into());
-        let _ = js_sys::Reflect::set(&global, &"xhsWorkerParseMs".into(), &parsing.into());
+        for (key, value) in [
+            ("xhsWorkerWaitMs", spent.waiting),
+            ("xhsWorkerCopyMs", spent.copying),
+            ("xhsWorkerParseMs", spent.parsing),
+        ] {
+            let _ = js_sys::Reflect::set(&global, &key.into(), &value.into());
+        }
         drop(bytes);
         mark("xhs-worker-finish-start");
         let imported = importer.finish();
@@ -690,6 +801,28 @@ mod worker {
             "xhs-worker-finish-end",
         );
         finish(id, imported, total);
+        Ok(())
+    }
+
+    /// An Excel workbook: read whole (a zip's directory is at its end), its
+    /// sheet turned into CSV and read like any other file.
+    fn import_workbook(
+        id: f64,
+        file: &File,
+        name: &str,
+        options: &ImportOptions,
+        total: f64,
+    ) -> Result<(), JsValue> {
+        let all = read_slice(&FileReaderSync::new()?, file, 0.0, total)?;
+        match import::sniff_workbook(name, &all, options) {
+            Ok(Some((sniffed, csv))) => {
+                let mut importer = Importer::new(name, sniffed.plan);
+                importer.feed(&csv);
+                finish(id, importer.finish(), total);
+            }
+            Ok(None) => unreachable!("the bytes start like a zip"),
+            Err(e) => fail(id, &e),
+        }
         Ok(())
     }
 
