@@ -1002,8 +1002,8 @@ impl Builder {
         }
     }
 
-    /// Reads one record into the table. Each cell goes straight into its
-    /// column; a row rejected (a required field missing or unreadable) or
+    /// Reads one record. Each cell goes straight into its column; a row
+    /// rejected (a required field missing or unreadable) or
     /// repeated is taken back out of every column.
     fn row(&mut self, plan: &Plan, record: &Record<'_>) {
         let line = record.line;
