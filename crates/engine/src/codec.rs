@@ -431,17 +431,28 @@ pub fn decode_import(bytes: &[u8]) -> Result<Import, CodecError> {
         r.number()?,
     ];
     let n = r.len()?;
+    // Problems come in runs of one reason (a column of bad cells): each
+    // run's message is written once, as the importer does.
+    let mut last: Option<(ProblemReason, String)> = None;
     let problems = (0..n)
         .map(|_| {
             let line = r.u64()?;
             let column = r.str()?.to_string();
             let value = r.str()?.to_string();
             let reason = read_reason(&mut r)?;
+            let message = match &last {
+                Some((seen, message)) if *seen == reason => message.clone(),
+                _ => {
+                    let message = reason.to_string();
+                    last = Some((reason, message.clone()));
+                    message
+                }
+            };
             Ok(Problem {
                 line,
                 column,
                 value,
-                message: reason.to_string(),
+                message,
                 reason,
             })
         })
