@@ -207,6 +207,32 @@ fn value_error_of(code: u8) -> Result<ValueError, CodecError> {
         .ok_or(CodecError("value error"))
 }
 
+/// About how many bytes [`encode_import`] writes, so that its buffer is
+/// allocated once (a large table's grew by doubling: copies, and fresh
+/// memory touched for each).
+fn encoded_size_hint(import: &Import) -> usize {
+    let table = &import.table;
+    let columns: usize = table
+        .columns
+        .iter()
+        .map(|column| match column {
+            Column::Absent => 1,
+            Column::Text(c) => {
+                let text: usize = c.dictionary().iter().map(|v| 8 + v.len()).sum();
+                17 + text + 4 * c.codes().len()
+            }
+            Column::Number(v) => 9 + 8 * v.len(),
+            Column::Time(v) => 9 + 8 * v.len(),
+        })
+        .sum();
+    let problems: usize = import
+        .problems
+        .iter()
+        .map(|p| 34 + p.column.len() + p.value.len())
+        .sum();
+    1024 + columns + 4 * table.lines.len() + problems
+}
+
 fn write_table(w: &mut Writer, table: &Table) {
     w.u8(kind_code(table.kind));
     w.len(table.rows);
@@ -371,7 +397,7 @@ fn static_field(kind: Kind, name: &str) -> Result<&'static str, CodecError> {
 }
 
 pub fn encode_import(import: &Import) -> Vec<u8> {
-    let mut w = Writer::default();
+    let mut w = Writer(Vec::with_capacity(encoded_size_hint(import)));
     w.0.extend_from_slice(MAGIC);
     w.str(&import.file);
     w.u8(kind_code(import.kind));
@@ -681,6 +707,17 @@ mod tests {
             (decoded.file.as_str(), decoded.kind, decoded.encoding),
             ("t.csv", Kind::Notes, Encoding::Utf8)
         );
+    }
+
+    #[test]
+    fn an_import_is_encoded_into_one_allocation() {
+        let demo = crate::demo::generate(1);
+        let files = demo.files().into_iter().chain([("t.csv", TEXT)]);
+        for (name, text) in files {
+            let imported = import(name, text.as_bytes(), &ImportOptions::default()).unwrap();
+            let bytes = encode_import(&imported);
+            assert!(bytes.len() <= encoded_size_hint(&imported), "{name}");
+        }
     }
 
     #[test]
