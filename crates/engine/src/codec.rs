@@ -7,8 +7,8 @@
 
 use crate::csv::Encoding;
 use crate::import::{
-    ColumnMapping, DateOrder, Import, ImportOptions, OrderBasis, Plan, Problem, ProblemReason,
-    Sniffed,
+    ColumnMapping, DateOrder, Import, ImportOptions, LastMessage, OrderBasis, Plan, Problem,
+    ProblemReason, Sniffed,
 };
 use crate::schema::Kind;
 use crate::table::{Column, Dictionary, Table, TextColumn};
@@ -457,28 +457,18 @@ pub fn decode_import(bytes: &[u8]) -> Result<Import, CodecError> {
         r.number()?,
     ];
     let n = r.len()?;
-    // Problems come in runs of one reason (a column of bad cells): each
-    // run's message is written once, as the importer does.
-    let mut last: Option<(ProblemReason, String)> = None;
+    let mut last_message = LastMessage::default();
     let problems = (0..n)
         .map(|_| {
             let line = r.u64()?;
             let column = r.str()?.to_string();
             let value = r.str()?.to_string();
             let reason = read_reason(&mut r)?;
-            let message = match &last {
-                Some((seen, message)) if *seen == reason => message.clone(),
-                _ => {
-                    let message = reason.to_string();
-                    last = Some((reason, message.clone()));
-                    message
-                }
-            };
             Ok(Problem {
                 line,
                 column,
                 value,
-                message,
+                message: last_message.message(reason),
                 reason,
             })
         })

@@ -225,7 +225,7 @@ pub fn is_gb18030(bytes: &[u8]) -> bool {
 /// The length of the start of `bytes` that ends on a character boundary
 /// when `bytes` is UTF-8: all of it, or up to a character its last one to
 /// three bytes begin but do not finish.
-pub fn utf8_whole_characters(bytes: &[u8]) -> usize {
+pub(crate) fn utf8_whole_characters(bytes: &[u8]) -> usize {
     let len = bytes.len();
     for back in 1..=len.min(4) {
         let byte = bytes[len - back];

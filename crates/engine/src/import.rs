@@ -609,9 +609,6 @@ pub struct Importer {
 
 impl Importer {
     pub fn new(file: &str, plan: Plan) -> Importer {
-        let present: Vec<bool> = (0..plan.kind.fields().len())
-            .map(|f| plan.fields.contains(&Some(f)))
-            .collect();
         let decoder = Decoder::supported(plan.encoding).then(|| Decoder::new(plan.encoding));
         let slots = Slot::plan(&plan);
         let reading = Reading::plan(&plan, &slots);
@@ -620,7 +617,8 @@ impl Importer {
             file: file.to_string(),
             reader: RecordReader::new(plan.delimiter, plan.newline),
             builder: Builder {
-                table: Table::new(plan.kind, &present),
+                // Every field absent until `finish` puts the columns read in.
+                table: Table::new(plan.kind, &[]),
                 slots,
                 reading,
                 identity,
@@ -631,7 +629,7 @@ impl Importer {
                 rows_duplicate: 0,
                 seen: HashMap::default(),
                 may_have_replacements: false,
-                last_message: None,
+                last_message: LastMessage::default(),
             },
             decoder,
             plan,
@@ -872,8 +870,26 @@ struct Builder {
     seen: HashMap<RowKey, u64, FxBuild>,
     /// False while the text read holds no byte that could start U+FFFD.
     may_have_replacements: bool,
-    /// The last problem's reason and message.
-    last_message: Option<(ProblemReason, String)>,
+    /// The last problem's message.
+    last_message: LastMessage,
+}
+
+/// A problem's message, written once for each run of one reason: problems
+/// come in runs (a column of bad cells, rows one field too long).
+#[derive(Default)]
+pub(crate) struct LastMessage(Option<(ProblemReason, String)>);
+
+impl LastMessage {
+    pub(crate) fn message(&mut self, reason: ProblemReason) -> String {
+        match &self.0 {
+            Some((last, message)) if *last == reason => message.clone(),
+            _ => {
+                let message = reason.to_string();
+                self.0 = Some((reason, message.clone()));
+                message
+            }
+        }
+    }
 }
 
 /// Where one column of the file goes: decided once, before the rows.
@@ -982,16 +998,7 @@ impl Builder {
     fn problem(&mut self, line: u64, column: &str, value: &str, reason: ProblemReason) {
         self.problem_count += 1;
         if self.problems.len() < MAX_LISTED_PROBLEMS {
-            // Problems come in runs of one reason (a column of bad cells,
-            // rows one field too long): the message is written once a run.
-            let message = match &self.last_message {
-                Some((last, message)) if *last == reason => message.clone(),
-                _ => {
-                    let message = reason.to_string();
-                    self.last_message = Some((reason, message.clone()));
-                    message
-                }
-            };
+            let message = self.last_message.message(reason);
             self.problems.push(Problem {
                 line,
                 column: column.to_string(),
