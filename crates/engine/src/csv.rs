@@ -884,20 +884,17 @@ mod tests {
 
     /// Feeds `text` in chunks of `size` bytes.
     fn read_chunked(text: &[u8], delimiter: u8, size: usize) -> Vec<(u64, Vec<String>)> {
-        let mut reader = RecordReader::new(delimiter, newline_of(text));
-        let mut out = Vec::new();
-        let mut take = |r: &Record<'_>| out.push((r.line, r.iter().map(String::from).collect()));
-        for chunk in text.chunks(size) {
-            reader.feed(chunk, &mut take);
-        }
-        reader.finish(&mut take);
-        out
+        read_with(text, delimiter, size, true)
     }
 
     /// Records as csv-core alone reads them (no fast path).
     fn read_slow(text: &[u8], delimiter: u8, size: usize) -> Vec<(u64, Vec<String>)> {
+        read_with(text, delimiter, size, false)
+    }
+
+    fn read_with(text: &[u8], delimiter: u8, size: usize, fast: bool) -> Vec<(u64, Vec<String>)> {
         let mut reader = RecordReader::new(delimiter, newline_of(text));
-        reader.fast_enabled = false;
+        reader.fast_enabled = fast;
         let mut out = Vec::new();
         let mut take = |r: &Record<'_>| out.push((r.line, r.iter().map(String::from).collect()));
         for chunk in text.chunks(size) {

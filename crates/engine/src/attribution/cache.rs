@@ -113,13 +113,15 @@ mod tests {
         let table = touchpoints();
         let mut cache = JourneyCache::default();
         let mut settings = Settings::default();
-        let touches = cache
-            .journeys(&table, &settings)
-            .unwrap()
-            .view()
-            .touches
-            .len();
-        assert_eq!(touches, 5);
+        let touches = |cache: &mut JourneyCache, settings: &Settings| {
+            cache
+                .journeys(&table, settings)
+                .unwrap()
+                .view()
+                .touches
+                .len()
+        };
+        assert_eq!(touches(&mut cache, &settings), 5);
 
         // A model setting: the same journeys.
         settings.models = vec![Model::Markov];
@@ -132,25 +134,9 @@ mod tests {
 
         // A shorter lookback drops p1's first touch (20 days before).
         settings.lookback_days = 7.0;
-        assert_eq!(
-            cache
-                .journeys(&table, &settings)
-                .unwrap()
-                .view()
-                .touches
-                .len(),
-            4
-        );
+        assert_eq!(touches(&mut cache, &settings), 4);
         settings.lookback_days = 30.0;
-        assert_eq!(
-            cache
-                .journeys(&table, &settings)
-                .unwrap()
-                .view()
-                .touches
-                .len(),
-            5
-        );
+        assert_eq!(touches(&mut cache, &settings), 5);
     }
 
     #[test]
