@@ -77,6 +77,16 @@ impl<'a> JourneyView<'a> {
     pub fn journey(&self, i: usize) -> &'a [u16] {
         &self.touches[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
+
+    /// The journeys a Markov chain counts, each with a touch and some
+    /// weight: `(index, conversions, nulls, channels)`.
+    pub fn weighted(self) -> impl Iterator<Item = (usize, f64, f64, &'a [u16])> {
+        (0..self.len()).filter_map(move |j| {
+            let (c, u) = (self.conversions[j], self.nulls[j]);
+            let path = self.journey(j);
+            (c + u > 0.0 && !path.is_empty()).then_some((j, c, u, path))
+        })
+    }
 }
 
 impl Journeys {

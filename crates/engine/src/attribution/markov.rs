@@ -222,17 +222,8 @@ impl Chain {
             }
             s as usize
         };
-        for j in 0..view.len() {
-            let c = view.conversions[j];
-            let u = view.nulls[j];
+        for (j, c, u, path) in view.weighted() {
             let w = c + u;
-            if w <= 0.0 {
-                continue;
-            }
-            let path = view.journey(j);
-            if path.is_empty() {
-                continue;
-            }
             let window = path.len().min(k);
             let mut key = path[..window]
                 .iter()
@@ -278,14 +269,8 @@ impl Chain {
         let mut conversions = vec![0.0; n];
         let mut nulls = vec![0.0; n];
         let mut value = vec![0.0; n];
-        for j in 0..view.len() {
-            let c = view.conversions[j];
-            let u = view.nulls[j];
+        for (j, c, u, path) in view.weighted() {
             let w = c + u;
-            if w <= 0.0 {
-                continue;
-            }
-            let path = view.journey(j);
             let Some((&first, rest)) = path.split_first() else {
                 continue;
             };
@@ -317,14 +302,11 @@ impl Chain {
         // journeys, until every counted channel has been met.
         let mut seen = vec![false; n];
         let mut order = Vec::with_capacity(counted);
-        for j in 0..view.len() {
+        for (_, _, _, path) in view.weighted() {
             if order.len() == counted {
                 break;
             }
-            if view.conversions[j] + view.nulls[j] <= 0.0 {
-                continue;
-            }
-            for &ch in view.journey(j) {
+            for &ch in path {
                 if !seen[usize::from(ch)] {
                     seen[usize::from(ch)] = true;
                     order.push(usize::from(ch));
