@@ -72,11 +72,16 @@ function status(pid, key) {
 async function appRun(browser, server, file) {
   const { context, page } = await openApp(browser, server.baseUrl);
   await waitForDashboard(page);
-  // The worker attributes the demo's journeys right after start-up; a
-  // file chosen then would wait for it. Like a user reaching for a file,
+  // The worker attributes the demo's journeys right after start-up, then
+  // warms its import code up on sample files (xhs_roi_engine::warm_up); a
+  // file chosen then would wait for them. Like a user reaching for a file,
   // start once the app is idle.
   await page
-    .waitForFunction(() => performance.getEntriesByName('xhs-attribute').length > 0, null, { timeout: 30_000 })
+    .waitForFunction(
+      () => ['xhs-attribute', 'xhs-warm'].every((name) => performance.getEntriesByName(name).length > 0),
+      null,
+      { timeout: 30_000 },
+    )
     .catch(() => {});
   const pids = descendants(process.pid);
   const before = new Map(pids.map((pid) => [pid, status(pid, 'VmRSS')]));

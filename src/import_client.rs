@@ -139,6 +139,10 @@ fn on_message(data: Array) {
         });
         return;
     }
+    if tag == "warmed" {
+        warm_decoding(&data);
+        return;
+    }
     let id = data.get(1).as_f64().unwrap_or(0.0) as u32;
     let bytes = || Uint8Array::new(&data.get(2)).to_vec();
     let (event, finished) = match tag.as_str() {
@@ -210,6 +214,21 @@ fn on_message(data: Array) {
                     client.handlers.insert(id, handler);
                 }
             });
+        }
+    }
+}
+
+/// A round of the worker's warm-up (`xhs_roi_engine::warm_up`): the page
+/// decodes what the worker sent and drops it, so that its decoding code is
+/// optimised before a user's file arrives. The last round is marked
+/// `xhs-warm` in the page's User Timing.
+fn warm_decoding(data: &Array) {
+    let bytes = |i| Uint8Array::new(&data.get(i)).to_vec();
+    let _ = codec::decode_import(&bytes(2));
+    let _ = codec::decode_sniffed(&bytes(3));
+    if data.get(4).as_f64() == Some(0.0) {
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark("xhs-warm");
         }
     }
 }

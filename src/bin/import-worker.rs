@@ -334,7 +334,114 @@ mod worker {
         }
     }
 
+    /// Warming up (see `xhs_roi_engine::warm_up` for why): once this
+    /// worker has been idle for `IDLE_BEFORE_WARM_UP_MS`, it reads the
+    /// engine's sample files `WARM_UP_ROUNDS` times, a round per task so
+    /// that a message arriving meanwhile is answered at once. Each round's
+    /// notes import and sniff go to the page (`["warmed", 0, import,
+    /// sniffed, rounds_left]`), whose decoding wants warming too. Any
+    /// message puts the warm-up back by the idle time; an import under way
+    /// holds it.
+    mod warm {
+        use super::*;
+        use std::cell::Cell;
+        use xhs_roi_engine::warm_up;
+
+        const WARM_UP_ROUNDS: u32 = 12;
+        const IDLE_BEFORE_WARM_UP_MS: i32 = 400;
+
+        thread_local! {
+            static ROUNDS_LEFT: Cell<u32> = const { Cell::new(WARM_UP_ROUNDS) };
+            static TIMER: Cell<Option<i32>> = const { Cell::new(None) };
+            static IMPORTS_UNDER_WAY: Cell<u32> = const { Cell::new(0) };
+            static SAMPLES: RefCell<Vec<warm_up::Sample>> = const { RefCell::new(Vec::new()) };
+            static CALLBACK: Closure<dyn FnMut()> = Closure::new(round);
+        }
+
+        /// (Re)starts the idle wait before the next round, if any are left.
+        pub fn postpone() {
+            schedule(IDLE_BEFORE_WARM_UP_MS);
+        }
+
+        fn schedule(delay_ms: i32) {
+            let scope: web_sys::WorkerGlobalScope = scope().unchecked_into();
+            if let Some(timer) = TIMER.take() {
+                scope.clear_timeout_with_handle(timer);
+            }
+            if ROUNDS_LEFT.get() == 0 {
+                return;
+            }
+            let timer = CALLBACK.with(|callback| {
+                scope.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    callback.as_ref().unchecked_ref(),
+                    delay_ms,
+                )
+            });
+            TIMER.set(timer.ok());
+        }
+
+        /// An import started; rounds wait until it ends.
+        pub fn import_started() {
+            IMPORTS_UNDER_WAY.set(IMPORTS_UNDER_WAY.get() + 1);
+        }
+
+        pub fn import_ended() {
+            IMPORTS_UNDER_WAY.set(IMPORTS_UNDER_WAY.get().saturating_sub(1));
+            postpone();
+        }
+
+        fn round() {
+            TIMER.set(None);
+            if IMPORTS_UNDER_WAY.get() > 0 {
+                return;
+            }
+            if ROUNDS_LEFT.get() == WARM_UP_ROUNDS {
+                mark("xhs-worker-warm-start");
+            }
+            let (imported, sniffed) = SAMPLES.with(|samples| {
+                let mut samples = samples.borrow_mut();
+                if samples.is_empty() {
+                    *samples = warm_up::samples();
+                }
+                let mut notes = None;
+                for sample in samples.iter() {
+                    let sniffed = warm_up::sniff(sample).map(|s| codec::encode_sniffed(&s));
+                    let imported = warm_up::import(sample).map(|i| codec::encode_import(&i));
+                    if notes.is_none() {
+                        notes = imported.ok().zip(sniffed.ok());
+                    }
+                }
+                notes.unwrap_or_default()
+            });
+            let left = ROUNDS_LEFT.get().saturating_sub(1);
+            ROUNDS_LEFT.set(left);
+            let imported = Uint8Array::from(imported.as_slice());
+            let sniffed = Uint8Array::from(sniffed.as_slice());
+            post(
+                &[
+                    "warmed".into(),
+                    0.into(),
+                    imported.into(),
+                    sniffed.into(),
+                    left.into(),
+                ],
+                None,
+            );
+            if left == 0 {
+                SAMPLES.with(|samples| samples.borrow_mut().clear());
+                measure(
+                    "xhs-worker-warm",
+                    "xhs-worker-warm-start",
+                    "xhs-worker-warm-end",
+                );
+            } else {
+                schedule(0);
+            }
+        }
+    }
+
     fn handle(message: MessageEvent) -> Result<(), JsValue> {
+        warm::postpone();
         let data: Array = message.data().unchecked_into();
         let tag = data.get(0).as_string().unwrap_or_default();
         let id = data.get(1).as_f64().unwrap_or(0.0);
@@ -384,8 +491,11 @@ mod worker {
         let total = file.size();
         if tag == "import" {
             let slices = take_read_ahead(file_id).unwrap_or_else(|| Slices::open(&file, AHEAD));
+            warm::import_started();
             wasm_bindgen_futures::spawn_local(async move {
-                if let Err(error) = import_file(id, file, name, options, slices, total).await {
+                let result = import_file(id, file, name, options, slices, total).await;
+                warm::import_ended();
+                if let Err(error) = result {
                     // The browser could not read the file (moved, deleted, or
                     // this worker being stopped by a cancel, when the message
                     // never arrives): the page says the import failed rather
@@ -876,6 +986,7 @@ mod worker {
             READER.with(|r| *r.borrow_mut() = Some(reader));
         }
         post(&["ready".into()], None);
+        warm::postpone();
     }
 }
 

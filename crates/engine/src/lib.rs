@@ -23,6 +23,7 @@ pub mod schema;
 pub mod table;
 pub mod time;
 pub mod value;
+pub mod warm_up;
 pub mod xlsx;
 
 pub use import::{import, Import, ImportError, ImportOptions, Problem, ProblemReason};
