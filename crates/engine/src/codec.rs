@@ -1,9 +1,13 @@
 //! A compact binary form of imports and plans, for handing them between the
 //! import worker and the page.
 //!
-//! Columns travel as they are stored (dictionary text, `f64`, `i64`, all
-//! little-endian), so a million rows cost one memcpy-like pass each way and a
-//! single transferable buffer, not a million JavaScript objects.
+//! Columns travel in one tight pass each way and a single transferable
+//! buffer, not a million JavaScript objects: dictionary text with its codes,
+//! numbers and times, all little-endian. Codes, whole numbers and times are
+//! written in the fewest bytes that hold the column's largest (1, 2 or 4;
+//! see [`Layout`]), since a table is copied out of one wasm memory and into
+//! another, and the notes of a creator-centre export are mostly small whole
+//! counts: half the bytes, half the copying.
 
 use crate::csv::Encoding;
 use crate::import::{
@@ -11,7 +15,7 @@ use crate::import::{
     ProblemReason, Sniffed,
 };
 use crate::schema::Kind;
-use crate::table::{Column, Dictionary, Table, TextColumn};
+use crate::table::{Column, Dictionary, Table, TextColumn, MISSING_TIME};
 use crate::value::{DayOrder, ValueError};
 
 /// Why bytes could not be decoded: they were not written by this module.
@@ -39,6 +43,16 @@ impl Writer {
         self.0.reserve(values.len() * 4);
         for v in values {
             self.0.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    /// Values below `u32::MAX` in `width` bytes each; `u32::MAX` (missing)
+    /// becomes the width's all-ones, which no value reaches (see [`width_for`]).
+    fn narrow(&mut self, width: u8, values: impl ExactSizeIterator<Item = u32>) {
+        self.0.reserve(values.len() * usize::from(width));
+        match width {
+            1 => values.for_each(|v| self.0.push(v as u8)),
+            2 => values.for_each(|v| self.0.extend_from_slice(&(v as u16).to_le_bytes())),
+            _ => values.for_each(|v| self.0.extend_from_slice(&v.to_le_bytes())),
         }
     }
     fn u64s(&mut self, values: impl ExactSizeIterator<Item = u64>) {
@@ -102,6 +116,39 @@ impl<'a> Reader<'a> {
             .chunks_exact(4)
             .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
             .collect())
+    }
+    /// `n` values written by [`Writer::narrow`], the all-ones of the width
+    /// read back as `u32::MAX`, each turned into a `T` as it is read.
+    fn narrow<T>(
+        &mut self,
+        n: usize,
+        width: u8,
+        mut f: impl FnMut(u32) -> T,
+    ) -> Result<Vec<T>, CodecError> {
+        let length = n
+            .checked_mul(usize::from(width))
+            .ok_or(CodecError("length"))?;
+        let bytes = self.take(length)?;
+        Ok(match width {
+            1 => bytes
+                .iter()
+                .map(|&b| f(if b == u8::MAX { u32::MAX } else { u32::from(b) }))
+                .collect(),
+            2 => bytes
+                .chunks_exact(2)
+                .map(|b| {
+                    f(match u16::from_le_bytes([b[0], b[1]]) {
+                        u16::MAX => u32::MAX,
+                        v => u32::from(v),
+                    })
+                })
+                .collect(),
+            4 => bytes
+                .chunks_exact(4)
+                .map(|b| f(u32::from_le_bytes(b.try_into().expect("4 bytes"))))
+                .collect(),
+            _ => return Err(CodecError("width")),
+        })
     }
     /// `n` `u64`s, checked for length once.
     fn u64s(&mut self, n: usize) -> Result<impl Iterator<Item = u64> + 'a, CodecError> {
@@ -207,23 +254,139 @@ fn value_error_of(code: u8) -> Result<ValueError, CodecError> {
         .ok_or(CodecError("value error"))
 }
 
+/// How a column travels: the narrowest form that gives every value back
+/// bit for bit, chosen by one pass over it before anything is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Absent,
+    /// The dictionary, then each code in `width` bytes.
+    Text {
+        width: u8,
+    },
+    /// Whole numbers from 0 to below `u32::MAX` (NaN, missing, included)
+    /// in `width` bytes each.
+    WholeNumbers {
+        width: u8,
+    },
+    /// Any other numbers: their `f64` bits.
+    Numbers,
+    /// Times as seconds after `first`, in `width` bytes each.
+    Times {
+        first: i64,
+        width: u8,
+    },
+    /// Times spanning more than `u32::MAX` seconds: their `i64`s.
+    WideTimes,
+}
+
+/// Column tags: 1, 2 and 3 are the first format's (codes as `u32`, `f64`
+/// numbers, `i64` times), still read so that tables kept on a device by an
+/// earlier version open.
+mod tag {
+    pub const ABSENT: u8 = 0;
+    pub const TEXT_U32: u8 = 1;
+    pub const NUMBERS: u8 = 2;
+    pub const WIDE_TIMES: u8 = 3;
+    pub const TEXT: u8 = 4;
+    pub const WHOLE_NUMBERS: u8 = 5;
+    pub const TIMES: u8 = 6;
+}
+
+/// The fewest bytes (1, 2 or 4) whose all-ones, the missing value, is
+/// above `max`.
+fn width_for(max: u32) -> u8 {
+    if max < u32::from(u8::MAX) {
+        1
+    } else if max < u32::from(u16::MAX) {
+        2
+    } else {
+        4
+    }
+}
+
+impl Layout {
+    fn of(column: &Column) -> Layout {
+        match column {
+            Column::Absent => Layout::Absent,
+            Column::Text(c) => Layout::Text {
+                // Codes are below the dictionary's length; u32::MAX is missing.
+                width: width_for(c.dictionary().len().min(u32::MAX as usize - 1) as u32),
+            },
+            Column::Number(values) => whole_numbers_width(values)
+                .map_or(Layout::Numbers, |width| Layout::WholeNumbers { width }),
+            Column::Time(values) => {
+                let present = values.iter().copied().filter(|&t| t != MISSING_TIME);
+                let (first, last) =
+                    present.fold((i64::MAX, i64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
+                if first > last {
+                    return Layout::Times { first: 0, width: 1 };
+                }
+                match last.checked_sub(first).map(u32::try_from) {
+                    Some(Ok(span)) if span < u32::MAX => Layout::Times {
+                        first,
+                        width: width_for(span),
+                    },
+                    _ => Layout::WideTimes,
+                }
+            }
+        }
+    }
+
+    /// Bytes this layout writes for `column`.
+    fn size(self, column: &Column) -> usize {
+        let values = match column {
+            Column::Absent => 0,
+            Column::Text(c) => c.codes().len(),
+            Column::Number(v) => v.len(),
+            Column::Time(v) => v.len(),
+        };
+        let per_value = match self {
+            Layout::Absent => return 1,
+            Layout::Text { width } => {
+                let Column::Text(c) = column else {
+                    unreachable!("a text layout is of a text column")
+                };
+                let text: usize = c.dictionary().iter().map(|v| 8 + v.len()).sum();
+                return 18 + text + usize::from(width) * c.codes().len();
+            }
+            Layout::WholeNumbers { width } => usize::from(width),
+            Layout::Times { width, .. } => return 18 + usize::from(width) * values,
+            Layout::Numbers | Layout::WideTimes => 8,
+        };
+        10 + per_value * values
+    }
+}
+
+/// The width for a column of whole numbers, or `None` when a value would
+/// not come back bit for bit from an unsigned integer (a fraction, a
+/// negative or -0.0, one too large, a NaN other than the importer's).
+fn whole_numbers_width(values: &[f64]) -> Option<u8> {
+    let missing = f64::NAN.to_bits();
+    let mut max = 0;
+    for &v in values {
+        if v.to_bits() == missing {
+            continue;
+        }
+        // Saturating: NaN gives 0 and large values u32::MAX, both caught by
+        // the comparison or the bound.
+        let whole = v as u32;
+        if whole == u32::MAX || f64::from(whole) != v || v.is_sign_negative() {
+            return None;
+        }
+        max = max.max(whole);
+    }
+    Some(width_for(max))
+}
+
 /// About how many bytes [`encode_import`] writes, so that its buffer is
 /// allocated once (a large table's grew by doubling: copies, and fresh
 /// memory touched for each).
-fn encoded_size_hint(import: &Import) -> usize {
+fn encoded_size_hint(import: &Import, layouts: &[Layout]) -> usize {
     let table = &import.table;
-    let columns: usize = table
-        .columns
+    let columns: usize = layouts
         .iter()
-        .map(|column| match column {
-            Column::Absent => 1,
-            Column::Text(c) => {
-                let text: usize = c.dictionary().iter().map(|v| 8 + v.len()).sum();
-                17 + text + 4 * c.codes().len()
-            }
-            Column::Number(v) => 9 + 8 * v.len(),
-            Column::Time(v) => 9 + 8 * v.len(),
-        })
+        .zip(&table.columns)
+        .map(|(layout, column)| layout.size(column))
         .sum();
     let problems: usize = import
         .problems
@@ -233,29 +396,62 @@ fn encoded_size_hint(import: &Import) -> usize {
     1024 + columns + 4 * table.lines.len() + problems
 }
 
-fn write_table(w: &mut Writer, table: &Table) {
+fn layouts(table: &Table) -> Vec<Layout> {
+    table.columns.iter().map(Layout::of).collect()
+}
+
+fn write_table(w: &mut Writer, table: &Table, layouts: &[Layout]) {
     w.u8(kind_code(table.kind));
     w.len(table.rows);
-    for column in &table.columns {
-        match column {
-            Column::Absent => w.u8(0),
-            Column::Text(c) => {
-                w.u8(1);
+    for (column, &layout) in table.columns.iter().zip(layouts) {
+        match (column, layout) {
+            (Column::Text(c), Layout::Text { width }) => {
+                w.u8(tag::TEXT);
                 w.len(c.dictionary().len());
                 c.dictionary().iter().for_each(|v| w.str(v));
                 w.len(c.codes().len());
-                w.u32s(c.codes());
+                w.u8(width);
+                w.narrow(width, c.codes().iter().copied());
             }
-            Column::Number(v) => {
-                w.u8(2);
+            (Column::Number(v), Layout::WholeNumbers { width }) => {
+                w.u8(tag::WHOLE_NUMBERS);
+                w.len(v.len());
+                w.u8(width);
+                // NaN becomes 0 here; only u32::MAX is missing.
+                w.narrow(
+                    width,
+                    v.iter()
+                        .map(|&x| if x.is_nan() { u32::MAX } else { x as u32 }),
+                );
+            }
+            (Column::Number(v), _) => {
+                w.u8(tag::NUMBERS);
                 w.len(v.len());
                 w.u64s(v.iter().map(|x| x.to_bits()));
             }
-            Column::Time(v) => {
-                w.u8(3);
+            (Column::Time(v), Layout::Times { first, width }) => {
+                w.u8(tag::TIMES);
+                w.len(v.len());
+                w.u64(first as u64);
+                w.u8(width);
+                w.narrow(
+                    width,
+                    v.iter().map(|&t| {
+                        if t == MISSING_TIME {
+                            u32::MAX
+                        } else {
+                            (t - first) as u32
+                        }
+                    }),
+                );
+            }
+            (Column::Time(v), _) => {
+                w.u8(tag::WIDE_TIMES);
                 w.len(v.len());
                 w.u64s(v.iter().map(|&x| x as u64));
             }
+            (Column::Absent, _) => w.u8(tag::ABSENT),
+            (Column::Text(_), _) => unreachable!("Layout::of gives text a text layout"),
         }
     }
     w.len(table.lines.len());
@@ -268,12 +464,17 @@ fn read_table(r: &mut Reader<'_>) -> Result<Table, CodecError> {
     let mut columns = Vec::with_capacity(kind.fields().len());
     for _ in kind.fields() {
         let column = match r.u8()? {
-            0 => Column::Absent,
-            1 => {
+            tag::ABSENT => Column::Absent,
+            text @ (tag::TEXT_U32 | tag::TEXT) => {
                 let n = r.len()?;
                 let values: Dictionary = (0..n).map(|_| r.str()).collect::<Result<_, _>>()?;
                 let count = r.len()?;
-                let codes = r.u32s(count)?;
+                let codes = if text == tag::TEXT {
+                    let width = r.u8()?;
+                    r.narrow(count, width, |code| code)?
+                } else {
+                    r.u32s(count)?
+                };
                 if codes
                     .iter()
                     .any(|&c| c != crate::table::MISSING_TEXT && c as usize >= values.len())
@@ -282,13 +483,39 @@ fn read_table(r: &mut Reader<'_>) -> Result<Table, CodecError> {
                 }
                 Column::Text(TextColumn::from_parts(values, codes))
             }
-            2 => {
+            tag::NUMBERS => {
                 let n = r.len()?;
                 Column::Number(r.u64s(n)?.map(f64::from_bits).collect())
             }
-            3 => {
+            tag::WHOLE_NUMBERS => {
+                let n = r.len()?;
+                let width = r.u8()?;
+                let numbers = r.narrow(n, width, |v| {
+                    if v == u32::MAX {
+                        f64::NAN
+                    } else {
+                        f64::from(v)
+                    }
+                })?;
+                Column::Number(numbers)
+            }
+            tag::WIDE_TIMES => {
                 let n = r.len()?;
                 Column::Time(r.u64s(n)?.map(|x| x as i64).collect())
+            }
+            tag::TIMES => {
+                let n = r.len()?;
+                let first = r.u64()? as i64;
+                let width = r.u8()?;
+                // Saturating: damaged bytes give wrong times, never a panic.
+                let times = r.narrow(n, width, |v| {
+                    if v == u32::MAX {
+                        MISSING_TIME
+                    } else {
+                        first.saturating_add(i64::from(v))
+                    }
+                })?;
+                Column::Time(times)
             }
             _ => return Err(CodecError("column type")),
         };
@@ -397,7 +624,8 @@ fn static_field(kind: Kind, name: &str) -> Result<&'static str, CodecError> {
 }
 
 pub fn encode_import(import: &Import) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(encoded_size_hint(import)));
+    let layouts = layouts(&import.table);
+    let mut w = Writer(Vec::with_capacity(encoded_size_hint(import, &layouts)));
     w.0.extend_from_slice(MAGIC);
     w.str(&import.file);
     w.u8(kind_code(import.kind));
@@ -426,7 +654,7 @@ pub fn encode_import(import: &Import) -> Vec<u8> {
         w.str(&p.value);
         write_reason(&mut w, &p.reason);
     }
-    write_table(&mut w, &import.table);
+    write_table(&mut w, &import.table, &layouts);
     w.0
 }
 
@@ -706,7 +934,8 @@ mod tests {
         for (name, text) in files {
             let imported = import(name, text.as_bytes(), &ImportOptions::default()).unwrap();
             let bytes = encode_import(&imported);
-            assert!(bytes.len() <= encoded_size_hint(&imported), "{name}");
+            let hint = encoded_size_hint(&imported, &layouts(&imported.table));
+            assert!(bytes.len() <= hint, "{name}");
         }
     }
 
@@ -1240,9 +1469,10 @@ const TABLE_MAGIC: &[u8; 4] = b"XHT1";
 /// user's tables on the device in this form ("remember my data"), so a
 /// dataset merged from several files is stored as it is on screen.
 pub fn encode_table(table: &Table) -> Vec<u8> {
+    let layouts = layouts(table);
     let mut w = Writer::default();
     w.0.extend_from_slice(TABLE_MAGIC);
-    write_table(&mut w, table);
+    write_table(&mut w, table, &layouts);
     w.0
 }
 
@@ -1283,5 +1513,176 @@ mod table_tests {
         assert_eq!(decode_table(b"XHS1rest"), Err(CodecError("magic")));
         let empty = Table::new(Kind::Orders, &[true, true]);
         assert_eq!(decode_table(&encode_table(&empty)).unwrap(), empty);
+    }
+
+    /// A notes table holding `impressions` and `published_at` only.
+    fn notes_with(impressions: Vec<f64>, published: Vec<i64>) -> Table {
+        let mut table = Table::new(Kind::Notes, &[]);
+        table.rows = impressions.len();
+        table.lines = (2..2 + impressions.len() as u32).collect();
+        let at = |field| table.kind.field_index(field).unwrap();
+        let (i, p) = (at("impressions"), at("published_at"));
+        table.columns[i] = Column::Number(impressions);
+        table.columns[p] = Column::Time(published);
+        table
+    }
+
+    fn bits(column: &Column) -> Vec<u64> {
+        match column {
+            Column::Number(v) => v.iter().map(|x| x.to_bits()).collect(),
+            Column::Time(v) => v.iter().map(|&t| t as u64).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn assert_round_trip_bit_for_bit(table: &Table) {
+        let decoded = decode_table(&encode_table(table)).unwrap();
+        assert_eq!(&decoded, table);
+        for (a, b) in decoded.columns.iter().zip(&table.columns) {
+            assert_eq!(bits(a), bits(b));
+        }
+    }
+
+    #[test]
+    fn whole_numbers_take_the_fewest_bytes_that_leave_all_ones_for_missing() {
+        let width = |values: &[f64]| Layout::of(&Column::Number(values.to_vec()));
+        assert_eq!(
+            width(&[0.0, 254.0, f64::NAN]),
+            Layout::WholeNumbers { width: 1 }
+        );
+        assert_eq!(width(&[255.0]), Layout::WholeNumbers { width: 2 });
+        assert_eq!(width(&[65_534.0]), Layout::WholeNumbers { width: 2 });
+        assert_eq!(width(&[65_535.0]), Layout::WholeNumbers { width: 4 });
+        assert_eq!(width(&[4_294_967_294.0]), Layout::WholeNumbers { width: 4 });
+        for edges in [
+            vec![0.0, 254.0, f64::NAN, 3.0],
+            vec![255.0, 65_534.0, f64::NAN],
+            vec![65_535.0, 4_294_967_294.0, f64::NAN],
+        ] {
+            assert_round_trip_bit_for_bit(&notes_with(edges, vec![MISSING_TIME; 3]));
+        }
+    }
+
+    #[test]
+    fn numbers_an_integer_cannot_give_back_bit_for_bit_travel_as_f64() {
+        let other_nan = f64::from_bits(f64::NAN.to_bits() | 1);
+        for odd in [
+            1.5,
+            -1.0,
+            -0.0,
+            4_294_967_295.0,
+            1e20,
+            other_nan,
+            f64::INFINITY,
+        ] {
+            let column = Column::Number(vec![1.0, odd]);
+            assert_eq!(Layout::of(&column), Layout::Numbers, "{odd}");
+            assert_round_trip_bit_for_bit(&notes_with(vec![1.0, odd], vec![0, 0]));
+        }
+    }
+
+    #[test]
+    fn times_travel_as_offsets_from_the_first_unless_they_span_too_long() {
+        let times = |v: &[i64]| Layout::of(&Column::Time(v.to_vec()));
+        let march = 1_772_323_200;
+        assert_eq!(
+            times(&[march + 86_400, march, MISSING_TIME]),
+            Layout::Times {
+                first: march,
+                width: 4
+            }
+        );
+        assert_eq!(
+            times(&[march, march + 254]),
+            Layout::Times {
+                first: march,
+                width: 1
+            }
+        );
+        assert_eq!(times(&[MISSING_TIME]), Layout::Times { first: 0, width: 1 });
+        assert_eq!(times(&[0, i64::from(u32::MAX)]), Layout::WideTimes);
+        assert_eq!(times(&[i64::MIN + 1, i64::MAX]), Layout::WideTimes);
+        for spread in [
+            vec![march + 86_400, march, MISSING_TIME],
+            vec![-5, 0, i64::from(u32::MAX) - 6],
+            vec![0, i64::from(u32::MAX), MISSING_TIME],
+            vec![i64::MIN + 1, i64::MAX, 0],
+        ] {
+            assert_round_trip_bit_for_bit(&notes_with(vec![1.0, 2.0, 3.0], spread));
+        }
+    }
+
+    #[test]
+    fn text_codes_take_the_fewest_bytes_and_keep_missing_cells() {
+        for distinct in [3_u32, 254, 255, 70_000] {
+            let values: Dictionary = (0..distinct).map(|i| format!("n{i}")).collect();
+            let codes = vec![0, distinct - 1, crate::table::MISSING_TEXT];
+            let mut table = Table::new(Kind::Notes, &[true]);
+            table.rows = 3;
+            table.lines = vec![2, 3, 4];
+            table.columns[0] = Column::Text(TextColumn::from_parts(values, codes));
+            let expected = if distinct < 255 {
+                1
+            } else if distinct < 65_535 {
+                2
+            } else {
+                4
+            };
+            assert_eq!(
+                Layout::of(&table.columns[0]),
+                Layout::Text { width: expected }
+            );
+            assert_eq!(decode_table(&encode_table(&table)).unwrap(), table);
+        }
+    }
+
+    /// The first format's column writer: codes as `u32`, `f64` numbers and
+    /// `i64` times, as tables kept on a device before the narrow forms were.
+    fn encode_table_first_format(table: &Table) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.0.extend_from_slice(TABLE_MAGIC);
+        w.u8(kind_code(table.kind));
+        w.len(table.rows);
+        for column in &table.columns {
+            match column {
+                Column::Absent => w.u8(0),
+                Column::Text(c) => {
+                    w.u8(1);
+                    w.len(c.dictionary().len());
+                    c.dictionary().iter().for_each(|v| w.str(v));
+                    w.len(c.codes().len());
+                    w.u32s(c.codes());
+                }
+                Column::Number(v) => {
+                    w.u8(2);
+                    w.len(v.len());
+                    w.u64s(v.iter().map(|x| x.to_bits()));
+                }
+                Column::Time(v) => {
+                    w.u8(3);
+                    w.len(v.len());
+                    w.u64s(v.iter().map(|&x| x as u64));
+                }
+            }
+        }
+        w.len(table.lines.len());
+        w.u32s(&table.lines);
+        w.0
+    }
+
+    #[test]
+    fn tables_kept_in_the_first_format_still_open() {
+        let demo = crate::demo::generate(3);
+        for (name, text) in demo.files() {
+            let table = import(name, text.as_bytes(), &ImportOptions::default())
+                .unwrap()
+                .table;
+            let old = encode_table_first_format(&table);
+            assert_eq!(decode_table(&old).unwrap(), table, "{name}");
+            assert!(
+                encode_table(&table).len() < old.len(),
+                "{name} is smaller now"
+            );
+        }
     }
 }
