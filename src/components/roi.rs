@@ -535,9 +535,9 @@ pub fn BreakdownPanel() -> impl IntoView {
     // drawn, the rest on request (the CSV always has them all).
     let show_all = RwSignal::new(false);
     let section = NodeRef::<leptos::html::Section>::new();
-    let table: Memo<Option<Arc<Breakdown>>> =
+    let table: Memo<Option<Arc<Arc<Breakdown>>>> =
         below_the_fold(state, "xhs-roi-breakdown", section, move |p, s| {
-            roi::breakdown(p, s, by.get())
+            shared_breakdown(p, s, by.get())
         });
     let export = move |_| {
         if let Some(b) = table.get_untracked() {
@@ -793,7 +793,7 @@ fn FunnelGroups() -> impl IntoView {
     let state = AppState::expect();
     let by_campaign = RwSignal::new(false);
     let groups = NodeRef::<leptos::html::Div>::new();
-    let report = below_the_fold(state, "xhs-roi-funnel", groups, roi::funnel);
+    let report = below_the_fold(state, "xhs-roi-funnel", groups, |p, s| roi::funnel(p, s));
     let body = move || {
         let r = report.get()?;
         let locale = state.locale.get();
@@ -880,7 +880,7 @@ fn below_the_fold<T, E>(
     state: AppState,
     name: &'static str,
     panel: NodeRef<E>,
-    compute: impl Fn(&Prepared, &RoiSettings) -> T + Send + Sync + 'static,
+    compute: impl Fn(&Arc<Prepared>, &RoiSettings) -> T + Send + Sync + 'static,
 ) -> Memo<Option<Arc<T>>>
 where
     T: PartialEq + Send + Sync + 'static,
@@ -896,6 +896,38 @@ where
                 compute(&prepared, s)
             })))
         })
+    })
+}
+
+thread_local! {
+    /// The breakdowns computed for the index and settings last asked
+    /// about, by grouping. Two panels ask for the same one after every
+    /// change (the breakdown table and the KOL scatter by KOL, the table
+    /// and the rankings by note); the second gets the first's. Holding the
+    /// index's `Arc` keeps its address from being reused by another.
+    static BREAKDOWNS: std::cell::RefCell<Vec<SharedBreakdown>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A breakdown and the index and settings it was computed from.
+type SharedBreakdown = (Arc<Prepared>, RoiSettings, Arc<Breakdown>);
+
+/// `roi::breakdown`, shared by the panels that show one grouping.
+fn shared_breakdown(
+    prepared: &Arc<Prepared>,
+    settings: &RoiSettings,
+    by: GroupBy,
+) -> Arc<Breakdown> {
+    BREAKDOWNS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        // Only the latest index and settings are worth keeping.
+        cache.retain(|(p, s, _)| Arc::ptr_eq(p, prepared) && s == settings);
+        if let Some((_, _, found)) = cache.iter().find(|(_, _, b)| b.by == by) {
+            return found.clone();
+        }
+        let computed = Arc::new(roi::breakdown(prepared, settings, by));
+        cache.push((prepared.clone(), settings.clone(), computed.clone()));
+        computed
     })
 }
 
@@ -987,11 +1019,11 @@ pub fn KolScatterPanel() -> impl IntoView {
     let state = AppState::expect();
     let section = NodeRef::<leptos::html::Section>::new();
     let points = below_the_fold(state, "xhs-roi-kol-scatter", section, |p, s| {
-        roi::breakdown(p, s, GroupBy::Kol)
+        shared_breakdown(p, s, GroupBy::Kol)
             .rows
-            .into_iter()
+            .iter()
             .filter(|r| r.figures.cost_total > 0.0 || r.figures.revenue > 0.0)
-            .map(|r| (r.key, r.figures.cost_total, r.figures.revenue))
+            .map(|r| (r.key.clone(), r.figures.cost_total, r.figures.revenue))
             .collect::<Vec<_>>()
     });
     let paint = move |area: &crate::charts::canvas::Area, scale: f64| {
@@ -1034,7 +1066,7 @@ pub fn RankingsPanel() -> impl IntoView {
     let section = NodeRef::<leptos::html::Section>::new();
     let rankings = below_the_fold(state, "xhs-roi-rankings", section, |p, s| {
         roi::rank(
-            &roi::breakdown(p, s, GroupBy::Note),
+            &shared_breakdown(p, s, GroupBy::Note),
             5,
             MIN_VIEWS_FOR_ENGAGEMENT,
         )
