@@ -345,6 +345,23 @@ pub fn forget_journeys() {
     send("forget", &[], Box::new(|_| {}));
 }
 
+/// Stops the worker reading ahead for the pending file `file_id` (removed
+/// or discarded before its import), so the slices read for it are freed.
+/// A worker reading ahead for another file carries on.
+pub fn drop_read_ahead(file_id: u32) {
+    let message = Array::of2(
+        &JsValue::from_str("drop-read-ahead"),
+        &JsValue::from(file_id),
+    );
+    CLIENT.with(|c| {
+        if let Some(client) = c.borrow_mut().as_mut() {
+            if client.ready {
+                let _ = client.worker.post_message(&message);
+            }
+        }
+    });
+}
+
 /// Numbers a request, starts the worker if needed, and posts
 /// `[tag, id, ...payload]` (queued until the worker is ready). Without a
 /// worker the handler hears `Broken` at once.

@@ -337,9 +337,13 @@ pub fn change_options(state: AppState, id: u32, change: impl FnOnce(&mut ImportO
 
 pub fn remove_pending(state: AppState, id: u32) {
     state.pending.update(|p| p.retain(|f| f.id != id));
+    import_client::drop_read_ahead(id);
 }
 
 pub fn discard_pending(state: AppState) {
+    for pending in state.pending.get_untracked() {
+        import_client::drop_read_ahead(pending.id);
+    }
     state.pending.set(Vec::new());
 }
 

@@ -17,6 +17,8 @@
 //! stage, done, of]`, `["attributed", id, credits, paths]`,
 //! `["unattributed", id]`, `["unreadable", id]` (the browser could not
 //! read the file; the page treats any tag it does not know as broken);
+//! `["drop-read-ahead", file_id]` stops reading ahead for a file the
+//! user removed (no answer);
 //! `["forget", id]` drops the journeys kept here
 //! (the demo's, when the user's own files replace it) and answers
 //! `["forgotten", id]`; `["kept", id]` answers `["kept", id, bytes?]`, the
@@ -469,6 +471,16 @@ mod worker {
             KEPT.with(|kept| kept.borrow_mut().clear());
             JOURNEYS.with(|journeys| journeys.borrow_mut().clear());
             post(&["forgotten".into(), id.into()], None);
+            return Ok(());
+        }
+        if tag == "drop-read-ahead" {
+            // The page's id for a file rides where a request's id would.
+            READ_AHEAD.with(|ahead| {
+                let mut ahead = ahead.borrow_mut();
+                if matches!(&*ahead, Some((file_id, _)) if *file_id == id) {
+                    *ahead = None;
+                }
+            });
             return Ok(());
         }
         if tag == "attribute" {
