@@ -6,7 +6,8 @@
 //     chosen once the app is idle (the demo's attribution done), with the
 //     worker's own User Timing showing where the time went;
 //   - PapaParse and uDSV parsing the same file in the same browser
-//     (file.text() then parse, typed values, on the page's main thread);
+//     (file.text() then parse, typed values, on the page's main thread),
+//     each run taking its turn after an app run;
 // and the renderer's peak memory during the app's import.
 //
 // Usage: node scripts/make-bench-data.mjs && node scripts/bench-import.mjs [--runs 3]
@@ -169,17 +170,13 @@ window.parseWith = async (lib) => {
 }
 
 async function libSeconds(browser, url, file, lib) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(url);
-    await page.setInputFiles('#f', file);
-    const { ms } = await page.evaluate((l) => window.parseWith(l), lib);
-    times.push(ms / 1000);
-    await context.close();
-  }
-  return median(times);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.setInputFiles('#f', file);
+  const { ms } = await page.evaluate((l) => window.parseWith(l), lib);
+  await context.close();
+  return ms / 1000;
 }
 
 const browser = await launchBrowser();
@@ -190,24 +187,41 @@ const compareUrl = `http://127.0.0.1:${compare.address().port}/`;
 console.log('## Import speed\n');
 console.log(`Machine: ${os.cpus()[0].model} x ${os.cpus().length}; Chromium ${browser.version()}; median of ${runs} runs.\n`);
 const breakdown = [];
+const spreads = [];
 console.log('| File | Size | CLI native | App (worker) | PapaParse | uDSV | App vs PapaParse | App vs uDSV | App peak memory |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const file of FILES) {
   const size = statSync(file).size;
   const cli = cliSeconds(file);
+  // The three take turns, so that whatever else the machine does at a
+  // moment weighs on all of them alike; a ratio is the medians' ratio.
   const app = [];
-  for (let i = 0; i < runs; i++) app.push(await appRun(browser, server, file));
+  const papaRuns = [];
+  const udsvRuns = [];
+  for (let i = 0; i < runs; i++) {
+    app.push(await appRun(browser, server, file));
+    papaRuns.push(await libSeconds(browser, compareUrl, file, 'papaparse'));
+    udsvRuns.push(await libSeconds(browser, compareUrl, file, 'udsv'));
+  }
   const appSeconds = median(app.map((r) => r.seconds));
   const typical = app.find((r) => r.seconds === appSeconds);
   breakdown.push({ file: path.basename(file), ...typical });
   const peak = Math.max(...app.map((r) => r.peakGrowth));
-  const papa = await libSeconds(browser, compareUrl, file, 'papaparse');
-  const udsv = await libSeconds(browser, compareUrl, file, 'udsv');
+  const papa = median(papaRuns);
+  const udsv = median(udsvRuns);
   const rate = (s) => `${s.toFixed(3)} s (${(mb(size) / s).toFixed(0)} MB/s)`;
   console.log(
     `| ${path.basename(file)} | ${mb(size).toFixed(1)} MB | ${rate(cli)} | ${rate(appSeconds)} | ${rate(papa)} | ${rate(udsv)} | ${(papa / appSeconds).toFixed(1)}x | ${(udsv / appSeconds).toFixed(1)}x | ${mb(peak).toFixed(0)} MB (${(peak / size).toFixed(2)}x file) |`,
   );
+  const spread = (xs) => `${Math.min(...xs).toFixed(3)}-${Math.max(...xs).toFixed(3)} s`;
+  spreads.push(
+    `| ${path.basename(file)} | ${spread(app.map((r) => r.seconds))} | ${spread(papaRuns)} | ${spread(udsvRuns)} |`,
+  );
 }
+console.log('\n### Fastest to slowest of the runs\n');
+console.log('| File | App | PapaParse | uDSV |');
+console.log('|---|---:|---:|---:|');
+spreads.forEach((line) => console.log(line));
 const ms = (x) => (x === undefined || Number.isNaN(x) ? '-' : `${x.toFixed(0)} ms`);
 console.log('\n### Where the app\'s time goes (the median run; User Timing in the page and in the worker)\n');
 console.log(
