@@ -2,7 +2,10 @@
 // Import speed, measured on the same files in one run:
 //   - the CLI, natively (`xhs-roi import FILE --json`);
 //   - the app in headless Chromium: file chosen -> columns ready in the
-//     import worker (the page's User Timing measures xhs-sniff + xhs-import),
+//     import worker (the issue's wording: the page's xhs-sniff, then from
+//     the import's start to the worker's xhs-worker-finish-end) and ->
+//     columns on the page (xhs-sniff + xhs-import: the notes, costs and
+//     orders tables travel to the page for the ROI views),
 //     chosen once the app is idle (the demo's attribution done), with the
 //     worker's own User Timing showing where the time went;
 //   - PapaParse and uDSV parsing the same file in the same browser
@@ -115,6 +118,7 @@ async function appRun(browser, server, file) {
           copy: self.xhsWorkerCopyMs,
           parse: self.xhsWorkerParseMs,
           finish: last('xhs-worker-finish'),
+          finishEnd: at('xhs-worker-finish-end'),
           send: last('xhs-worker-send'),
         };
       })
@@ -129,6 +133,9 @@ async function appRun(browser, server, file) {
   await context.close();
   return {
     seconds: (sniff + importMs) / 1000,
+    // The issue's own end point: the columns ready inside the worker
+    // (before they are encoded for the page; touchpoints stay there).
+    inWorker: (sniff + (worker.finishEnd - importStart)) / 1000,
     peakGrowth,
     sniff,
     sniffDecode,
@@ -188,8 +195,10 @@ console.log('## Import speed\n');
 console.log(`Machine: ${os.cpus()[0].model} x ${os.cpus().length}; Chromium ${browser.version()}; median of ${runs} runs.\n`);
 const breakdown = [];
 const spreads = [];
-console.log('| File | Size | CLI native | App (worker) | PapaParse | uDSV | App vs PapaParse | App vs uDSV | App peak memory |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log(
+  '| File | Size | CLI native | App, to columns in the worker | App, to columns on the page | PapaParse | uDSV | vs PapaParse (worker; page) | vs uDSV (worker; page) | App peak memory |',
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const file of FILES) {
   const size = statSync(file).size;
   const cli = cliSeconds(file);
@@ -204,6 +213,7 @@ for (const file of FILES) {
     udsvRuns.push(await libSeconds(browser, compareUrl, file, 'udsv'));
   }
   const appSeconds = median(app.map((r) => r.seconds));
+  const workerSeconds = median(app.map((r) => r.inWorker));
   const typical = app.find((r) => r.seconds === appSeconds);
   breakdown.push({ file: path.basename(file), ...typical });
   const peak = Math.max(...app.map((r) => r.peakGrowth));
@@ -211,7 +221,7 @@ for (const file of FILES) {
   const udsv = median(udsvRuns);
   const rate = (s) => `${s.toFixed(3)} s (${(mb(size) / s).toFixed(0)} MB/s)`;
   console.log(
-    `| ${path.basename(file)} | ${mb(size).toFixed(1)} MB | ${rate(cli)} | ${rate(appSeconds)} | ${rate(papa)} | ${rate(udsv)} | ${(papa / appSeconds).toFixed(1)}x | ${(udsv / appSeconds).toFixed(1)}x | ${mb(peak).toFixed(0)} MB (${(peak / size).toFixed(2)}x file) |`,
+    `| ${path.basename(file)} | ${mb(size).toFixed(1)} MB | ${rate(cli)} | ${rate(workerSeconds)} | ${rate(appSeconds)} | ${rate(papa)} | ${rate(udsv)} | ${(papa / workerSeconds).toFixed(1)}x; ${(papa / appSeconds).toFixed(1)}x | ${(udsv / workerSeconds).toFixed(1)}x; ${(udsv / appSeconds).toFixed(1)}x | ${mb(peak).toFixed(0)} MB (${(peak / size).toFixed(2)}x file) |`,
   );
   const spread = (xs) => `${Math.min(...xs).toFixed(3)}-${Math.max(...xs).toFixed(3)} s`;
   spreads.push(

@@ -5,7 +5,7 @@
 //! buffer, not a million JavaScript objects: dictionary text with its codes,
 //! numbers and times, all little-endian. Codes, whole numbers and times are
 //! written in the fewest bytes that hold the column's largest (1, 2 or 4;
-//! see [`Layout`]), since a table is copied out of one wasm memory and into
+//! see `Layout`), since a table is copied out of one wasm memory and into
 //! another, and the notes of a creator-centre export are mostly small whole
 //! counts: half the bytes, half the copying.
 
