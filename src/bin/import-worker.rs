@@ -830,7 +830,7 @@ mod worker {
         let mut spent = Spent::default();
         // Room for the largest slice from the start: growing with the
         // slices would copy each into fresh memory, first touched then.
-        let mut bytes = Vec::with_capacity(CHUNK as usize);
+        let mut bytes = Vec::with_capacity(CHUNK.min(total) as usize);
         mark("xhs-worker-read-start");
         let mut more = slices.next_into(&mut bytes, &mut spent).await?;
         if xlsx::is_zip(&bytes) {
