@@ -1007,7 +1007,14 @@ pub fn CostTrendPanel() -> impl IntoView {
                 <GranularityPicker value=granularity choices=&[Granularity::Week, Granularity::Month]/>
             </div>
             <p class="panel-caption">{move || texts(state).cost_trend_caption}</p>
-            <InteractiveChart name="stacked-cost" label=Signal::derive(move || texts(state).cost_trend_title.to_string()) paint=paint/>
+            <Show
+                when=move || points.with(|p| {
+                    p.as_ref().is_none_or(|p| p.iter().flat_map(|(_, costs)| costs).any(|&c| c != 0.0))
+                })
+                fallback=move || view! { <p class="empty" data-testid="cost-trend-empty">{move || state.texts().no_costs}</p> }
+            >
+                <InteractiveChart name="stacked-cost" label=Signal::derive(move || texts(state).cost_trend_title.to_string()) paint=paint/>
+            </Show>
         </section>
     }
 }
@@ -1054,7 +1061,13 @@ pub fn KolScatterPanel() -> impl IntoView {
         <section class="panel chart-panel" data-testid="kol-scatter" node_ref=section>
             <h2 class="panel-title">{move || texts(state).scatter_title}</h2>
             <p class="panel-caption">{move || texts(state).scatter_caption}</p>
-            <InteractiveChart name="scatter" label=Signal::derive(move || texts(state).scatter_title.to_string()) paint=paint/>
+            // Until the points are computed the chart stays, so nothing flashes.
+            <Show
+                when=move || points.with(|p| p.as_ref().is_none_or(|p| !p.is_empty()))
+                fallback=move || view! { <p class="empty" data-testid="kol-scatter-empty">{move || texts(state).scatter_empty}</p> }
+            >
+                <InteractiveChart name="scatter" label=Signal::derive(move || texts(state).scatter_title.to_string()) paint=paint/>
+            </Show>
         </section>
     }
 }
@@ -1079,6 +1092,7 @@ pub fn RankingsPanel() -> impl IntoView {
         let list = |testid: &'static str,
                     title: &'static str,
                     rows: &[BreakdownRow],
+                    empty: &'static str,
                     kpi: KpiId,
                     read: fn(&Figures) -> Option<f64>| {
             let items = rows
@@ -1096,19 +1110,23 @@ pub fn RankingsPanel() -> impl IntoView {
                     }
                 })
                 .collect_view();
+            let none = rows
+                .is_empty()
+                .then(|| view! { <p class="muted inline-empty">{empty}</p> });
             view! {
                 <div class="ranking">
                     <h3 class="subtitle">{title}</h3>
                     <ol class="rank-list" data-testid=testid>{items}</ol>
+                    {none}
                 </div>
             }
         };
         Some(view! {
             <div class="rank-grid">
-                {list("top-roi", t.top_roi, &r.top_by_roi, KpiId::Roi, |f| f.roi)}
-                {list("bottom-roi", t.bottom_roi, &r.bottom_by_roi, KpiId::Roi, |f| f.roi)}
-                {list("top-engagement", t.top_engagement, &r.top_by_engagement, KpiId::EngagementRate, |f| f.engagement_rate)}
-                {list("bottom-engagement", t.bottom_engagement, &r.bottom_by_engagement, KpiId::EngagementRate, |f| f.engagement_rate)}
+                {list("top-roi", t.top_roi, &r.top_by_roi, t.rank_no_cost, KpiId::Roi, |f| f.roi)}
+                {list("bottom-roi", t.bottom_roi, &r.bottom_by_roi, t.rank_no_cost, KpiId::Roi, |f| f.roi)}
+                {list("top-engagement", t.top_engagement, &r.top_by_engagement, t.rank_no_views, KpiId::EngagementRate, |f| f.engagement_rate)}
+                {list("bottom-engagement", t.bottom_engagement, &r.bottom_by_engagement, t.rank_no_views, KpiId::EngagementRate, |f| f.engagement_rate)}
             </div>
         })
     };
@@ -1176,6 +1194,15 @@ pub fn LifespanPanel() -> impl IntoView {
                 </tr>
             })
             .collect_view();
+        if l.still_earning.is_empty() {
+            return Some(
+                view! {
+                    <h3 class="subtitle">{(t.still_earning_title)(0)}</h3>
+                    <p class="muted inline-empty" data-testid="still-earning-none">{t.still_earning_none}</p>
+                }
+                .into_any(),
+            );
+        }
         Some(view! {
             <h3 class="subtitle">{(t.still_earning_title)(l.still_earning.len())}</h3>
             <div class="table-scroll">
@@ -1191,7 +1218,8 @@ pub fn LifespanPanel() -> impl IntoView {
                     <tbody>{old}</tbody>
                 </table>
             </div>
-        })
+        }
+        .into_any())
     };
     view! {
         <section class="panel lifespan" data-testid="lifespan" node_ref=section>
