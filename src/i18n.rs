@@ -4,7 +4,7 @@
 //! not compile. Strings with values in them are plain `fn` pointers.
 
 use xhs_roi_engine::csv::ReadError;
-use xhs_roi_engine::format::Locale;
+use xhs_roi_engine::format::{grouped, Locale};
 use xhs_roi_engine::value::ValueError;
 use xhs_roi_engine::{CostCategory, ProblemReason};
 
@@ -75,6 +75,8 @@ pub struct Texts {
     pub value_error: fn(ValueError) -> &'static str,
     pub problem_reason: fn(&ProblemReason) -> String,
     pub problem_line: fn(u64, &str, &str, &str) -> String,
+    /// After the problems listed: how many more the download holds.
+    pub problems_more: fn(usize) -> String,
     pub fetch_failed: &'static str,
     pub mapping_title: &'static str,
     pub mapping_hint: &'static str,
@@ -237,7 +239,14 @@ pub static EN: Texts = Texts {
     privacy_note: "Everything is computed in this browser tab. No data leaves your device.",
     import_title: "Import report",
     import_row: |kind, rows, with_problems, rejected, problems| {
-        format!("{kind}: {rows} rows read ({with_problems} with problems), {rejected} rejected, {problems} problems")
+        let n = |v: usize| grouped(v as f64, 0);
+        format!(
+            "{kind}: {} rows read ({} with problems), {} rejected, {} problems",
+            n(rows),
+            n(with_problems),
+            n(rejected),
+            n(problems)
+        )
     },
     kind_names: ["Notes", "Costs", "Orders", "Touchpoints", "Paths", "KOLs", "Surveys", "Comments"],
     unused_kind: "kept for attribution (coming next)",
@@ -265,6 +274,9 @@ pub static EN: Texts = Texts {
         ProblemReason::RequiredUnreadable(e) => format!("{}; required, row rejected", (EN.value_error)(*e)),
         ProblemReason::RequiredMissing => "required value missing; row rejected".into(),
         ProblemReason::FieldCount { found, expected } => format!("row has {found} fields, the header has {expected}"),
+        ProblemReason::ThousandsJoined { found, expected } => format!(
+            "row has {found} fields, the header has {expected}: a number's thousands separator was the delimiter; read as one number"
+        ),
         ProblemReason::Duplicate { first_line } => format!("duplicate of line {first_line}; counted once"),
         ProblemReason::InvalidText => "bytes that are not text in this encoding were replaced with �".into(),
         ProblemReason::UnterminatedQuote => {
@@ -275,7 +287,12 @@ pub static EN: Texts = Texts {
             format!("repeats line {first_line} of an earlier file; counted once")
         }
     },
-    problem_line: |line, column, value, reason| format!("line {line} · {column} · “{value}” · {reason}"),
+    problem_line: |line, column, value, reason| match (column, value) {
+        // A whole row's problem (a field count, a duplicate) has no cell.
+        ("", "") => format!("line {line} · {reason}"),
+        _ => format!("line {line} · {column} · “{value}” · {reason}"),
+    },
+    problems_more: |n| format!("… and {} more in the download", grouped(n as f64, 0)),
     fetch_failed: "the demo file could not be loaded from this site",
     mapping_title: "Check how each file will be read",
     mapping_hint: "Detected from the file. Change anything that looks wrong; the preview follows.",
@@ -453,7 +470,15 @@ pub static ZH: Texts = Texts {
     privacy_note: "所有计算都在本浏览器标签页内完成，数据不会离开您的设备。",
     import_title: "导入报告",
     import_row: |kind, rows, with_problems, rejected, problems| {
-        format!("{kind}：读取 {rows} 行（其中 {with_problems} 行有问题），拒绝 {rejected} 行，问题 {problems} 个")
+        // Exact counts: 50,000 rather than 5.00万 in a report of what was read.
+        let n = |v: usize| grouped(v as f64, 0);
+        format!(
+            "{kind}：读取 {} 行（其中 {} 行有问题），拒绝 {} 行，问题 {} 个",
+            n(rows),
+            n(with_problems),
+            n(rejected),
+            n(problems)
+        )
     },
     kind_names: [
         "笔记", "成本", "订单", "触点", "路径", "达人", "问卷", "评论",
@@ -487,6 +512,9 @@ pub static ZH: Texts = Texts {
         ProblemReason::FieldCount { found, expected } => {
             format!("该行有 {found} 个字段，表头有 {expected} 个")
         }
+        ProblemReason::ThousandsJoined { found, expected } => {
+            format!("该行有 {found} 个字段，表头有 {expected} 个：数字的千位分隔符与分隔符相同，已合并为一个数字")
+        }
         ProblemReason::Duplicate { first_line } => format!("与第 {first_line} 行重复；只计一次"),
         ProblemReason::InvalidText => "含有该编码下无法识别的字节，已替换为 �".into(),
         ProblemReason::UnterminatedQuote => {
@@ -497,9 +525,11 @@ pub static ZH: Texts = Texts {
             format!("与之前文件的第 {first_line} 行重复；只计一次")
         }
     },
-    problem_line: |line, column, value, reason| {
-        format!("第 {line} 行 · {column} · “{value}” · {reason}")
+    problem_line: |line, column, value, reason| match (column, value) {
+        ("", "") => format!("第 {line} 行 · {reason}"),
+        _ => format!("第 {line} 行 · {column} · “{value}” · {reason}"),
     },
+    problems_more: |n| format!("…… 另有 {} 个，见下载文件", grouped(n as f64, 0)),
     fetch_failed: "无法从本站加载示例文件",
     mapping_title: "确认每个文件的读取方式",
     mapping_hint: "以下为自动识别结果。如有不对请修改，预览会随之更新。",
@@ -772,6 +802,10 @@ mod tests {
             ProblemReason::FieldCount {
                 found: 2,
                 expected: 3,
+            },
+            ProblemReason::ThousandsJoined {
+                found: 14,
+                expected: 13,
             },
             ProblemReason::Duplicate { first_line: 7 },
             ProblemReason::InvalidText,

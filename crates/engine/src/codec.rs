@@ -558,6 +558,11 @@ fn write_reason(w: &mut Writer, reason: &ProblemReason) {
             w.u8(8);
             w.u64(first_line);
         }
+        ProblemReason::ThousandsJoined { found, expected } => {
+            w.u8(9);
+            w.len(found);
+            w.len(expected);
+        }
     }
 }
 
@@ -578,6 +583,10 @@ fn read_reason(r: &mut Reader<'_>) -> Result<ProblemReason, CodecError> {
         7 => ProblemReason::RepeatedHeader,
         8 => ProblemReason::DuplicateAcrossFiles {
             first_line: r.u64()?,
+        },
+        9 => ProblemReason::ThousandsJoined {
+            found: r.number()?,
+            expected: r.number()?,
         },
         _ => return Err(CodecError("problem reason")),
     })
@@ -963,6 +972,10 @@ mod tests {
             ProblemReason::UnterminatedQuote,
             ProblemReason::RepeatedHeader,
             ProblemReason::DuplicateAcrossFiles { first_line: 4 },
+            ProblemReason::ThousandsJoined {
+                found: 15,
+                expected: 13,
+            },
         ];
         let mut original = import("t.csv", TEXT.as_bytes(), &ImportOptions::default()).unwrap();
         original.problems = reasons

@@ -830,6 +830,47 @@ impl<'r> Record<'r> {
         Some(unsafe { self.text.get_unchecked(start..end) })
     }
 
+    /// Field `i`'s byte range in [`Record::text`].
+    pub fn span(&self, i: usize) -> (usize, usize) {
+        self.spans[i]
+    }
+
+    /// This record with field `i` and the next read as one field for each
+    /// `i` in `joins` (ascending, in this record's numbering; `i` and
+    /// `i + 1` both listed join three), and the fields `blank` (in the new
+    /// numbering) empty. A joined field runs from the first one's start to
+    /// the last one's end, the delimiters between included. `spans` is
+    /// where the new record's fields are kept.
+    pub fn with_joined<'b>(
+        &self,
+        joins: &[usize],
+        blank: std::ops::Range<usize>,
+        spans: &'b mut Vec<(usize, usize)>,
+    ) -> Record<'b>
+    where
+        'r: 'b,
+    {
+        spans.clear();
+        let mut joins = joins.iter().peekable();
+        for (i, &(start, end)) in self.spans.iter().enumerate() {
+            match spans.last_mut() {
+                // Field `i` joins the one before it.
+                Some(last) if i > 0 && joins.next_if_eq(&&(i - 1)).is_some() => last.1 = end,
+                _ => spans.push((start, end)),
+            }
+        }
+        for span in spans.get_mut(blank).unwrap_or_default() {
+            span.1 = span.0;
+        }
+        // Both ends of every span are ends of the spans above: character
+        // boundaries of `text`, as `get` needs.
+        Record {
+            line: self.line,
+            text: self.text,
+            spans,
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &'r str> + '_ {
         (0..self.len()).map(|i| self.get(i).unwrap_or_default())
     }

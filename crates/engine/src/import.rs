@@ -68,6 +68,10 @@ pub enum ProblemReason {
     RequiredMissing,
     /// The row has a different number of fields from the header.
     FieldCount { found: usize, expected: usize },
+    /// The row had more fields than the header because numbers were
+    /// written with the delimiter as their thousands separator (`9,015`
+    /// unquoted); each was read whole again, and the row then fitted.
+    ThousandsJoined { found: usize, expected: usize },
     /// The row repeats an earlier one (same order id, or same note and date).
     Duplicate { first_line: u64 },
     /// Bytes that are not text in the file's encoding were replaced with �.
@@ -91,6 +95,11 @@ impl std::fmt::Display for ProblemReason {
             ProblemReason::FieldCount { found, expected } => {
                 write!(f, "row has {found} fields, the header has {expected}")
             }
+            ProblemReason::ThousandsJoined { found, expected } => write!(
+                f,
+                "row has {found} fields, the header has {expected}: a number's thousands \
+                 separator was the delimiter; read as one number"
+            ),
             ProblemReason::Duplicate { first_line } => {
                 write!(f, "duplicate of line {first_line}; counted once")
             }
@@ -870,22 +879,34 @@ struct Builder {
     seen: HashMap<RowKey, u64, FxBuild>,
     /// False while the text read holds no byte that could start U+FFFD.
     may_have_replacements: bool,
-    /// The last problem's message.
+    /// The last few problems' messages.
     last_message: LastMessage,
 }
 
-/// A problem's message, written once for each run of one reason: problems
-/// come in runs (a column of bad cells, rows one field too long).
+/// A problem's message, written once for each run of one reason (or of a
+/// few interleaved): problems come in runs (a column of bad cells, rows one
+/// field too long).
 #[derive(Default)]
-pub(crate) struct LastMessage(Option<(ProblemReason, String)>);
+pub(crate) struct LastMessage(Vec<(ProblemReason, String)>);
 
 impl LastMessage {
+    /// Reasons remembered: a row repaired with two ambiguous cells
+    /// interleaves two reasons row after row.
+    const KEPT: usize = 4;
+
     pub(crate) fn message(&mut self, reason: ProblemReason) -> String {
-        match &self.0 {
-            Some((last, message)) if *last == reason => message.clone(),
-            _ => {
+        match self.0.iter().position(|(kept, _)| *kept == reason) {
+            Some(0) => self.0[0].1.clone(),
+            Some(at) => {
+                let found = self.0.remove(at);
+                let message = found.1.clone();
+                self.0.insert(0, found);
+                message
+            }
+            None => {
                 let message = reason.to_string();
-                self.0 = Some((reason, message.clone()));
+                self.0.truncate(Self::KEPT - 1);
+                self.0.insert(0, (reason, message.clone()));
                 message
             }
         }
@@ -943,6 +964,18 @@ impl Reading {
                 FieldType::Time => Reading::Time(Vec::new(), plan.day_orders[slot.column]),
             })
             .collect()
+    }
+
+    /// Whether `raw` reads as this column's type (or as missing), without
+    /// keeping it.
+    fn accepts(&self, raw: &str) -> bool {
+        match self {
+            Reading::Text(_) => true,
+            Reading::Category(_) => value::is_missing(raw) || CostCategory::parse(raw).is_some(),
+            Reading::Number(_) => value::parse_number(raw).is_ok(),
+            Reading::Flag(_) => value::parse_flag(raw).is_ok(),
+            Reading::Time(_, order) => value::parse_time(raw, *order).is_ok(),
+        }
     }
 
     fn reserve(&mut self, rows: usize) {
@@ -1009,18 +1042,118 @@ impl Builder {
         }
     }
 
+    /// `record`, too long by some fields, with the fields joined back
+    /// where a number's thousands separator was taken for the delimiter
+    /// (`…,9,015,…`), and the columns whose number cannot be told (see
+    /// below), blanked. Only when the groups found account for the extra
+    /// fields, each joined number falls in a number column, and every
+    /// number, flag, time and category of the row then reads. Otherwise
+    /// `None`, and the row is read as it stands (its extra fields ignored).
+    ///
+    /// Two numbers in a row can leave a run like `8,382,838` where one
+    /// field is extra: 8,382 and 838, or 8 and 382,838. The columns after
+    /// the run fit either way and are read; the run's own columns are
+    /// missing, each with a problem. With two such runs it is not known
+    /// which one holds the extra field, and nothing is repaired.
+    fn thousands_repair<'a>(
+        &self,
+        record: &Record<'a>,
+        expected: usize,
+        spans: &'a mut Vec<(usize, usize)>,
+    ) -> Option<Repaired<'a>> {
+        let extra = record.len().checked_sub(expected).filter(|&n| n > 0)?;
+        // Field `i + 1` continues field `i`: a run of 1-3 digits (or a
+        // group joined already) followed by exactly three digits.
+        let mut joins: Vec<usize> = Vec::with_capacity(extra + 1);
+        for i in 0..record.len() - 1 {
+            let continues =
+                joins.last() == Some(&(i.wrapping_sub(1))) || is_thousands_lead(record.get(i)?);
+            if continues && is_thousands_group(record.get(i + 1)?) {
+                joins.push(i);
+            }
+        }
+        let mut ambiguous = 0..0;
+        if joins.len() > extra {
+            // One run only, the extra fields all inside it.
+            let one_run = joins.windows(2).all(|w| w[1] == w[0] + 1);
+            if !one_run {
+                return None;
+            }
+            let first = joins[0];
+            let fields_in_run = joins.len() + 1;
+            joins.truncate(extra);
+            // The run's fields become this many columns, from `first` on.
+            ambiguous = first..first + fields_in_run - extra;
+        } else if joins.len() < extra {
+            return None;
+        }
+        let run = if ambiguous.is_empty() {
+            (0, 0)
+        } else {
+            let (start, _) = record.span(ambiguous.start);
+            let (_, end) = record.span(ambiguous.start + ambiguous.len() + extra - 1);
+            (start, end)
+        };
+        let is_number = |column: usize| {
+            self.slots
+                .iter()
+                .zip(&self.reading)
+                .any(|(slot, r)| slot.column == column && matches!(r, Reading::Number(_)))
+        };
+        // Each join before it moves a field one column left; a run's later
+        // joins land where its first did, which this also gives.
+        let lands_in_numbers = joins
+            .iter()
+            .enumerate()
+            .all(|(before, &at)| is_number(at - before))
+            && ambiguous.clone().all(is_number);
+        if !lands_in_numbers {
+            return None;
+        }
+        spans.reserve(record.len());
+        let fitted = record.with_joined(&joins, ambiguous.clone(), spans);
+        let reads =
+            self.slots.iter().zip(&self.reading).all(|(slot, reading)| {
+                reading.accepts(fitted.get(slot.column).unwrap_or_default())
+            });
+        reads.then_some(Repaired {
+            record: fitted,
+            ambiguous,
+            run,
+        })
+    }
+
     /// Reads one record. Each cell goes straight into its column; a row
     /// rejected (a required field missing or unreadable) or
     /// repeated is taken back out of every column.
     fn row(&mut self, plan: &Plan, record: &Record<'_>) {
         let line = record.line;
         let problems_before = self.problem_count;
-        if record.len() != plan.headers.len() {
-            let reason = ProblemReason::FieldCount {
-                found: record.len(),
-                expected: plan.headers.len(),
-            };
-            self.problem(line, "", "", reason);
+        let (found, expected) = (record.len(), plan.headers.len());
+        // Room for a repaired row's fields; only rows that do not fit use it.
+        let mut joined = Vec::new();
+        let mut record = record;
+        let repaired;
+        if found != expected {
+            match self.thousands_repair(record, expected, &mut joined) {
+                Some(fitted) => {
+                    repaired = fitted;
+                    record = &repaired.record;
+                    self.problem(
+                        line,
+                        "",
+                        "",
+                        ProblemReason::ThousandsJoined { found, expected },
+                    );
+                    let run = &record.text()[repaired.run.0..repaired.run.1];
+                    for column in repaired.ambiguous.clone() {
+                        let header = plan.headers.get(column).map_or("", String::as_str);
+                        let reason = ProblemReason::Unreadable(ValueError::AmbiguousSeparator);
+                        self.problem(line, header, run, reason);
+                    }
+                }
+                None => self.problem(line, "", "", ProblemReason::FieldCount { found, expected }),
+            }
         }
 
         let slots = std::mem::take(&mut self.slots);
@@ -1178,6 +1311,35 @@ fn read_cell(reading: &mut Reading, raw: &str) -> (Result<bool, ValueError>, boo
     }
 }
 
+/// A row fitted to its header by [`Builder::thousands_repair`].
+struct Repaired<'a> {
+    record: Record<'a>,
+    /// Columns (the header's numbering) left missing: which of them a
+    /// run of digit groups belongs to cannot be told.
+    ambiguous: std::ops::Range<usize>,
+    /// Where that run is in the record's text, for their problems.
+    run: (usize, usize),
+}
+
+/// One to three digits, perhaps after a sign and a currency sign: what a
+/// number written `9,015` leaves before the delimiter.
+fn is_thousands_lead(cell: &str) -> bool {
+    let cell = cell.trim();
+    let cell = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    let cell = cell.strip_prefix(['¥', '￥', '$']).unwrap_or(cell);
+    (1..=3).contains(&cell.len()) && cell.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Exactly three digits, perhaps with decimals: a thousands group.
+fn is_thousands_group(cell: &str) -> bool {
+    let cell = cell.trim_end();
+    let (whole, fraction) = cell.split_once('.').unwrap_or((cell, "0"));
+    whole.len() == 3
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && !fraction.is_empty()
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// `str::trim`, with a fast exit for the usual cell that has nothing to trim.
 #[inline]
 fn trim(text: &str) -> &str {
@@ -1247,6 +1409,107 @@ mod tests {
         let customers = i.table.text("customer_id").unwrap().dictionary();
         assert_eq!(customers.iter().collect::<Vec<_>>(), ["c1"]);
         assert_eq!(i.table.numbers("revenue").unwrap(), [10.0, 30.0]);
+    }
+
+    fn numbers(i: &Import, field: &str) -> Vec<Option<f64>> {
+        let values = i.table.numbers(field).unwrap();
+        values.iter().map(|v| (!v.is_nan()).then_some(*v)).collect()
+    }
+
+    #[test]
+    fn a_number_split_by_its_thousands_separator_is_read_whole() {
+        let i = read("note_id,date,impressions,views,avg_watch_seconds\nn1,2026-03-01,9,015,1147,1,234.50\nn2,2026-03-02,12,345,678,88,9\n");
+        assert_eq!(
+            numbers(&i, "impressions"),
+            [Some(9015.0), Some(12_345_678.0)]
+        );
+        assert_eq!(numbers(&i, "views"), [Some(1147.0), Some(88.0)]);
+        assert_eq!(numbers(&i, "avg_watch_seconds"), [Some(1234.5), Some(9.0)]);
+        let reasons: Vec<_> = i.problems.iter().map(|p| p.reason).collect();
+        assert_eq!(
+            reasons,
+            [
+                ProblemReason::ThousandsJoined {
+                    found: 7,
+                    expected: 5
+                },
+                ProblemReason::ThousandsJoined {
+                    found: 7,
+                    expected: 5
+                },
+            ]
+        );
+        assert_eq!(i.rows_read, 2);
+    }
+
+    #[test]
+    fn a_run_that_splits_two_ways_leaves_its_columns_missing_and_the_rest_read() {
+        // 8,382 and 838, or 8 and 382,838: the file cannot say which.
+        let i = read("note_id,date,impressions,views,likes\nn1,2026-03-01,8,382,838,41\n");
+        assert_eq!(numbers(&i, "impressions"), [None]);
+        assert_eq!(numbers(&i, "views"), [None]);
+        assert_eq!(numbers(&i, "likes"), [Some(41.0)]);
+        let cells: Vec<_> = i
+            .problems
+            .iter()
+            .map(|p| (p.column.as_str(), p.value.as_str(), p.reason))
+            .collect();
+        let ambiguous = ProblemReason::Unreadable(ValueError::AmbiguousSeparator);
+        assert_eq!(
+            cells,
+            [
+                (
+                    "",
+                    "",
+                    ProblemReason::ThousandsJoined {
+                        found: 6,
+                        expected: 5
+                    }
+                ),
+                ("impressions", "8,382,838", ambiguous),
+                ("views", "8,382,838", ambiguous),
+            ]
+        );
+    }
+
+    #[test]
+    fn digit_groups_are_not_joined_when_the_row_would_then_not_read() {
+        // The title's comma split it; 100 and 200 only look like a number.
+        let text = "note_id,title,format,likes,saves\nn1,Spring, part 2,video,100,200\n";
+        let i = read(text);
+        assert_eq!(
+            i.problems[0].reason,
+            ProblemReason::FieldCount {
+                found: 6,
+                expected: 5
+            }
+        );
+        assert_eq!(numbers(&i, "likes"), [None]);
+    }
+
+    #[test]
+    fn digit_groups_landing_in_a_text_column_are_not_joined() {
+        let i = read("note_id,title,views\nn1,123,456,7\n");
+        assert_eq!(
+            i.problems[0].reason,
+            ProblemReason::FieldCount {
+                found: 4,
+                expected: 3
+            }
+        );
+        assert_eq!(i.table.text("title").unwrap().get(0), Some("123"));
+    }
+
+    #[test]
+    fn two_runs_with_one_field_too_many_are_left_as_they_stand() {
+        let i = read("note_id,date,impressions,views,likes,saves\nn1,2026-03-01,1,234,5,678,9\n");
+        assert_eq!(
+            i.problems[0].reason,
+            ProblemReason::FieldCount {
+                found: 7,
+                expected: 6
+            }
+        );
     }
 
     #[test]
