@@ -45,6 +45,9 @@ pub fn ImportReport() -> impl IntoView {
                                 {f.problems.iter().take(PROBLEMS_SHOWN).map(|p| view! {
                                     <li>{(texts.problem_line)(p.line, &p.column, &p.value, &(texts.problem_reason)(&p.reason))}</li>
                                 }).collect_view()}
+                                {(f.problem_count > PROBLEMS_SHOWN).then(|| view! {
+                                    <li class="muted" data-testid="problems-more">{(texts.problems_more)(f.problem_count - PROBLEMS_SHOWN)}</li>
+                                })}
                             </ul>
                             {(f.problem_count > 0).then(|| {
                                 let problems = f.problems.clone();
