@@ -7,8 +7,9 @@
 #   FUZZ_SECONDS=300 scripts/fuzz.sh import
 #   FUZZ_SANITIZER=address scripts/fuzz.sh
 #
-# Works on the stable toolchain. The default sanitizer is none: the engine
-# has no unsafe code, so AddressSanitizer finds little and runs ~3x slower.
+# Works on the stable toolchain. The default sanitizer is none: the engine's
+# few unsafe blocks (SIMD loads, unchecked slicing with debug assertions)
+# are small, and AddressSanitizer runs ~3x slower.
 # FUZZ_SANITIZER=address needs nightly-only -Z flags; RUSTC_BOOTSTRAP=1
 # unlocks them on stable (set below). A crash leaves its input in
 # fuzz/artifacts/<target>/ and makes this script exit non-zero; replay it

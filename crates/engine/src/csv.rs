@@ -830,45 +830,53 @@ impl<'r> Record<'r> {
         Some(unsafe { self.text.get_unchecked(start..end) })
     }
 
-    /// Field `i`'s byte range in [`Record::text`].
-    pub fn span(&self, i: usize) -> (usize, usize) {
-        self.spans[i]
-    }
-
-    /// This record with field `i` and the next read as one field for each
-    /// `i` in `joins` (ascending, in this record's numbering; `i` and
+    /// This record rebuilt as its fields joined by commas, whichever way
+    /// the file quoted them (so the result does not depend on how the
+    /// record was read), with field `i` and the next read as one field for
+    /// each `i` in `joins` (ascending, in this record's numbering; `i` and
     /// `i + 1` both listed join three), and the fields `blank` (in the new
-    /// numbering) empty. A joined field runs from the first one's start to
-    /// the last one's end, the delimiters between included. `spans` is
-    /// where the new record's fields are kept.
+    /// numbering) empty. `text` and `spans` hold the new record; the byte
+    /// range of the blanked fields in `text` (`8,382,838`) comes with it.
     pub fn with_joined<'b>(
         &self,
         joins: &[usize],
         blank: std::ops::Range<usize>,
+        text: &'b mut String,
         spans: &'b mut Vec<(usize, usize)>,
-    ) -> Record<'b>
-    where
-        'r: 'b,
-    {
+    ) -> (Record<'b>, (usize, usize)) {
+        text.clear();
         spans.clear();
         let mut joins = joins.iter().peekable();
-        for (i, &(start, end)) in self.spans.iter().enumerate() {
+        for i in 0..self.len() {
+            if i > 0 {
+                text.push(',');
+            }
+            let start = text.len();
+            text.push_str(self.get(i).unwrap_or_default());
+            let end = text.len();
             match spans.last_mut() {
-                // Field `i` joins the one before it.
+                // Field `i` joins the one before it, the comma between kept.
                 Some(last) if i > 0 && joins.next_if_eq(&&(i - 1)).is_some() => last.1 = end,
                 _ => spans.push((start, end)),
             }
         }
+        let blanked = match (spans.get(blank.start), blank.end.checked_sub(1)) {
+            (Some(&(start, _)), Some(last)) if !blank.is_empty() => {
+                (start, spans.get(last).map_or(start, |&(_, end)| end))
+            }
+            _ => (0, 0),
+        };
         for span in spans.get_mut(blank).unwrap_or_default() {
             span.1 = span.0;
         }
-        // Both ends of every span are ends of the spans above: character
-        // boundaries of `text`, as `get` needs.
-        Record {
+        // Every span starts and ends where a whole `str` was appended to
+        // `text`: on character boundaries, as `get` needs.
+        let record = Record {
             line: self.line,
-            text: self.text,
+            text,
             spans,
-        }
+        };
+        (record, blanked)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'r str> + '_ {

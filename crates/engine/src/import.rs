@@ -1059,6 +1059,7 @@ impl Builder {
         &self,
         record: &Record<'a>,
         expected: usize,
+        text: &'a mut String,
         spans: &'a mut Vec<(usize, usize)>,
     ) -> Option<Repaired<'a>> {
         let extra = record.len().checked_sub(expected).filter(|&n| n > 0)?;
@@ -1087,13 +1088,6 @@ impl Builder {
         } else if joins.len() < extra {
             return None;
         }
-        let run = if ambiguous.is_empty() {
-            (0, 0)
-        } else {
-            let (start, _) = record.span(ambiguous.start);
-            let (_, end) = record.span(ambiguous.start + ambiguous.len() + extra - 1);
-            (start, end)
-        };
         let is_number = |column: usize| {
             self.slots
                 .iter()
@@ -1110,8 +1104,7 @@ impl Builder {
         if !lands_in_numbers {
             return None;
         }
-        spans.reserve(record.len());
-        let fitted = record.with_joined(&joins, ambiguous.clone(), spans);
+        let (fitted, run) = record.with_joined(&joins, ambiguous.clone(), text, spans);
         let reads =
             self.slots.iter().zip(&self.reading).all(|(slot, reading)| {
                 reading.accepts(fitted.get(slot.column).unwrap_or_default())
@@ -1131,11 +1124,17 @@ impl Builder {
         let problems_before = self.problem_count;
         let (found, expected) = (record.len(), plan.headers.len());
         // Room for a repaired row's fields; only rows that do not fit use it.
-        let mut joined = Vec::new();
+        let (mut joined_text, mut joined_spans) = (String::new(), Vec::new());
         let mut record = record;
         let repaired;
         if found != expected {
-            match self.thousands_repair(record, expected, &mut joined) {
+            let fit = if plan.delimiter == b',' {
+                self.thousands_repair(record, expected, &mut joined_text, &mut joined_spans)
+            } else {
+                // Only a comma is both a delimiter and a thousands separator.
+                None
+            };
+            match fit {
                 Some(fitted) => {
                     repaired = fitted;
                     record = &repaired.record;
@@ -1470,6 +1469,26 @@ mod tests {
                 ("views", "8,382,838", ambiguous),
             ]
         );
+    }
+
+    #[test]
+    fn a_repair_reads_alike_however_the_row_was_quoted_or_cut_into_chunks() {
+        let texts: [&[u8]; 3] = [
+            b"note_id,date,impressions,views\nn1,2026-03-01,\"9\",015,1147\nn2,2026-03-02,9,015,1147\nn3,2026-03-03,\"8\",382,838\n",
+            b"note_id,date,impressions,views,likes\nn1,2026-03-01,8,382,838,41\n",
+            // Found by the fuzzer: a semicolon file, a quoted field with a
+            // byte GB18030 cannot read, and `1;299` (never joined).
+            b"path;total_conversions;total_col\nxhs_note > tmall;7;20\n\"xhs_note > tmall; re\x90ting\";1;299;0\n",
+        ];
+        for text in texts {
+            let whole = import("t.csv", text, &ImportOptions::default()).unwrap();
+            let plan = sniff("t.csv", text, &ImportOptions::default()).unwrap().plan;
+            for size in 1..text.len() {
+                let mut importer = Importer::new("t.csv", plan.clone());
+                text.chunks(size).for_each(|chunk| importer.feed(chunk));
+                assert_eq!(importer.finish().fingerprint(), whole.fingerprint(), "chunks of {size}");
+            }
+        }
     }
 
     #[test]
