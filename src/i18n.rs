@@ -75,8 +75,9 @@ pub struct Texts {
     pub value_error: fn(ValueError) -> &'static str,
     pub problem_reason: fn(&ProblemReason) -> String,
     pub problem_line: fn(u64, &str, &str, &str) -> String,
-    /// After the problems listed: how many more the download holds.
-    pub problems_more: fn(usize) -> String,
+    /// After the problems shown: how many more there are, and how many
+    /// the download lists when it cannot hold them all (`Some`).
+    pub problems_more: fn(usize, Option<usize>) -> String,
     pub fetch_failed: &'static str,
     pub mapping_title: &'static str,
     pub mapping_hint: &'static str,
@@ -292,7 +293,14 @@ pub static EN: Texts = Texts {
         ("", "") => format!("line {line} · {reason}"),
         _ => format!("line {line} · {column} · “{value}” · {reason}"),
     },
-    problems_more: |n| format!("… and {} more in the download", grouped(n as f64, 0)),
+    problems_more: |n, listed| match listed {
+        None => format!("… and {} more in the download", grouped(n as f64, 0)),
+        Some(listed) => format!(
+            "… and {} more; the download lists the first {}",
+            grouped(n as f64, 0),
+            grouped(listed as f64, 0)
+        ),
+    },
     fetch_failed: "the demo file could not be loaded from this site",
     mapping_title: "Check how each file will be read",
     mapping_hint: "Detected from the file. Change anything that looks wrong; the preview follows.",
@@ -529,7 +537,14 @@ pub static ZH: Texts = Texts {
         ("", "") => format!("第 {line} 行 · {reason}"),
         _ => format!("第 {line} 行 · {column} · “{value}” · {reason}"),
     },
-    problems_more: |n| format!("…… 另有 {} 个，见下载文件", grouped(n as f64, 0)),
+    problems_more: |n, listed| match listed {
+        None => format!("…… 另有 {} 个，见下载文件", grouped(n as f64, 0)),
+        Some(listed) => format!(
+            "…… 另有 {} 个；下载文件列出前 {} 个",
+            grouped(n as f64, 0),
+            grouped(listed as f64, 0)
+        ),
+    },
     fetch_failed: "无法从本站加载示例文件",
     mapping_title: "确认每个文件的读取方式",
     mapping_hint: "以下为自动识别结果。如有不对请修改，预览会随之更新。",

@@ -46,7 +46,7 @@ pub fn ImportReport() -> impl IntoView {
                                     <li>{(texts.problem_line)(p.line, &p.column, &p.value, &(texts.problem_reason)(&p.reason))}</li>
                                 }).collect_view()}
                                 {(f.problem_count > PROBLEMS_SHOWN).then(|| view! {
-                                    <li class="muted" data-testid="problems-more">{(texts.problems_more)(f.problem_count - PROBLEMS_SHOWN)}</li>
+                                    <li class="muted" data-testid="problems-more">{(texts.problems_more)(f.problem_count - PROBLEMS_SHOWN, (f.problem_count > f.problems.len()).then_some(f.problems.len()))}</li>
                                 })}
                             </ul>
                             {(f.problem_count > 0).then(|| {
