@@ -1482,11 +1482,17 @@ mod tests {
         ];
         for text in texts {
             let whole = import("t.csv", text, &ImportOptions::default()).unwrap();
-            let plan = sniff("t.csv", text, &ImportOptions::default()).unwrap().plan;
+            let plan = sniff("t.csv", text, &ImportOptions::default())
+                .unwrap()
+                .plan;
             for size in 1..text.len() {
                 let mut importer = Importer::new("t.csv", plan.clone());
                 text.chunks(size).for_each(|chunk| importer.feed(chunk));
-                assert_eq!(importer.finish().fingerprint(), whole.fingerprint(), "chunks of {size}");
+                assert_eq!(
+                    importer.finish().fingerprint(),
+                    whole.fingerprint(),
+                    "chunks of {size}"
+                );
             }
         }
     }
