@@ -332,28 +332,26 @@ impl Layout {
         }
     }
 
-    /// Bytes this layout writes for `column`.
+    /// At most the bytes this layout writes for `column`.
     fn size(self, column: &Column) -> usize {
-        let values = match column {
-            Column::Absent => 0,
-            Column::Text(c) => c.codes().len(),
-            Column::Number(v) => v.len(),
-            Column::Time(v) => v.len(),
+        let (values, dictionary) = match column {
+            Column::Absent => (0, 0),
+            Column::Text(c) => {
+                let text = c.dictionary().iter().map(|v| 8 + v.len()).sum();
+                (c.codes().len(), text)
+            }
+            Column::Number(v) => (v.len(), 0),
+            Column::Time(v) => (v.len(), 0),
         };
         let per_value = match self {
-            Layout::Absent => return 1,
-            Layout::Text { width } => {
-                let Column::Text(c) = column else {
-                    unreachable!("a text layout is of a text column")
-                };
-                let text: usize = c.dictionary().iter().map(|v| 8 + v.len()).sum();
-                return 18 + text + usize::from(width) * c.codes().len();
-            }
-            Layout::WholeNumbers { width } => usize::from(width),
-            Layout::Times { width, .. } => return 18 + usize::from(width) * values,
+            Layout::Absent => 0,
+            Layout::Text { width }
+            | Layout::WholeNumbers { width }
+            | Layout::Times { width, .. } => usize::from(width),
             Layout::Numbers | Layout::WideTimes => 8,
         };
-        10 + per_value * values
+        // The tag, two lengths, a width and a time's first value at most.
+        26 + dictionary + per_value * values
     }
 }
 
