@@ -143,6 +143,15 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, ValueError> {
         let value = b.iter().fold(0u64, |v, &d| v * 10 + u64::from(d - b'0'));
         return Ok(Some(value as f64));
     }
+    // The next most usual: `8.4%`, `1.13万`, `12.50`.
+    if let Some(value) = plain_decimal(b) {
+        return Ok(Some(value));
+    }
+    parse_number_generally(raw)
+}
+
+/// [`parse_number`] for every form, without its fast paths.
+fn parse_number_generally(raw: &str) -> Result<Option<f64>, ValueError> {
     if is_missing(raw) {
         return Ok(None);
     }
@@ -214,6 +223,41 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, ValueError> {
         return Err(ValueError::NotANumber);
     }
     Ok(Some(if negative { -value } else { value }))
+}
+
+/// Powers of ten an `f64` holds exactly.
+const EXACT_POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// `digits.digits`, then nothing, `%` or `万`, read without the general
+/// path's folding, trimming and searching; `None` for anything else.
+///
+/// The value is the general path's to the bit: with at most 15 digits the
+/// digits without the point are an integer an `f64` holds exactly, as it
+/// does the power of ten, so their quotient is the correctly rounded value
+/// of the decimal, which is what `str::parse` gives; the scale is then
+/// applied the same way.
+#[inline]
+fn plain_decimal(b: &[u8]) -> Option<f64> {
+    let (digits, scale) = match b {
+        [rest @ .., b'%'] => (rest, 0.01),
+        [rest @ .., 0xE4, 0xB8, 0x87] => (rest, 1e4),
+        _ => (b, 1.0),
+    };
+    let point = digits.iter().position(|&d| d == b'.')?;
+    let fraction = &digits[point + 1..];
+    if point == 0 || fraction.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    let mut mantissa = 0u64;
+    for &d in digits[..point].iter().chain(fraction) {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(d - b'0');
+    }
+    Some(mantissa as f64 / EXACT_POWERS_OF_TEN[fraction.len()] * scale)
 }
 
 fn strip_currency(mut text: &str) -> &str {
@@ -564,6 +608,35 @@ pub fn parse_flag(raw: &str) -> Result<Option<bool>, ValueError> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn plain_decimals_take_the_fast_path_and_nothing_else_does() {
+        assert_eq!(plain_decimal(b"8.4%"), Some(84.0 / 10.0 * 0.01));
+        assert_eq!(
+            plain_decimal("1.13万".as_bytes()),
+            Some(113.0 / 100.0 * 1e4)
+        );
+        assert_eq!(plain_decimal(b"12.50"), Some(12.5));
+        for other in [
+            "12",
+            ".5",
+            "5.",
+            "1.2.3",
+            "-1.5",
+            "1,234.5",
+            " 1.5",
+            "1.5 ",
+            "1.5k",
+            "１.５",
+            "1.2345678901234567",
+        ] {
+            assert_eq!(plain_decimal(other.as_bytes()), None, "{other}");
+        }
+        // 1.13 is 1.12999999999999989…, so ten thousand of it rounds below 11,300.
+        assert_eq!(parse_number("1.13万"), Ok(Some(11_299.999_999_999_998)));
+        assert_eq!(parse_number("1.13万"), parse_number_generally("1.13万"));
+        assert_eq!(parse_number("8.4%"), Ok(Some(0.084)));
+    }
+
     /// `is_missing` as written before its fast paths: fold, trim, compare.
     fn is_missing_reference(text: &str) -> bool {
         let folded: String = text
@@ -588,6 +661,26 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn plain_decimals_read_fast_equal_the_general_reading(
+            whole in 0u64..10_000_000,
+            fraction in 0u64..100_000_000,
+            fraction_digits in 1usize..9,
+            whole_zeros in 0usize..3,
+            suffix in proptest::sample::select(vec!["", "%", "万"]),
+        ) {
+            let fraction = format!("{:0width$}", fraction % 10u64.pow(fraction_digits as u32), width = fraction_digits);
+            let text = format!("{}{whole}.{fraction}{suffix}", "0".repeat(whole_zeros));
+            let fast = plain_decimal(text.as_bytes());
+            let general = parse_number_generally(&text);
+            if text.len() - suffix.len() <= 16 {
+                proptest::prop_assert!(fast.is_some(), "{}", text);
+            }
+            if let Some(value) = fast {
+                proptest::prop_assert_eq!(Ok(Some(value.to_bits())), general.map(|v| v.map(f64::to_bits)), "{}", text);
+            }
+        }
+
         #[test]
         fn iso_times_read_fast_equal_the_general_reading(
             year in 0u32..10_000,
