@@ -966,18 +966,6 @@ impl Reading {
             .collect()
     }
 
-    /// Whether `raw` reads as this column's type (or as missing), without
-    /// keeping it.
-    fn accepts(&self, raw: &str) -> bool {
-        match self {
-            Reading::Text(_) => true,
-            Reading::Category(_) => value::is_missing(raw) || CostCategory::parse(raw).is_some(),
-            Reading::Number(_) => value::parse_number(raw).is_ok(),
-            Reading::Flag(_) => value::parse_flag(raw).is_ok(),
-            Reading::Time(_, order) => value::parse_time(raw, *order).is_ok(),
-        }
-    }
-
     fn reserve(&mut self, rows: usize) {
         match self {
             Reading::Text(c) | Reading::Category(c) => c.reserve(rows),
@@ -1105,15 +1093,35 @@ impl Builder {
             return None;
         }
         let (fitted, run) = record.with_joined(&joins, ambiguous.clone(), text, spans);
-        let reads =
-            self.slots.iter().zip(&self.reading).all(|(slot, reading)| {
-                reading.accepts(fitted.get(slot.column).unwrap_or_default())
-            });
-        reads.then_some(Repaired {
+        Some(Repaired {
             record: fitted,
             ambiguous,
             run,
         })
+    }
+
+    /// Reads a repaired record's cells into their columns, if every
+    /// number, flag, time and category in it reads (or is missing): then
+    /// the cells that joined a dictionary (bit `i` for slot `i`) and the
+    /// missing ones. Else every cell is taken back out: `None`.
+    fn read_repaired(&mut self, slots: &[Slot], record: &Record<'_>) -> Option<(u64, u64)> {
+        let (mut added, mut missing) = (0u64, 0u64);
+        for (at, slot) in slots.iter().enumerate() {
+            let raw = record.get(slot.column).unwrap_or_default();
+            let (present, joined) = read_cell(&mut self.reading[at], raw);
+            added |= u64::from(joined) << at;
+            match present {
+                Ok(true) => {}
+                Ok(false) => missing |= 1 << at,
+                Err(_) => {
+                    for (i, reading) in self.reading[..=at].iter_mut().enumerate() {
+                        reading.pop(added >> i & 1 == 1);
+                    }
+                    return None;
+                }
+            }
+        }
+        Some((added, missing))
     }
 
     /// Reads one record. Each cell goes straight into its column; a row
@@ -1125,41 +1133,51 @@ impl Builder {
         let (found, expected) = (record.len(), plan.headers.len());
         // Room for a repaired row's fields; only rows that do not fit use it.
         let (mut joined_text, mut joined_spans) = (String::new(), Vec::new());
-        let mut record = record;
-        let repaired;
-        if found != expected {
-            let fit = if plan.delimiter == b',' {
-                self.thousands_repair(record, expected, &mut joined_text, &mut joined_spans)
-            } else {
-                // Only a comma is both a delimiter and a thousands separator.
-                None
-            };
-            match fit {
-                Some(fitted) => {
-                    repaired = fitted;
-                    record = &repaired.record;
-                    self.problem(
-                        line,
-                        "",
-                        "",
-                        ProblemReason::ThousandsJoined { found, expected },
-                    );
-                    let run = &record.text()[repaired.run.0..repaired.run.1];
-                    for column in repaired.ambiguous.clone() {
-                        let header = plan.headers.get(column).map_or("", String::as_str);
-                        let reason = ProblemReason::Unreadable(ValueError::AmbiguousSeparator);
-                        self.problem(line, header, run, reason);
-                    }
-                }
-                None => self.problem(line, "", "", ProblemReason::FieldCount { found, expected }),
-            }
-        }
+        // Only a comma is both a delimiter and a thousands separator.
+        let fitted = if found != expected && plan.delimiter == b',' {
+            self.thousands_repair(record, expected, &mut joined_text, &mut joined_spans)
+        } else {
+            None
+        };
 
         let slots = std::mem::take(&mut self.slots);
         let mut rejected = false;
         // Bit `i`: slot `i`'s text joined its dictionary in this row.
         let mut added: u64 = 0;
-        for (at, slot) in slots.iter().enumerate() {
+        let repaired = fitted.and_then(|fitted| {
+            let read = self.read_repaired(&slots, &fitted.record)?;
+            Some((fitted, read))
+        });
+        if let Some((repaired, (joined, missing))) = &repaired {
+            added = *joined;
+            let reason = ProblemReason::ThousandsJoined { found, expected };
+            self.problem(line, "", "", reason);
+            let run = &repaired.record.text()[repaired.run.0..repaired.run.1];
+            for column in repaired.ambiguous.clone() {
+                let header = plan.headers.get(column).map_or("", String::as_str);
+                let reason = ProblemReason::Unreadable(ValueError::AmbiguousSeparator);
+                self.problem(line, header, run, reason);
+            }
+            // The first required cell missing rejects the row, as below.
+            let first_required_missing = slots
+                .iter()
+                .enumerate()
+                .find(|(at, slot)| slot.required && missing >> at & 1 == 1);
+            if let Some((_, slot)) = first_required_missing {
+                let raw = repaired.record.get(slot.column).unwrap_or_default();
+                let header = &plan.headers[slot.column];
+                self.problem(line, header, raw, ProblemReason::RequiredMissing);
+                rejected = true;
+            }
+        } else if found != expected {
+            self.problem(line, "", "", ProblemReason::FieldCount { found, expected });
+        }
+        let cells = if repaired.is_some() {
+            &slots[..0]
+        } else {
+            &slots[..]
+        };
+        for (at, slot) in cells.iter().enumerate() {
             let raw = record.get(slot.column).unwrap_or_default();
             let (present, joined) = read_cell(&mut self.reading[at], raw);
             added |= u64::from(joined) << at;
