@@ -139,7 +139,10 @@ fn is_missing_slowly(text: &str) -> bool {
 pub fn parse_number(raw: &str) -> Result<Option<f64>, ValueError> {
     // The usual cell: a plain count, exact as an f64 up to 15 digits.
     let b = raw.as_bytes();
-    if !b.is_empty() && b.len() <= 15 && b.iter().all(u8::is_ascii_digit) {
+    if b.is_empty() {
+        return Ok(None);
+    }
+    if b.len() <= 15 && b.iter().all(u8::is_ascii_digit) {
         let value = b.iter().fold(0u64, |v, &d| v * 10 + u64::from(d - b'0'));
         return Ok(Some(value as f64));
     }
