@@ -1172,12 +1172,9 @@ impl Builder {
         } else if found != expected {
             self.problem(line, "", "", ProblemReason::FieldCount { found, expected });
         }
-        let cells = if repaired.is_some() {
-            &slots[..0]
-        } else {
-            &slots[..]
-        };
-        for (at, slot) in cells.iter().enumerate() {
+        // A repaired row's cells are in their columns already.
+        let unread = if repaired.is_some() { 0 } else { slots.len() };
+        for (at, slot) in slots[..unread].iter().enumerate() {
             let raw = record.get(slot.column).unwrap_or_default();
             let (present, joined) = read_cell(&mut self.reading[at], raw);
             added |= u64::from(joined) << at;
