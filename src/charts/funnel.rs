@@ -221,6 +221,22 @@ mod tests {
     }
 
     #[test]
+    fn a_stage_the_files_cannot_tell_has_a_dash_and_no_bar_or_share() {
+        // Notes without product clicks, no orders loaded.
+        let mut funnel = funnel(FunnelScale::Log, Locale::En);
+        funnel.stages[3].1 = f64::NAN;
+        funnel.stages[4].1 = f64::NAN;
+        let (out, hits) = svg_hits(640, 260, |area| draw(area, &funnel, 1.0).unwrap());
+        assert_eq!(bars(&out).len(), 3);
+        let texts = texts(&out);
+        assert_eq!(texts.iter().filter(|t| *t == "—").count(), 2, "{texts:?}");
+        assert!(!texts.iter().any(|t| t.contains("NaN")), "{texts:?}");
+        assert_eq!(hits.len(), 5);
+        assert_eq!(hits[3].label, "Product clicks\n—");
+        assert_eq!(hits[4].label, "Orders\n—");
+    }
+
+    #[test]
     fn log_keeps_small_stages_wider_than_sqrt() {
         let width_of_orders = |scale| {
             let (out, _) = svg_hits(640, 260, |area| {

@@ -127,15 +127,46 @@ pub struct Figures {
     pub returns: Returns,
 }
 
+/// What the loaded files can tell. A figure they cannot is missing (NaN
+/// for a count, `None` for a ratio), never zero: a notes export without a
+/// product-click column says nothing about clicks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Known {
+    /// The orders say which are new customers' (a flag or customer ids).
+    pub new_customers: bool,
+    /// The notes have a product-click column.
+    pub product_clicks: bool,
+    /// Orders are loaded, with their times and revenue.
+    pub orders: bool,
+}
+
+impl Known {
+    #[cfg(test)]
+    pub(crate) const ALL: Known = Known {
+        new_customers: true,
+        product_clicks: true,
+        orders: true,
+    };
+}
+
 impl Figures {
-    pub(crate) fn new(t: &Tally, s: &RoiSettings, knows_new_customers: bool) -> Figures {
+    pub(crate) fn new(t: &Tally, s: &RoiSettings, known: Known) -> Figures {
         let money = |cny: f64| s.currency.from_cny(cny);
         let m = |metric: Metric| t.metric(metric);
         let (impressions, views) = (m(Metric::Impressions), m(Metric::Views));
         let (likes, saves, comments) = (m(Metric::Likes), m(Metric::Saves), m(Metric::Comments));
         let interactions = likes + saves + comments;
         let (search, discovery) = (m(Metric::SearchViews), m(Metric::DiscoveryViews));
-        let clicks = m(Metric::ProductClicks);
+        let clicks = if known.product_clicks {
+            m(Metric::ProductClicks)
+        } else {
+            f64::NAN
+        };
+        let orders = if known.orders {
+            t.credit.orders
+        } else {
+            f64::NAN
+        };
         let c = &t.credit;
         let cost = t.cost.total();
         let profit = gross_profit(c.revenue, c.cogs_revenue, c.cogs, &s.margin);
@@ -145,7 +176,7 @@ impl Figures {
         let margin = ratio(profit, c.revenue).unwrap_or(s.margin.rate);
         let aov = ratio(c.revenue, c.orders);
         let clv = customer_lifetime_value(aov, margin, &s.clv);
-        let new_customers = knows_new_customers.then_some(c.new_customers);
+        let new_customers = known.new_customers.then_some(c.new_customers);
         let future = future_value(c.new_customers, clv, first_order_profit);
         let net_profit = profit - cost;
         let returns = Returns {
@@ -179,8 +210,8 @@ impl Figures {
             cover_ctr: ratio(views, impressions),
             engagement_rate: ratio(interactions, views),
             save_rate: ratio(saves, views),
-            ecommerce_ctr: ratio(clicks, views),
-            conversion_rate: ratio(c.orders, views),
+            ecommerce_ctr: ratio(clicks, views).filter(|r| r.is_finite()),
+            conversion_rate: ratio(orders, views).filter(|r| r.is_finite()),
             search_share: ratio(search, search + discovery),
             follower_growth_rate: (t.follower_accounts > 0.0)
                 .then(|| ratio(t.new_followers_of_known, t.followers_at_start))
@@ -191,10 +222,10 @@ impl Figures {
             cpe: ratio(money(cost), interactions),
             cpv: ratio(money(cost), views),
             cpm: ratio(money(cost) * 1000.0, impressions),
-            cpc: ratio(money(cost), clicks),
+            cpc: ratio(money(cost), clicks).filter(|r| r.is_finite()),
             cpa: new_customers.and_then(|n| ratio(money(cost), n)),
             revenue: money(c.revenue),
-            orders: c.orders,
+            orders,
             new_customers,
             gross_profit: money(profit),
             aov: aov.map(money),
@@ -227,9 +258,10 @@ impl Figures {
             SearchShare => return self.search_share,
             BrandMentions => self.brand_mentions,
             UgcNotes => self.ugc_notes,
-            ProductClicks => self.product_clicks,
+            // Missing (NaN) when the files cannot tell.
+            ProductClicks => return Some(self.product_clicks).filter(|v| !v.is_nan()),
             EcommerceCtr => return self.ecommerce_ctr,
-            Orders => self.orders,
+            Orders => return Some(self.orders).filter(|v| !v.is_nan()),
             ConversionRate => return self.conversion_rate,
             NewCustomers => return self.new_customers,
             Cpa => return self.cpa,
@@ -394,7 +426,7 @@ impl RoiReport {
 pub(crate) fn figures(ctx: &Context<'_>, period: &Period) -> Figures {
     let mut tally = Tally::default();
     ctx.walk(period, &mut |_, item| tally.add(&item));
-    Figures::new(&tally, ctx.s, ctx.p.knows_new_customers)
+    Figures::new(&tally, ctx.s, ctx.p.known())
 }
 
 /// The ROI view: the settings' period with its previous period and
@@ -466,6 +498,11 @@ pub fn report(prepared: &Prepared, settings: &RoiSettings) -> RoiReport {
 mod tests {
     use super::super::prepared::OrderSums;
     use super::*;
+
+    const NO_NEW_CUSTOMERS: Known = Known {
+        new_customers: false,
+        ..Known::ALL
+    };
 
     fn order_sums(revenue: f64, orders: f64) -> OrderSums {
         OrderSums {
@@ -579,7 +616,7 @@ mod tests {
         };
         t.cost.add(CostCategory::Kol, 1_000.0);
         let s = RoiSettings::default();
-        let f = Figures::new(&t, &s, true);
+        let f = Figures::new(&t, &s, Known::ALL);
         assert_eq!(f.interactions, 100.0);
         assert_eq!(f.engagement_rate, Some(0.1));
         assert_eq!(f.cover_ctr, Some(0.1));
@@ -602,7 +639,7 @@ mod tests {
 
     #[test]
     fn zero_views_and_zero_cost_leave_ratios_empty() {
-        let f = Figures::new(&Tally::default(), &RoiSettings::default(), false);
+        let f = Figures::new(&Tally::default(), &RoiSettings::default(), NO_NEW_CUSTOMERS);
         assert_eq!(f.engagement_rate, None);
         assert_eq!(f.cpe, None);
         assert_eq!(f.roi, None);
@@ -629,7 +666,7 @@ mod tests {
             },
             ..RoiSettings::default()
         };
-        let f = Figures::new(&t, &s, false);
+        let f = Figures::new(&t, &s, NO_NEW_CUSTOMERS);
         assert_eq!(f.revenue, 100.0);
         assert_eq!(f.cost_total, 50.0);
         assert_eq!(f.cost_by_category.paid, 50.0);

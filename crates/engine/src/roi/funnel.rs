@@ -5,6 +5,8 @@ use serde::Serialize;
 
 use super::breakdown::{breakdown, GroupBy};
 use super::figures::Figures;
+#[cfg(test)]
+use super::figures::Known;
 use super::period::Period;
 use super::prepared::Prepared;
 use super::settings::RoiSettings;
@@ -76,9 +78,11 @@ impl Funnel {
             .iter()
             .enumerate()
             .map(|(i, &stage)| {
+                // A stage the files cannot tell (NaN) has no rate, nor has the next.
                 let rate = i
                     .checked_sub(1)
-                    .and_then(|previous| ratio(counts[i], counts[previous]));
+                    .and_then(|previous| ratio(counts[i], counts[previous]))
+                    .filter(|r| r.is_finite());
                 FunnelStep {
                     stage,
                     count: counts[i],
@@ -89,7 +93,7 @@ impl Funnel {
             .collect();
         Funnel {
             steps,
-            overall: ratio(f.orders, f.impressions),
+            overall: ratio(f.orders, f.impressions).filter(|r| r.is_finite()),
         }
     }
 }
@@ -225,7 +229,7 @@ mod tests {
         let f = Funnel::from_figures(&Figures::new(
             &Default::default(),
             &RoiSettings::default(),
-            false,
+            Known::ALL,
         ));
         assert!(f.steps.iter().all(|s| s.rate.is_none()));
         assert_eq!(f.overall, None);

@@ -566,6 +566,10 @@ pub struct Prepared {
     pub(crate) span: Option<(Day, Day)>,
     /// Whether orders say which are new customers' (a flag or customer ids).
     pub(crate) knows_new_customers: bool,
+    /// Whether the notes have a product-click column.
+    pub(crate) knows_product_clicks: bool,
+    /// Whether orders are loaded (with times and revenue).
+    pub(crate) knows_orders: bool,
 }
 
 /// `video` / `image` for the spellings of those formats, else `None`.
@@ -591,6 +595,7 @@ impl Prepared {
         };
         if let Some(notes) = &data.notes {
             p.index_notes(notes);
+            p.knows_product_clicks = notes.has("product_clicks");
         }
         if let Some(kols) = &data.kols {
             p.read_kols(kols);
@@ -633,6 +638,15 @@ impl Prepared {
             Groups::build(p.campaigns.len(), p.notes.attrs.iter().map(|a| a.campaign));
         p.span = p.find_span();
         p
+    }
+
+    /// What the loaded files can tell (a figure they cannot is missing).
+    pub(crate) fn known(&self) -> super::figures::Known {
+        super::figures::Known {
+            new_customers: self.knows_new_customers,
+            product_clicks: self.knows_product_clicks,
+            orders: self.knows_orders,
+        }
     }
 
     /// False when the settings' order rules differ from those the index
@@ -1073,12 +1087,14 @@ impl Prepared {
         let matched = self.source_rules.matching_orders(orders);
         let (Some(times), Some(revenue)) = (orders.times("time"), orders.numbers("revenue")) else {
             self.credits = Credits::default();
+            self.knows_orders = false;
             return;
         };
         let cogs = orders.numbers("cogs");
         let flags = orders.numbers("is_new_customer");
         let customers = orders.text("customer_id");
         self.knows_new_customers = flags.is_some() || customers.is_some();
+        self.knows_orders = true;
         // Each customer's first order across all channels: an order is a
         // new customer's when it is that first one (if no flag says).
         let first_order: Vec<usize> = customers.map_or_else(Vec::new, |c| {

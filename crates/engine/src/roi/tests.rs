@@ -482,3 +482,49 @@ fn a_commission_rate_column_in_the_cost_table_charges_a_revenue_share() {
 fn run_on(data: &Dataset, settings: &RoiSettings) -> RoiReport {
     report(&Prepared::new(data, settings), settings)
 }
+
+#[test]
+fn clicks_and_orders_the_files_do_not_hold_are_missing_not_zero() {
+    // Notes without a product-click column, and no orders loaded.
+    let data = Dataset {
+        notes: Some(table(
+            "note_id,date,format,impressions,views,likes\n\
+             n1,2026-03-01,video,1000,100,6\n\
+             n2,2026-03-02,image_text,2000,200,10\n",
+        )),
+        ..Dataset::default()
+    };
+    let settings = RoiSettings::default();
+    let r = report(&Prepared::new(&data, &settings), &settings);
+    let f = &r.current;
+    assert_eq!(f.views, 300.0);
+    assert!(f.product_clicks.is_nan() && f.orders.is_nan());
+    assert_eq!(r.value(KpiId::EcommerceCtr), None);
+    assert_eq!(r.value(KpiId::ConversionRate), None);
+    assert_eq!(f.cpc, None);
+    let funnel = funnel::Funnel::from_figures(f);
+    let counts: Vec<f64> = funnel.steps.iter().map(|s| s.count).collect();
+    assert_eq!(counts[..3], [3000.0, 300.0, 16.0]);
+    assert!(counts[3].is_nan() && counts[4].is_nan());
+    // Interactions keep their rate (16 / 300); the stages after have none.
+    let rates: Vec<Option<f64>> = funnel.steps.iter().map(|s| s.rate).collect();
+    assert_eq!(rates, [None, Some(0.1), Some(16.0 / 300.0), None, None]);
+    assert_eq!(funnel.overall, None);
+
+    // With the column and the orders, zero clicks and orders are zero.
+    let data = Dataset {
+        notes: Some(table(
+            "note_id,date,impressions,views,product_clicks\n\
+             n1,2026-03-01,1000,100,0\n",
+        )),
+        orders: Some(table(
+            "order_id,time,revenue,utm_source\no1,2026-03-01 10:00,50,tmall\n",
+        )),
+        ..Dataset::default()
+    };
+    let r = report(&Prepared::new(&data, &settings), &settings);
+    assert_eq!(r.current.product_clicks, 0.0);
+    assert_eq!(r.current.orders, 0.0);
+    assert_eq!(r.value(KpiId::EcommerceCtr), Some(0.0));
+    assert_eq!(r.value(KpiId::ConversionRate), Some(0.0));
+}
