@@ -92,6 +92,7 @@ pub struct Figures {
     /// likes + saves + comments.
     pub interactions: f64,
     pub new_followers: f64,
+    /// NaN when the notes have no product-click column.
     pub product_clicks: f64,
     pub search_views: f64,
     pub discovery_views: f64,
@@ -113,7 +114,8 @@ pub struct Figures {
     pub cpa: Option<f64>,
     /// Revenue of credited Xiaohongshu orders.
     pub revenue: f64,
-    /// Credited orders (fractions where an order is shared among notes).
+    /// Credited orders (fractions where an order is shared among notes);
+    /// NaN when no orders are loaded.
     pub orders: f64,
     /// `None` when the orders say nothing about new customers.
     pub new_customers: Option<f64>,

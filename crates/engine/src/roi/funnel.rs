@@ -5,8 +5,6 @@ use serde::Serialize;
 
 use super::breakdown::{breakdown, GroupBy};
 use super::figures::Figures;
-#[cfg(test)]
-use super::figures::Known;
 use super::period::Period;
 use super::prepared::Prepared;
 use super::settings::RoiSettings;
@@ -173,6 +171,7 @@ pub fn funnel(prepared: &Prepared, settings: &RoiSettings) -> FunnelReport {
 
 #[cfg(test)]
 mod tests {
+    use super::super::figures::Known;
     use super::super::tests::sample;
     use super::*;
 
