@@ -1114,9 +1114,7 @@ impl Builder {
                 Ok(true) => {}
                 Ok(false) => missing |= 1 << at,
                 Err(_) => {
-                    for (i, reading) in self.reading[..=at].iter_mut().enumerate() {
-                        reading.pop(added >> i & 1 == 1);
-                    }
+                    self.take_back(at + 1, added);
                     return None;
                 }
             }
@@ -1195,7 +1193,7 @@ impl Builder {
                     let first_line = *first.get();
                     self.rows_duplicate += 1;
                     self.problem(line, "", "", ProblemReason::Duplicate { first_line });
-                    self.take_back(added);
+                    self.take_back(slots.len(), added);
                     self.slots = slots;
                     return;
                 }
@@ -1206,7 +1204,7 @@ impl Builder {
         }
         if rejected {
             self.rows_rejected += 1;
-            self.take_back(added);
+            self.take_back(slots.len(), added);
             self.slots = slots;
             return;
         }
@@ -1220,10 +1218,10 @@ impl Builder {
         }
     }
 
-    /// Takes the row just read back out of every column (`added` as
-    /// [`Self::row`] kept it).
-    fn take_back(&mut self, added: u64) {
-        for (at, reading) in self.reading.iter_mut().enumerate() {
+    /// Takes the row just read back out of the first `read` columns (all
+    /// of them once a row is read whole; `added` as [`Self::row`] kept it).
+    fn take_back(&mut self, read: usize, added: u64) {
+        for (at, reading) in self.reading[..read].iter_mut().enumerate() {
             reading.pop(added >> at & 1 == 1);
         }
     }
