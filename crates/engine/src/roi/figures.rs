@@ -132,7 +132,7 @@ pub struct Figures {
 /// What the loaded files can tell. A figure they cannot is missing (NaN
 /// for a count, `None` for a ratio), never zero: a notes export without a
 /// product-click column says nothing about clicks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Known {
     /// The orders say which are new customers' (a flag or customer ids).
     pub new_customers: bool,
@@ -428,7 +428,7 @@ impl RoiReport {
 pub(crate) fn figures(ctx: &Context<'_>, period: &Period) -> Figures {
     let mut tally = Tally::default();
     ctx.walk(period, &mut |_, item| tally.add(&item));
-    Figures::new(&tally, ctx.s, ctx.p.known())
+    Figures::new(&tally, ctx.s, ctx.p.known)
 }
 
 /// The ROI view: the settings' period with its previous period and

@@ -564,12 +564,8 @@ pub struct Prepared {
     pub(crate) notes_by_account: Groups,
     pub(crate) notes_by_campaign: Groups,
     pub(crate) span: Option<(Day, Day)>,
-    /// Whether orders say which are new customers' (a flag or customer ids).
-    pub(crate) knows_new_customers: bool,
-    /// Whether the notes have a product-click column.
-    pub(crate) knows_product_clicks: bool,
-    /// Whether orders are loaded (with times and revenue).
-    pub(crate) knows_orders: bool,
+    /// What the loaded files can tell (a figure they cannot is missing).
+    pub(crate) known: super::figures::Known,
 }
 
 /// `video` / `image` for the spellings of those formats, else `None`.
@@ -595,7 +591,7 @@ impl Prepared {
         };
         if let Some(notes) = &data.notes {
             p.index_notes(notes);
-            p.knows_product_clicks = notes.has("product_clicks");
+            p.known.product_clicks = notes.has("product_clicks");
         }
         if let Some(kols) = &data.kols {
             p.read_kols(kols);
@@ -638,15 +634,6 @@ impl Prepared {
             Groups::build(p.campaigns.len(), p.notes.attrs.iter().map(|a| a.campaign));
         p.span = p.find_span();
         p
-    }
-
-    /// What the loaded files can tell (a figure they cannot is missing).
-    pub(crate) fn known(&self) -> super::figures::Known {
-        super::figures::Known {
-            new_customers: self.knows_new_customers,
-            product_clicks: self.knows_product_clicks,
-            orders: self.knows_orders,
-        }
     }
 
     /// False when the settings' order rules differ from those the index
@@ -1087,14 +1074,14 @@ impl Prepared {
         let matched = self.source_rules.matching_orders(orders);
         let (Some(times), Some(revenue)) = (orders.times("time"), orders.numbers("revenue")) else {
             self.credits = Credits::default();
-            self.knows_orders = false;
+            self.known.orders = false;
             return;
         };
         let cogs = orders.numbers("cogs");
         let flags = orders.numbers("is_new_customer");
         let customers = orders.text("customer_id");
-        self.knows_new_customers = flags.is_some() || customers.is_some();
-        self.knows_orders = true;
+        self.known.new_customers = flags.is_some() || customers.is_some();
+        self.known.orders = true;
         // Each customer's first order across all channels: an order is a
         // new customer's when it is that first one (if no flag says).
         let first_order: Vec<usize> = customers.map_or_else(Vec::new, |c| {
