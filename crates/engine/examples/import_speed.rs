@@ -1,5 +1,5 @@
 //! Import speed of the engine alone, the way the import worker reads a
-//! file: sniff the head, then feed 8 MB chunks.
+//! file: sniff the head, then feed a 1 MB slice and 8 MB ones after it.
 //!
 //! `cargo run --release -p xhs-roi-engine --example import_speed -- FILE [RUNS]`
 
@@ -21,11 +21,11 @@ fn main() {
         let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
         let sniffed = sniff(&path, head, &ImportOptions::default()).expect("a table");
         let mut importer = Importer::new(&path, sniffed.plan);
-        for (i, chunk) in bytes.chunks(8 << 20).enumerate() {
+        let (first, rest) = bytes.split_at(bytes.len().min(1 << 20));
+        importer.feed(first);
+        importer.reserve_for(bytes.len() as u64);
+        for chunk in rest.chunks(8 << 20) {
             importer.feed(chunk);
-            if i == 0 {
-                importer.reserve_for(bytes.len() as u64);
-            }
         }
         let imported = importer.finish();
         let seconds = start.elapsed().as_secs_f64();
