@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::csv::{self, Decoder, Encoding, ReadError, Record, RecordReader};
-use crate::schema::{match_header, CostCategory, FieldType, Kind};
+use crate::schema::{self, match_header, CostCategory, FieldType, Kind};
 use crate::table::{Column, FxBuild, Table, TextColumn, MISSING_TEXT, MISSING_TIME};
 use crate::value::{self, DayOrder, ValueError};
 
@@ -211,7 +211,7 @@ impl Plan {
     pub fn header_signature(&self) -> String {
         self.headers
             .iter()
-            .map(|h| crate::schema::normalize_header(h))
+            .map(|h| schema::normalize_header(h))
             .collect::<Vec<_>>()
             .join("|")
     }
@@ -417,7 +417,7 @@ pub fn sniff_text(
             let kind = match options.kind {
                 Some(k) => k,
                 None => {
-                    best_kind(&sample[index].1)
+                    best_kind(&header_keys(&sample[index].1))
                         .ok_or_else(|| fail(ReadError::NoHeader))?
                         .0
                 }
@@ -497,12 +497,20 @@ fn map_headers(kind: Kind, headers: &[String]) -> Vec<Option<usize>> {
         .collect()
 }
 
-/// The kind whose required fields a header row names, with the most fields
-/// matched, and that count.
-fn best_kind(cells: &[String]) -> Option<(Kind, usize)> {
+/// A record's cells as header keys ([`schema::normalize_header`]).
+fn header_keys(cells: &[String]) -> Vec<String> {
+    cells
+        .iter()
+        .map(|cell| schema::normalize_header(cell))
+        .collect()
+}
+
+/// The kind whose required fields a header row (its [`header_keys`])
+/// names, with the most fields matched, and that count.
+fn best_kind(keys: &[String]) -> Option<(Kind, usize)> {
     let mut best: Option<(Kind, usize)> = None;
     for kind in Kind::ALL {
-        if let Some(score) = kind_score(kind, cells) {
+        if let Some(score) = kind_score(kind, keys) {
             if best.is_none_or(|(_, s)| score > s) {
                 best = Some((kind, score));
             }
@@ -511,12 +519,12 @@ fn best_kind(cells: &[String]) -> Option<(Kind, usize)> {
     best
 }
 
-/// Matched fields of `kind` in a header row, or `None` when a required field
-/// is not named.
-fn kind_score(kind: Kind, cells: &[String]) -> Option<usize> {
+/// Matched fields of `kind` in a header row (its [`header_keys`]), or
+/// `None` when a required field is not named.
+fn kind_score(kind: Kind, keys: &[String]) -> Option<usize> {
     let mut matched = vec![false; kind.fields().len()];
-    for cell in cells {
-        if let Some(f) = match_header(kind, cell) {
+    for key in keys {
+        if let Some(f) = schema::match_normalized(kind, key) {
             matched[f] = true;
         }
     }
@@ -534,9 +542,10 @@ fn kind_score(kind: Kind, cells: &[String]) -> Option<usize> {
 fn find_header(sample: &[(u64, Vec<String>)], forced: Option<Kind>) -> Option<(usize, Kind)> {
     let mut best: Option<(usize, usize, Kind)> = None;
     for (index, (_, cells)) in sample.iter().take(HEADER_SEARCH_RECORDS).enumerate() {
+        let keys = header_keys(cells);
         let candidate = match forced {
-            Some(kind) => kind_score(kind, cells).map(|s| (kind, s)),
-            None => best_kind(cells),
+            Some(kind) => kind_score(kind, &keys).map(|s| (kind, s)),
+            None => best_kind(&keys),
         };
         if let Some((kind, score)) = candidate {
             if best.is_none_or(|(_, s, _)| score > s) {
@@ -639,6 +648,7 @@ impl Importer {
                 seen: HashMap::default(),
                 may_have_replacements: false,
                 last_message: LastMessage::default(),
+                repair_room: RepairRoom::default(),
             },
             decoder,
             plan,
@@ -881,6 +891,20 @@ struct Builder {
     may_have_replacements: bool,
     /// The last few problems' messages.
     last_message: LastMessage,
+    /// Room a too-long row is repaired in, kept from row to row.
+    repair_room: RepairRoom,
+}
+
+/// Buffers for [`Builder::thousands_repair`]: in a messy export every
+/// fifth row can be one to repair, and allocating them for each cost more
+/// than the repair.
+#[derive(Default)]
+struct RepairRoom {
+    /// The repaired record's text and its fields' spans in it.
+    text: String,
+    spans: Vec<(usize, usize)>,
+    /// Fields that continue the one before them.
+    joins: Vec<usize>,
 }
 
 /// A problem's message, written once for each run of one reason (or of a
@@ -1047,17 +1071,18 @@ impl Builder {
         &self,
         record: &Record<'a>,
         expected: usize,
-        text: &'a mut String,
-        spans: &'a mut Vec<(usize, usize)>,
+        room: &'a mut RepairRoom,
     ) -> Option<Repaired<'a>> {
         let extra = record.len().checked_sub(expected).filter(|&n| n > 0)?;
         // Field `i + 1` continues field `i`: a run of 1-3 digits (or a
         // group joined already) followed by exactly three digits.
-        let mut joins: Vec<usize> = Vec::with_capacity(extra + 1);
+        let joins = &mut room.joins;
+        joins.clear();
         for i in 0..record.len() - 1 {
-            let continues =
-                joins.last() == Some(&(i.wrapping_sub(1))) || is_thousands_lead(record.get(i)?);
-            if continues && is_thousands_group(record.get(i + 1)?) {
+            // The group first: few fields are one, and it is the cheaper ask.
+            if is_thousands_group(record.get(i + 1)?)
+                && (joins.last() == Some(&(i.wrapping_sub(1))) || is_thousands_lead(record.get(i)?))
+            {
                 joins.push(i);
             }
         }
@@ -1092,7 +1117,8 @@ impl Builder {
         if !lands_in_numbers {
             return None;
         }
-        let (fitted, run) = record.with_joined(&joins, ambiguous.clone(), text, spans);
+        let (fitted, run) =
+            record.with_joined(joins, ambiguous.clone(), &mut room.text, &mut room.spans);
         Some(Repaired {
             record: fitted,
             ambiguous,
@@ -1129,14 +1155,13 @@ impl Builder {
         let line = record.line;
         let problems_before = self.problem_count;
         let (found, expected) = (record.len(), plan.headers.len());
-        // Room for a repaired row's fields; only rows that do not fit use it.
-        let (mut joined_text, mut joined_spans) = (String::new(), Vec::new());
-        // Only a comma is both a delimiter and a thousands separator.
-        let fitted = if found != expected && plan.delimiter == b',' {
-            self.thousands_repair(record, expected, &mut joined_text, &mut joined_spans)
-        } else {
-            None
-        };
+        // Only a comma is both a delimiter and a thousands separator. The
+        // room is lent out while the repaired record borrows it.
+        let mut room = (found != expected && plan.delimiter == b',')
+            .then(|| std::mem::take(&mut self.repair_room));
+        let fitted = room
+            .as_mut()
+            .and_then(|room| self.thousands_repair(record, expected, room));
 
         let slots = std::mem::take(&mut self.slots);
         let mut rejected = false;
@@ -1185,6 +1210,9 @@ impl Builder {
             };
             rejected |= slot.required;
             self.problem(line, &plan.headers[slot.column], raw, reason);
+        }
+        if let Some(room) = room {
+            self.repair_room = room;
         }
 
         if let Some(key) = self.key().filter(|_| !rejected) {
@@ -1335,7 +1363,30 @@ struct Repaired<'a> {
 
 /// One to three digits, perhaps after a sign and a currency sign: what a
 /// number written `9,015` leaves before the delimiter.
+///
+/// Every field of a row that is too long is asked, so most cells leave at
+/// their first byte: a digit needs only the end trimmed, and a letter or a
+/// character that is not a space, sign or currency sign cannot lead one.
 fn is_thousands_lead(cell: &str) -> bool {
+    let Some(&first) = cell.as_bytes().first() else {
+        return false;
+    };
+    if first.is_ascii_digit() {
+        let digits = cell.trim_end().as_bytes();
+        return digits.len() <= 3 && digits.iter().all(u8::is_ascii_digit);
+    }
+    // The UTF-8 lead bytes of every space, of ¥ and of ￥ are C2, E1, E2,
+    // E3 and EF.
+    if first.is_ascii_alphabetic()
+        || (first >= 0x80 && !matches!(first, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF))
+    {
+        return false;
+    }
+    is_thousands_lead_slowly(cell)
+}
+
+#[cold]
+fn is_thousands_lead_slowly(cell: &str) -> bool {
     let cell = cell.trim();
     let cell = cell.strip_prefix(['-', '+']).unwrap_or(cell);
     let cell = cell.strip_prefix(['¥', '￥', '$']).unwrap_or(cell);
@@ -1344,12 +1395,16 @@ fn is_thousands_lead(cell: &str) -> bool {
 
 /// Exactly three digits, perhaps with decimals: a thousands group.
 fn is_thousands_group(cell: &str) -> bool {
-    let cell = cell.trim_end();
-    let (whole, fraction) = cell.split_once('.').unwrap_or((cell, "0"));
-    whole.len() == 3
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && !fraction.is_empty()
-        && fraction.bytes().all(|b| b.is_ascii_digit())
+    let bytes = cell.as_bytes();
+    if bytes.len() < 3 || !bytes[..3].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    // The three digits are one byte each: `cell[3..]` is on a boundary.
+    match cell[3..].trim_end().as_bytes() {
+        [] => true,
+        [b'.', fraction @ ..] => !fraction.is_empty() && fraction.iter().all(u8::is_ascii_digit),
+        _ => false,
+    }
 }
 
 /// `str::trim`, with a fast exit for the usual cell that has nothing to trim.
@@ -1810,5 +1865,59 @@ mod tests {
             lines[2],
             "t.csv,3,views,\"'-,5\",ambiguous thousands separator"
         );
+    }
+
+    /// The thousands checks as first written: trim, strip, split.
+    fn is_thousands_lead_reference(cell: &str) -> bool {
+        let cell = cell.trim();
+        let cell = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+        let cell = cell.strip_prefix(['¥', '￥', '$']).unwrap_or(cell);
+        (1..=3).contains(&cell.len()) && cell.bytes().all(|b| b.is_ascii_digit())
+    }
+
+    fn is_thousands_group_reference(cell: &str) -> bool {
+        let cell = cell.trim_end();
+        let (whole, fraction) = cell.split_once('.').unwrap_or((cell, "0"));
+        whole.len() == 3
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && !fraction.is_empty()
+            && fraction.bytes().all(|b| b.is_ascii_digit())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn thousands_checks_answer_as_the_plain_reading_does(
+            cell in "[0-9.+\\-$¥￥a-z笔 \u{3000}\u{A0}\u{2009}\t]{0,8}",
+        ) {
+            proptest::prop_assert_eq!(is_thousands_lead(&cell), is_thousands_lead_reference(&cell));
+            proptest::prop_assert_eq!(is_thousands_group(&cell), is_thousands_group_reference(&cell));
+        }
+    }
+
+    #[test]
+    fn thousands_checks_know_leads_and_groups() {
+        for lead in [
+            "9",
+            "12",
+            "123",
+            " 12",
+            "-5",
+            "+5",
+            "¥12",
+            "-￥12",
+            "$1 ",
+            "\u{3000}12",
+        ] {
+            assert!(is_thousands_lead(lead), "{lead:?}");
+        }
+        for not_lead in ["", "1234", "N1", "笔1", "1.5", "--1", "¥¥1", "1 2"] {
+            assert!(!is_thousands_lead(not_lead), "{not_lead:?}");
+        }
+        for group in ["015", "015 ", "015.50", "000.0"] {
+            assert!(is_thousands_group(group), "{group:?}");
+        }
+        for not_group in ["", "15", "0150", " 015", "015.", "015.5.0", "015 .5", "01a"] {
+            assert!(!is_thousands_group(not_group), "{not_group:?}");
+        }
     }
 }

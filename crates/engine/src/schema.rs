@@ -2,6 +2,8 @@
 //! header spellings (English and Chinese, as real exports write them) that map
 //! onto each field. `docs/fields.md` is the readable copy of this file.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 /// What one row of a table is.
@@ -902,38 +904,38 @@ pub fn normalize_header(header: &str) -> String {
 /// The field of `kind` that a header names, if any: first an exact canonical
 /// name, then an alias.
 pub fn match_header(kind: Kind, header: &str) -> Option<usize> {
-    let key = normalize_header(header);
+    match_normalized(kind, &normalize_header(header))
+}
+
+/// [`match_header`] for a header already through [`normalize_header`]: a
+/// file's header row is looked for among its first records and scored for
+/// every kind, so each cell is normalized once and looked up many times.
+pub fn match_normalized(kind: Kind, key: &str) -> Option<usize> {
     if key.is_empty() {
         return None;
     }
-    let (canonical, aliases) = &normalized_names()[kind as usize];
-    canonical.iter().position(|name| *name == key).or_else(|| {
-        aliases
-            .iter()
-            .find(|(alias, _)| *alias == key)
-            .map(|&(_, f)| f)
-    })
+    normalized_names()[kind as usize].get(key).copied()
 }
 
-/// Per kind: the normalized canonical names (by field) and every normalized
-/// alias with its field. Built once; headers are matched thousands of times
-/// while a file's header row is looked for.
-type NameTable = (Vec<String>, Vec<(String, usize)>);
-
-fn normalized_names() -> &'static [NameTable] {
-    static NAMES: std::sync::OnceLock<Vec<NameTable>> = std::sync::OnceLock::new();
+/// Per kind: every normalized canonical name and alias, with its field. A
+/// canonical name wins over an alias, and an earlier field over a later.
+fn normalized_names() -> &'static [HashMap<String, usize>] {
+    static NAMES: std::sync::OnceLock<Vec<HashMap<String, usize>>> = std::sync::OnceLock::new();
     NAMES.get_or_init(|| {
         Kind::ALL
             .iter()
             .map(|kind| {
                 let fields = kind.fields();
-                let canonical = fields.iter().map(|f| normalize_header(f.name)).collect();
-                let aliases = fields
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, f)| f.aliases.iter().map(move |a| (normalize_header(a), i)))
-                    .collect();
-                (canonical, aliases)
+                let mut names = HashMap::new();
+                for (i, field) in fields.iter().enumerate() {
+                    names.entry(normalize_header(field.name)).or_insert(i);
+                }
+                for (i, field) in fields.iter().enumerate() {
+                    for alias in field.aliases {
+                        names.entry(normalize_header(alias)).or_insert(i);
+                    }
+                }
+                names
             })
             .collect()
     })
