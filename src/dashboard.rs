@@ -9,7 +9,7 @@ use crate::components::attribution::{AttributionPanel, PathExplorerPanel};
 use crate::components::drop_zone::DropZone;
 use crate::components::import_progress::ImportProgress;
 use crate::components::import_report::ImportReport;
-use crate::components::kpi_card::{KpiCard, Style};
+use crate::components::kpi_card::{data_value, KpiCard, Style};
 use crate::components::mapping::MappingScreen;
 use crate::components::roi::{
     BreakdownPanel, CostTrendPanel, FunnelPanel, GranularityPicker, KolScatterPanel, LeadKpis,
@@ -20,7 +20,13 @@ use crate::state::AppState;
 
 /// A card's value, read from the KPI memo.
 fn kpi(state: AppState, read: fn(&Kpis) -> Option<f64>) -> Signal<Option<f64>> {
-    Signal::derive(move || state.kpis.with(|k| k.as_ref().and_then(read)))
+    // NaN: a figure the files cannot tell (no cost loaded), shown as missing.
+    Signal::derive(move || {
+        state
+            .kpis
+            .with(|k| k.as_ref().and_then(read))
+            .filter(|v| !v.is_nan())
+    })
 }
 
 fn text(state: AppState, read: fn(&Texts) -> &'static str) -> Signal<&'static str> {
@@ -173,10 +179,10 @@ fn ProfitLine() -> impl IntoView {
     view! {
         {move || line().map(|(profit, profit_text, margin_text, orders, aov)| view! {
             <p class="profit-line">
-                <span data-kpi="net_profit" data-value=profit.to_string()>
+                <span data-kpi="net_profit" data-value=data_value(profit)>
                     <span class="kpi-label">{state.texts().net_profit}</span>
                     " "
-                    <span class=if profit < 0.0 { "kpi-value negative" } else { "kpi-value positive" }>{profit_text}</span>
+                    <span class=if profit.is_nan() { "kpi-value" } else if profit < 0.0 { "kpi-value negative" } else { "kpi-value positive" }>{profit_text}</span>
                 </span>
                 <span class="muted">" " {margin_text} " · " {orders} " · " {aov}</span>
             </p>
@@ -294,7 +300,7 @@ fn CostChart() -> impl IntoView {
                 .map(|&c| {
                     let amount = costs.get(c);
                     view! {
-                        <li data-kpi=format!("cost_{}", c.name()) data-value=amount.to_string()>
+                        <li data-kpi=format!("cost_{}", c.name()) data-value=data_value(amount)>
                             <span class=format!("swatch swatch-{}", c.name())></span>
                             <span class="kpi-label">{texts.cost_category(c)}</span>
                             <span class="kpi-value">{format::money(amount, locale, &state.currency_symbol())}</span>

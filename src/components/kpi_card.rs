@@ -21,10 +21,31 @@ impl Style {
             Style::Multiple => format::multiple(v),
         })
     }
+
+    /// As [`Style::format`], shortened where a count or an amount would
+    /// not fit the card (`1.22B` for `1,219,827,123`).
+    pub fn headline(self, value: Option<f64>, locale: Locale, symbol: &str) -> String {
+        format::or_missing(value, |v| match self {
+            Style::Count => format::headline_count(v, locale),
+            Style::Money => format::headline_money(v, locale, symbol),
+            Style::Percent | Style::Multiple => self.format(Some(v), locale, symbol),
+        })
+    }
+}
+
+/// A number for a `data-value` attribute: empty for a missing one (NaN),
+/// as a card with no value has, so that tests read both as missing.
+pub fn data_value(value: f64) -> String {
+    if value.is_nan() {
+        String::new()
+    } else {
+        value.to_string()
+    }
 }
 
 /// One headline figure. `data-kpi` and `data-value` (the unrounded number)
-/// let tests compare the screen with the CLI to the last digit.
+/// let tests compare the screen with the CLI to the last digit; a figure
+/// too long for the card is shortened, the whole one in its tooltip.
 #[component]
 pub fn KpiCard(
     /// The KPI's key, as in `xhs-roi report --json`.
@@ -62,8 +83,16 @@ pub fn KpiCard(
             data-value=move || value.get().map(|v| v.to_string()).unwrap_or_default()
         >
             <h3 class="kpi-label">{move || label.get()}</h3>
-            <p class=move || format!("kpi-value {}", tone())>
-                {move || style.format(value.get(), state.locale.get(), &state.currency_symbol())}
+            // A shortened figure keeps the whole one for its tooltip.
+            <p
+                class=move || format!("kpi-value {}", tone())
+                title=move || {
+                    let (locale, symbol) = (state.locale.get(), state.currency_symbol());
+                    let full = style.format(value.get(), locale, &symbol);
+                    (full != style.headline(value.get(), locale, &symbol)).then_some(full)
+                }
+            >
+                {move || style.headline(value.get(), state.locale.get(), &state.currency_symbol())}
             </p>
             <p class="kpi-help">{move || help.get()}</p>
         </article>

@@ -15,6 +15,7 @@ use xhs_roi_engine::roi::{
 use xhs_roi_engine::time::Day;
 
 use crate::charts::{self, interactive::InteractiveChart};
+use crate::components::kpi_card::data_value;
 use crate::i18n_roi::{group_label, kpi_label, objective_label, roi_texts, RoiTexts};
 use crate::state::AppState;
 
@@ -25,6 +26,16 @@ pub fn show(unit: KpiUnit, value: Option<f64>, locale: Locale, symbol: &str) -> 
         KpiUnit::Money => format::money(v, locale, symbol),
         KpiUnit::Fraction => format::percent(v),
         KpiUnit::Multiple => format::multiple(v),
+    })
+}
+
+/// [`show`] for a card: a count or an amount too long for it shortened
+/// (`1.22B`), the whole one in the card's tooltip.
+fn show_headline(unit: KpiUnit, value: Option<f64>, locale: Locale, symbol: &str) -> String {
+    format::or_missing(value, |v| match unit {
+        KpiUnit::Count => format::headline_count(v, locale),
+        KpiUnit::Money => format::headline_money(v, locale, symbol),
+        KpiUnit::Fraction | KpiUnit::Multiple => show(unit, Some(v), locale, symbol),
     })
 }
 
@@ -294,12 +305,20 @@ fn card_view(state: AppState, id: KpiId) -> impl IntoView {
     let unit = id.unit();
     let value = move || {
         card.with(|c| {
-            show(
+            show_headline(
                 unit,
                 c.as_ref().and_then(|c| c.value),
                 state.locale.get(),
                 &symbol.read(),
             )
+        })
+    };
+    let whole = move || {
+        card.with(|c| {
+            let value = c.as_ref().and_then(|c| c.value);
+            let (locale, symbol) = (state.locale.get(), symbol.read());
+            let whole = show(unit, value, locale, &symbol);
+            (whole != show_headline(unit, value, locale, &symbol)).then_some(whole)
         })
     };
     let change = move |label: fn(&RoiTexts) -> &'static str,
@@ -328,7 +347,7 @@ fn card_view(state: AppState, id: KpiId) -> impl IntoView {
         <article class="kpi-card roi-card" data-card=id.name()
             data-value=move || card.with(|c| c.as_ref().and_then(|c| c.value).map(|v| v.to_string()).unwrap_or_default())>
             <h3 class="kpi-label">{move || kpi_label(id, state.locale.get())}</h3>
-            <p class="kpi-value">{value}</p>
+            <p class="kpi-value" title=whole>{value}</p>
             {(!id.is_computed()).then(|| view! { <p class="kpi-help">{move || texts(state).not_computed}</p> })}
             {change(|t| t.vs_previous, |c| c.vs_previous)}
             {change(|t| t.vs_baseline, |c| c.vs_baseline)}
@@ -443,9 +462,11 @@ pub fn ReturnsPanel() -> impl IntoView {
         let rows = parts
             .into_iter()
             .map(|(key, label, value)| {
-                let width = format!("{:.1}%", value.abs() / max * 100.0);
+                // No bar for a part the files cannot tell (no cost loaded).
+                let share = if value.is_finite() { value.abs() / max } else { 0.0 };
+                let width = format!("{:.1}%", share * 100.0);
                 view! {
-                    <li data-part=key data-value=value.to_string()>
+                    <li data-part=key data-value=data_value(value)>
                         <span class="bar-label">{label}</span>
                         <span class="bar-track"><span class="bar-fill" class:negative=value < 0.0 style:width=width></span></span>
                         <span class="bar-value">{money(value)}</span>
@@ -460,7 +481,7 @@ pub fn ReturnsPanel() -> impl IntoView {
                 <ul class="bars returns-bars">{rows}</ul>
                 <p class="returns-total">
                     <span>{t.blended_total} ": "</span>
-                    <strong data-value=r.blended_total.to_string()>{money(r.blended_total)}</strong>
+                    <strong data-value=data_value(r.blended_total)>{money(r.blended_total)}</strong>
                     " · " {kpi_label(KpiId::BlendedRoi, locale)} " "
                     <strong data-testid="blended-roi" data-value=r.blended_roi.map(|v| v.to_string()).unwrap_or_default()>
                         {format::or_missing(r.blended_roi, format::percent)}
@@ -499,7 +520,8 @@ const COLUMNS: [Column; 10] = [
     },
     Column {
         kpi: KpiId::CostTotal,
-        read: |f| Some(f.cost_total),
+        // Missing (NaN) when no cost is loaded.
+        read: |f| f.value(KpiId::CostTotal),
     },
     Column {
         kpi: KpiId::Cpe,
@@ -515,7 +537,8 @@ const COLUMNS: [Column; 10] = [
     },
     Column {
         kpi: KpiId::Revenue,
-        read: |f| Some(f.revenue),
+        // Missing (NaN) when no orders are loaded.
+        read: |f| f.value(KpiId::Revenue),
     },
     Column {
         kpi: KpiId::Roi,
@@ -769,7 +792,9 @@ pub fn FunnelPanel() -> impl IntoView {
                 ]
                 .iter()
                 .enumerate()
-                .map(|(i, v)| view! { <li data-stage=i.to_string() data-value=v.to_string()></li> })
+                .map(
+                    |(i, v)| view! { <li data-stage=i.to_string() data-value=data_value(*v)></li> },
+                )
                 .collect_view()
             })
         })
@@ -813,7 +838,7 @@ fn FunnelGroups() -> impl IntoView {
                     .map(|step| {
                         let kept = step.rate.map(format::percent);
                         view! {
-                            <td class="number" data-value=step.count.to_string()>
+                            <td class="number" data-value=data_value(step.count)>
                                 {format::count(step.count, locale)}
                                 {kept.map(|k| view! { <span class="interval">{k}</span> })}
                             </td>

@@ -400,14 +400,16 @@ fn ComparePanel(on_close: Callback<()>) -> impl IntoView {
                         }
                     };
                     let f = roi::report(&prepared, settings).current;
+                    // NaN: what the files cannot tell (no cost or no orders).
+                    let known = |v: f64| Some(v).filter(|v| !v.is_nan());
                     Column {
                         id: s.id.clone(),
                         name: s.name.clone(),
                         currency: settings.currency.code.clone(),
                         values: [
-                            Some(f.cost_total),
-                            Some(f.revenue),
-                            Some(f.net_profit),
+                            known(f.cost_total),
+                            known(f.revenue),
+                            known(f.net_profit),
                             f.roi,
                             f.returns.blended_roi,
                             f.roas,

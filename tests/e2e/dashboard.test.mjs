@@ -143,7 +143,8 @@ function keysInBoth(cliKpis) {
 
 /**
  * Reads a formatted figure back into a number: `¥1,234,567`, `-¥2,500`,
- * `8.3%`, `2.15×`, `1,234.57万`, `¥1.23亿`, or `—` for a missing value.
+ * `8.3%`, `2.15×`, `1,234.57万`, `¥1.23亿`, a card's shortened `1.22B`, or `—`
+ * for a missing value.
  * Returns the value and half a unit of the last digit shown (after scaling),
  * the most a correctly rounded display can differ from the exact figure.
  */
@@ -156,7 +157,7 @@ function parseShown(text) {
     sign = -1;
     body = body.slice(1);
   }
-  const SCALES = { '%': 0.01, '×': 1, '万': 1e4, '亿': 1e8 };
+  const SCALES = { '%': 0.01, '×': 1, '万': 1e4, '亿': 1e8, k: 1e3, M: 1e6, B: 1e9 };
   let scale = 1;
   while (body.length > 0 && body.at(-1) in SCALES) {
     scale *= SCALES[body.at(-1)];

@@ -497,12 +497,21 @@ fn breakdown_csv_defuses_formulas_but_keeps_negative_numbers() {
         "date,category,amount,note_id\n2026-03-01,kol,250,n2\n",
     )
     .unwrap();
+    // Orders loaded, none from Xiaohongshu: revenue is known to be nothing.
+    let orders = dir.join("orders.csv");
+    std::fs::write(
+        &orders,
+        "order_id,time,revenue,utm_source\no1,2026-03-01 10:00,99,tmall\n",
+    )
+    .unwrap();
     let out = xhs_roi(&[
         "report",
         "--notes",
         notes.to_str().unwrap(),
         "--costs",
         costs.to_str().unwrap(),
+        "--orders",
+        orders.to_str().unwrap(),
         "--by",
         "note",
         "--by",

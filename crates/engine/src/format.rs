@@ -164,6 +164,48 @@ pub fn compact(value: f64, locale: Locale) -> String {
     }
 }
 
+/// Characters a headline card shows in full at its font size.
+pub const HEADLINE_CHARS: usize = 10;
+
+/// A count for a headline card: [`count`] when it fits in
+/// [`HEADLINE_CHARS`], else shortened (`1.22B`, `146.8M`; in Chinese the
+/// count is short already, `12.20亿`). The card keeps the full text for
+/// its tooltip.
+pub fn headline_count(value: f64, locale: Locale) -> String {
+    let full = count(value, locale);
+    if full.chars().count() <= HEADLINE_CHARS {
+        return full;
+    }
+    let sign = if value < 0.0 { "-" } else { "" };
+    format!("{sign}{}", shortened(value.abs(), locale))
+}
+
+/// Money for a headline card: [`money`] when it fits in
+/// [`HEADLINE_CHARS`], else shortened like [`headline_count`] (`¥45.8M`).
+pub fn headline_money(value: f64, locale: Locale, symbol: &str) -> String {
+    let full = money(value, locale, symbol);
+    if full.chars().count() <= HEADLINE_CHARS {
+        return full;
+    }
+    let sign = if value < 0.0 { "-" } else { "" };
+    format!("{sign}{symbol}{}", shortened(value.abs(), locale))
+}
+
+/// A large non-negative number in a few characters: billions with two
+/// decimals and millions with one in English; 亿 with one decimal in
+/// Chinese (whose full form only outgrows a card from 10,000亿 up).
+fn shortened(magnitude: f64, locale: Locale) -> String {
+    match locale {
+        // Each bound is where the next unit down would round to 1,000.
+        Locale::En if magnitude >= 999.95e6 => format!("{}B", grouped(magnitude / 1e9, 2)),
+        Locale::En if magnitude >= 999.95e3 => format!("{}M", grouped(magnitude / 1e6, 1)),
+        Locale::En if magnitude >= 1e3 => format!("{}k", grouped(magnitude / 1e3, 1)),
+        Locale::Zh if magnitude >= 1e8 => format!("{}亿", grouped(magnitude / 1e8, 1)),
+        Locale::Zh if magnitude >= 1e4 => format!("{}万", grouped(magnitude / 1e4, 1)),
+        _ => grouped(magnitude, 0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,6 +263,24 @@ mod tests {
         assert_eq!(compact(350_000.0, Locale::En), "350k");
         assert_eq!(compact(1_200_000.0, Locale::Zh), "120万");
         assert_eq!(compact(40.0, Locale::En), "40");
+    }
+
+    #[test]
+    fn headline_figures_stay_whole_while_they_fit_a_card() {
+        assert_eq!(headline_count(12_175_775.0, Locale::En), "12,175,775");
+        assert_eq!(headline_count(999_999_999.0, Locale::En), "1.00B");
+        assert_eq!(headline_count(100_000_000.0, Locale::En), "100.0M");
+        assert_eq!(headline_count(146_835_912.0, Locale::En), "146.8M");
+        assert_eq!(headline_count(1_219_827_123.0, Locale::En), "1.22B");
+        assert_eq!(headline_count(-146_835_912.0, Locale::En), "-146.8M");
+        assert_eq!(headline_count(1_219_827_123.0, Locale::Zh), "12.20亿");
+        assert_eq!(headline_count(1.5e12, Locale::Zh), "15,000.00亿");
+        assert_eq!(headline_count(1.5e13, Locale::Zh), "150,000.0亿");
+        assert_eq!(headline_money(45_824_793.0, Locale::En, "¥"), "¥45.8M");
+        assert_eq!(headline_money(4_582_479.0, Locale::En, "¥"), "¥4,582,479");
+        assert_eq!(headline_money(-45_824_793.0, Locale::En, "$"), "-$45.8M");
+        assert_eq!(headline_money(45_824_793.0, Locale::Zh, "¥"), "¥4,582.48万");
+        assert_eq!(headline_money(0.5, Locale::En, "SGD "), "SGD 0.50");
     }
 
     #[test]

@@ -191,9 +191,12 @@ fn whole<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
     }
 }
 
-/// `numerator / denominator`, or `None` when the denominator is zero.
+/// `numerator / denominator`, or `None` when the denominator is zero or
+/// either is missing (NaN): a ratio of something unknown is unknown.
 pub fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
-    (denominator != 0.0).then(|| numerator / denominator)
+    (denominator != 0.0)
+        .then(|| numerator / denominator)
+        .filter(|r| !r.is_nan())
 }
 
 impl Kpis {

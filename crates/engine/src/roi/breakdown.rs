@@ -147,7 +147,7 @@ pub fn breakdown(prepared: &Prepared, settings: &RoiSettings, by: GroupBy) -> Br
             code => tallies[code as usize].add(&item),
         }
     });
-    let knows = prepared.known;
+    let knows = ctx.known();
     let mut rows: Vec<BreakdownRow> = tallies
         .iter()
         .enumerate()

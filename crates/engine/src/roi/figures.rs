@@ -94,7 +94,9 @@ pub struct Figures {
     pub new_followers: f64,
     /// NaN when the notes have no product-click column.
     pub product_clicks: f64,
+    /// NaN when the notes have no search-view column.
     pub search_views: f64,
+    /// NaN when the notes have no discovery-view column.
     pub discovery_views: f64,
     pub cover_ctr: Option<f64>,
     pub engagement_rate: Option<f64>,
@@ -103,6 +105,8 @@ pub struct Figures {
     pub conversion_rate: Option<f64>,
     pub search_share: Option<f64>,
     pub follower_growth_rate: Option<f64>,
+    /// NaN when no cost is loaded or entered (and then so is every figure
+    /// built on it: net profit, the cost ratios, ROAS, ROI, the blend).
     pub cost_total: f64,
     pub cost_by_category: CostByCategory,
     /// KOL cost by pay kind.
@@ -112,7 +116,9 @@ pub struct Figures {
     pub cpm: Option<f64>,
     pub cpc: Option<f64>,
     pub cpa: Option<f64>,
-    /// Revenue of credited Xiaohongshu orders.
+    /// Revenue of credited Xiaohongshu orders; NaN when no orders are
+    /// loaded (and then so are gross and net profit, future value, ROAS,
+    /// ROI and the blend).
     pub revenue: f64,
     /// Credited orders (fractions where an order is shared among notes);
     /// NaN when no orders are loaded.
@@ -138,8 +144,15 @@ pub(crate) struct Known {
     pub new_customers: bool,
     /// The notes have a product-click column.
     pub product_clicks: bool,
+    /// The notes have search-view and discovery-view columns (exports
+    /// without the traffic-source breakdown have neither).
+    pub search_views: bool,
+    pub discovery_views: bool,
     /// Orders are loaded, with their times and revenue.
     pub orders: bool,
+    /// A cost is loaded or entered by hand: without one, what was spent
+    /// is unknown (not nothing), and so is every figure built on it.
+    pub costs: bool,
 }
 
 impl Known {
@@ -147,7 +160,10 @@ impl Known {
     pub(crate) const ALL: Known = Known {
         new_customers: true,
         product_clicks: true,
+        search_views: true,
+        discovery_views: true,
         orders: true,
+        costs: true,
     };
 }
 
@@ -158,20 +174,26 @@ impl Figures {
         let (impressions, views) = (m(Metric::Impressions), m(Metric::Views));
         let (likes, saves, comments) = (m(Metric::Likes), m(Metric::Saves), m(Metric::Comments));
         let interactions = likes + saves + comments;
-        let (search, discovery) = (m(Metric::SearchViews), m(Metric::DiscoveryViews));
-        let clicks = if known.product_clicks {
-            m(Metric::ProductClicks)
-        } else {
-            f64::NAN
-        };
+        let known_or_nan = |known: bool, metric: Metric| if known { m(metric) } else { f64::NAN };
+        let search = known_or_nan(known.search_views, Metric::SearchViews);
+        let discovery = known_or_nan(known.discovery_views, Metric::DiscoveryViews);
+        let clicks = known_or_nan(known.product_clicks, Metric::ProductClicks);
         let orders = if known.orders {
             t.credit.orders
         } else {
             f64::NAN
         };
         let c = &t.credit;
-        let cost = t.cost.total();
-        let profit = gross_profit(c.revenue, c.cogs_revenue, c.cogs, &s.margin);
+        // NaN flows through every sum and ratio built on it (see `ratio`).
+        let cost = if known.costs {
+            t.cost.total()
+        } else {
+            f64::NAN
+        };
+        // Without orders, what they brought is unknown, not nothing.
+        let from_orders = |value: f64| if known.orders { value } else { f64::NAN };
+        let revenue = from_orders(c.revenue);
+        let profit = from_orders(gross_profit(c.revenue, c.cogs_revenue, c.cogs, &s.margin));
         let first_order_profit =
             gross_profit(c.new_revenue, c.new_cogs_revenue, c.new_cogs, &s.margin);
         // The margin CLV uses: what these orders earned, else the setting.
@@ -179,7 +201,7 @@ impl Figures {
         let aov = ratio(c.revenue, c.orders);
         let clv = customer_lifetime_value(aov, margin, &s.clv);
         let new_customers = known.new_customers.then_some(c.new_customers);
-        let future = future_value(c.new_customers, clv, first_order_profit);
+        let future = from_orders(future_value(c.new_customers, clv, first_order_profit));
         let net_profit = profit - cost;
         let returns = Returns {
             direct_net_profit: money(net_profit),
@@ -192,7 +214,12 @@ impl Figures {
         };
         let mut cost_by_category = CostByCategory::default();
         for category in CostCategory::ALL {
-            cost_by_category.add(category, money(t.cost.get(category)));
+            let amount = if known.costs {
+                t.cost.get(category)
+            } else {
+                f64::NAN
+            };
+            cost_by_category.add(category, money(amount));
         }
         Figures {
             notes: t.notes,
@@ -226,12 +253,12 @@ impl Figures {
             cpm: ratio(money(cost) * 1000.0, impressions),
             cpc: ratio(money(cost), clicks).filter(|r| r.is_finite()),
             cpa: new_customers.and_then(|n| ratio(money(cost), n)),
-            revenue: money(c.revenue),
+            revenue: money(revenue),
             orders,
             new_customers,
             gross_profit: money(profit),
             aov: aov.map(money),
-            roas: ratio(c.revenue, cost),
+            roas: ratio(revenue, cost),
             net_profit: money(net_profit),
             roi: ratio(net_profit, cost),
             clv: clv.map(money),
@@ -260,10 +287,9 @@ impl Figures {
             SearchShare => return self.search_share,
             BrandMentions => self.brand_mentions,
             UgcNotes => self.ugc_notes,
-            // Missing (NaN) when the files cannot tell.
-            ProductClicks => return Some(self.product_clicks).filter(|v| !v.is_nan()),
+            ProductClicks => self.product_clicks,
             EcommerceCtr => return self.ecommerce_ctr,
-            Orders => return Some(self.orders).filter(|v| !v.is_nan()),
+            Orders => self.orders,
             ConversionRate => return self.conversion_rate,
             NewCustomers => return self.new_customers,
             Cpa => return self.cpa,
@@ -290,6 +316,9 @@ impl Figures {
             ImpressionsGrowth | CommentSentiment | CommentThemes | KeywordPerformance
             | AudienceAlignment => return None,
         })
+        // Missing (NaN) when the files cannot tell: no cost loaded, no
+        // product-click or search column, no orders.
+        .filter(|v| !v.is_nan())
     }
 }
 
@@ -428,7 +457,7 @@ impl RoiReport {
 pub(crate) fn figures(ctx: &Context<'_>, period: &Period) -> Figures {
     let mut tally = Tally::default();
     ctx.walk(period, &mut |_, item| tally.add(&item));
-    Figures::new(&tally, ctx.s, ctx.p.known)
+    Figures::new(&tally, ctx.s, ctx.known())
 }
 
 /// The ROI view: the settings' period with its previous period and

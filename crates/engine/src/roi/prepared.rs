@@ -592,6 +592,8 @@ impl Prepared {
         if let Some(notes) = &data.notes {
             p.index_notes(notes);
             p.known.product_clicks = notes.has("product_clicks");
+            p.known.search_views = notes.has("search_views");
+            p.known.discovery_views = notes.has("discovery_views");
         }
         if let Some(kols) = &data.kols {
             p.read_kols(kols);
@@ -611,6 +613,7 @@ impl Prepared {
         if let Some(costs) = &data.costs {
             p.read_costs(costs);
         }
+        p.known.costs = !p.ledger.is_empty();
         let promo_accounts = data
             .kols
             .as_ref()

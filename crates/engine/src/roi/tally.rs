@@ -51,6 +51,14 @@ fn passes(set: &Option<Vec<bool>>, code: u32) -> bool {
 }
 
 impl<'a> Context<'a> {
+    /// What the files and the hand-entered costs can tell.
+    pub fn known(&self) -> super::figures::Known {
+        super::figures::Known {
+            costs: self.p.known.costs || !self.manual.is_empty(),
+            ..self.p.known
+        }
+    }
+
     pub fn new(p: &'a Prepared, s: &'a RoiSettings) -> Context<'a> {
         let mut ctx = Context {
             p,

@@ -457,10 +457,74 @@ fn orders_missing_cogs_use_the_margin_rate_beside_those_with_cogs() {
     let f = report(&Prepared::new(&data, &settings), &settings).current;
     // (100 - 50) + 100 x 0.6.
     assert_eq!(f.gross_profit, 110.0);
-    // No cost: profit is positive but ROI has no denominator.
-    assert_eq!(f.net_profit, 110.0);
+    // No cost loaded: what was spent, and so the net profit, is unknown.
+    assert!(f.net_profit.is_nan());
     assert_eq!(f.roi, None);
     assert_eq!(f.roas, None);
+}
+
+#[test]
+fn without_orders_revenue_and_every_figure_built_on_it_is_missing_not_zero() {
+    let mut data = sample();
+    data.orders = None;
+    let settings = RoiSettings::default();
+    let r = report(&Prepared::new(&data, &settings), &settings);
+    let f = &r.current;
+    assert!(f.revenue.is_nan() && f.gross_profit.is_nan() && f.net_profit.is_nan());
+    assert_eq!((f.roas, f.roi, f.aov), (None, None, None));
+    assert!(f.returns.future_value.is_nan() && f.returns.blended_total.is_nan());
+    assert_eq!(f.returns.blended_roi, None);
+    assert_eq!(r.value(KpiId::Revenue), None);
+    assert_eq!(r.value(KpiId::NetProfit), None);
+    // Cost and brand value do not rest on orders: the whole ledger,
+    // 1,000 + 100 + 96 + 3,100 + 300.
+    assert_eq!(f.cost_total, 4596.0);
+    assert!(f.returns.emv > 0.0);
+    assert_eq!(r.value(KpiId::CostTotal), Some(f.cost_total));
+}
+
+#[test]
+fn without_any_cost_every_figure_built_on_cost_is_missing_not_zero() {
+    let mut data = sample();
+    data.costs = None;
+    let settings = RoiSettings::default();
+    let f = report(&Prepared::new(&data, &settings), &settings).current;
+    assert!(f.cost_total.is_nan() && f.net_profit.is_nan());
+    assert!(f.cost_by_category.kol.is_nan() && f.cost_by_category.total().is_nan());
+    assert_eq!(
+        (f.cpe, f.cpv, f.cpm, f.cpc, f.cpa),
+        (None, None, None, None, None)
+    );
+    assert_eq!((f.roas, f.roi), (None, None));
+    assert!(f.returns.direct_net_profit.is_nan() && f.returns.blended_total.is_nan());
+    assert_eq!(f.returns.blended_roi, None);
+    // What does not rest on cost stays: revenue, gross profit, brand value.
+    assert!(f.revenue > 0.0 && f.gross_profit > 0.0 && f.returns.emv > 0.0);
+    let k = report(&Prepared::new(&data, &settings), &settings).kpis();
+    assert!(k.cost_total.is_nan() && k.cpe.is_none());
+
+    // One cost entered by hand is a cost known: 50 over the sample's 390
+    // views and 39 interactions (likes, saves and comments of its four
+    // rows: 10 + 5 + 20 + 4).
+    let mut settings = RoiSettings::default();
+    settings
+        .manual_costs
+        .push(ledger::CostEntry::new(CostCategory::Paid, 50.0));
+    let f = report(&Prepared::new(&data, &settings), &settings).current;
+    assert_eq!(f.cost_total, 50.0);
+    assert_eq!(f.cpv, Some(50.0 / 390.0));
+    assert_eq!(f.cpe, Some(50.0 / 39.0));
+
+    // A ledger whose costs all fall outside the period spent nothing in it.
+    let mut data = sample();
+    data.costs = Some(table("date,category,amount\n2025-01-01,paid,80\n"));
+    let settings = RoiSettings {
+        range: march(1, 31),
+        ..RoiSettings::default()
+    };
+    let f = report(&Prepared::new(&data, &settings), &settings).current;
+    assert_eq!(f.cost_total, 0.0);
+    assert_eq!(f.cpv, Some(0.0));
 }
 
 #[test]
@@ -484,7 +548,7 @@ fn run_on(data: &Dataset, settings: &RoiSettings) -> RoiReport {
 }
 
 #[test]
-fn clicks_and_orders_the_files_do_not_hold_are_missing_not_zero() {
+fn clicks_searches_and_orders_the_files_do_not_hold_are_missing_not_zero() {
     // Notes without a product-click column, and no orders loaded.
     let data = Dataset {
         notes: Some(table(
@@ -502,6 +566,10 @@ fn clicks_and_orders_the_files_do_not_hold_are_missing_not_zero() {
     assert_eq!(r.value(KpiId::EcommerceCtr), None);
     assert_eq!(r.value(KpiId::ConversionRate), None);
     assert_eq!(f.cpc, None);
+    // Nor search and discovery views (an export without the traffic split).
+    assert!(f.search_views.is_nan() && f.discovery_views.is_nan());
+    assert_eq!(r.value(KpiId::SearchViews), None);
+    assert_eq!(r.value(KpiId::SearchShare), None);
     let funnel = funnel::Funnel::from_figures(f);
     let counts: Vec<f64> = funnel.steps.iter().map(|s| s.count).collect();
     assert_eq!(counts[..3], [3000.0, 300.0, 16.0]);
