@@ -849,14 +849,29 @@ impl<'r> Record<'r> {
         // Room made once: growing from nothing cost more than the rest.
         text.reserve(self.text.len() + self.len());
         spans.reserve(self.len());
+        // Fields that follow each other with one comma between them (none
+        // quoted: the usual row) are that already, copied in one piece.
+        let from = self.spans.first().map_or(0, |&(start, _)| start);
+        let in_one_piece = self.spans.windows(2).all(|pair| {
+            pair[0].1 + 1 == pair[1].0 && self.text.as_bytes()[pair[0].1] == b','
+        });
+        if in_one_piece {
+            let to = self.spans.last().map_or(from, |&(_, end)| end);
+            text.push_str(&self.text[from..to]);
+        }
         let mut joins = joins.iter().peekable();
         for i in 0..self.len() {
-            if i > 0 {
-                text.push(',');
-            }
-            let start = text.len();
-            text.push_str(self.get(i).unwrap_or_default());
-            let end = text.len();
+            let (start, end) = if in_one_piece {
+                let (start, end) = self.spans[i];
+                (start - from, end - from)
+            } else {
+                if i > 0 {
+                    text.push(',');
+                }
+                let start = text.len();
+                text.push_str(self.get(i).unwrap_or_default());
+                (start, text.len())
+            };
             match spans.last_mut() {
                 // Field `i` joins the one before it, the comma between kept.
                 Some(last) if i > 0 && joins.next_if_eq(&&(i - 1)).is_some() => last.1 = end,
@@ -872,8 +887,9 @@ impl<'r> Record<'r> {
         for span in spans.get_mut(blank).unwrap_or_default() {
             span.1 = span.0;
         }
-        // Every span starts and ends where a whole `str` was appended to
-        // `text`: on character boundaries, as `get` needs.
+        // Every span starts and ends on a character boundary, as `get`
+        // needs: where a whole `str` was appended to `text`, or (copied in
+        // one piece) where this record's own spans do.
         let record = Record {
             line: self.line,
             text,

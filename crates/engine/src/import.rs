@@ -729,6 +729,11 @@ impl Importer {
             reading.reserve(more);
         }
         self.builder.table.lines.reserve(more);
+        if self.builder.identity.is_some() {
+            // Every row kept is a key seen: room now saves growing the
+            // table, and rehashing every key, a dozen times.
+            self.builder.seen.reserve(more);
+        }
     }
 
     /// Bytes handed in so far.
@@ -764,7 +769,10 @@ impl Importer {
     /// Once text holds a byte that may start U+FFFD (EF), every record is
     /// checked for replacement characters; pure ASCII text never is.
     fn note_replacements(&mut self, text: &[u8]) {
-        if !self.builder.may_have_replacements && !text.is_ascii() && text.contains(&0xEF) {
+        if !self.builder.may_have_replacements
+            && !text.is_ascii()
+            && memchr::memchr(0xEF, text).is_some()
+        {
             self.builder.may_have_replacements = true;
         }
     }

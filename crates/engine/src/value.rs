@@ -70,9 +70,14 @@ pub fn unpadded(text: &str) -> bool {
     let last_ok = if last < 0x80 {
         last > b' '
     } else {
-        text.chars()
-            .next_back()
-            .is_some_and(|c| !c.is_whitespace() && c != '\u{FEFF}')
+        // The last character's lead byte: one that is not a space's or
+        // U+FEFF's settles it without decoding (a Chinese character's).
+        let lead = b.iter().rev().take(4).find(|&&c| c & 0xC0 != 0x80);
+        !matches!(lead, Some(0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF))
+            || text
+                .chars()
+                .next_back()
+                .is_some_and(|c| !c.is_whitespace() && c != '\u{FEFF}')
     };
     first_ok && last_ok
 }
@@ -663,6 +668,27 @@ mod tests {
             || t == "无"
     }
 
+    /// [`unpadded`] as first written, decoding the last character.
+    fn unpadded_by_decoding(text: &str) -> bool {
+        let b = text.as_bytes();
+        let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+            return false;
+        };
+        let first_ok = if first < 0x80 {
+            first > b' '
+        } else {
+            !matches!(first, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF)
+        };
+        let last_ok = if last < 0x80 {
+            last > b' '
+        } else {
+            text.chars()
+                .next_back()
+                .is_some_and(|c| !c.is_whitespace() && c != '\u{FEFF}')
+        };
+        first_ok && last_ok
+    }
+
     proptest::proptest! {
         #[test]
         fn plain_decimals_read_fast_equal_the_general_reading(
@@ -709,6 +735,18 @@ mod tests {
             if let Some(seconds) = fast {
                 proptest::prop_assert_eq!(Ok(Some(seconds)), general, "{}", text);
             }
+        }
+
+        #[test]
+        fn unpadded_text_is_what_trimming_leaves_alone(
+            text in "[a 笔\u{A0}\u{85}\u{1680}\u{2000}\u{200A}\u{2028}\u{202F}\u{205F}\u{3000}\u{FEFF}\u{FF01}¥😀]{0,4}",
+        ) {
+            let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
+            if unpadded(&text) {
+                proptest::prop_assert_eq!(trimmed, text.as_str());
+            }
+            // The lead-byte shortcut changes no answer.
+            proptest::prop_assert_eq!(unpadded(&text), unpadded_by_decoding(&text));
         }
 
         #[test]
