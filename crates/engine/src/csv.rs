@@ -852,9 +852,10 @@ impl<'r> Record<'r> {
         // Fields that follow each other with one comma between them (none
         // quoted: the usual row) are that already, copied in one piece.
         let from = self.spans.first().map_or(0, |&(start, _)| start);
-        let in_one_piece = self.spans.windows(2).all(|pair| {
-            pair[0].1 + 1 == pair[1].0 && self.text.as_bytes()[pair[0].1] == b','
-        });
+        let in_one_piece = self
+            .spans
+            .windows(2)
+            .all(|pair| pair[0].1 + 1 == pair[1].0 && self.text.as_bytes()[pair[0].1] == b',');
         if in_one_piece {
             let to = self.spans.last().map_or(from, |&(_, end)| end);
             text.push_str(&self.text[from..to]);
