@@ -637,6 +637,7 @@ impl Importer {
             builder: Builder {
                 // Every field absent until `finish` puts the columns read in.
                 table: Table::new(plan.kind, &[]),
+                first_header: plan.headers.first().map_or("", |h| trim(h)).to_string(),
                 slots,
                 reading,
                 identity,
@@ -853,7 +854,9 @@ fn take_record(plan: &Plan, builder: &mut Builder, records_seen: &mut usize, rec
         return;
     }
     if record.len() == plan.headers.len()
-        && record.get(0).map(trim) == plan.headers.first().map(|h| trim(h))
+        && record
+            .get(0)
+            .is_some_and(|cell| is_header_cell(cell, &builder.first_header))
         && record
             .iter()
             .zip(&plan.headers)
@@ -881,6 +884,9 @@ fn take_record(plan: &Plan, builder: &mut Builder, records_seen: &mut usize, rec
 
 struct Builder {
     table: Table,
+    /// The header's first cell, trimmed: a record starting with it may be
+    /// the header repeated (monthly exports pasted together).
+    first_header: String,
     /// How each used column is read, in file order.
     slots: Vec<Slot>,
     /// The columns being read, one per slot.
@@ -1007,6 +1013,15 @@ impl Reading {
     }
 
     /// Takes back the last cell; `added` as [`read_cell`] said of it.
+    /// Appends a missing value.
+    fn push_missing(&mut self) {
+        match self {
+            Reading::Text(c) | Reading::Category(c) => c.push_missing(),
+            Reading::Number(v) | Reading::Flag(v) => v.push(f64::NAN),
+            Reading::Time(v, _) => v.push(MISSING_TIME),
+        }
+    }
+
     fn pop(&mut self, added: bool) {
         match self {
             Reading::Text(c) | Reading::Category(c) => c.pop(added),
@@ -1298,16 +1313,25 @@ type RowKey = [u64; 2];
 /// read, and whether its text joined the column's dictionary.
 #[inline(always)]
 fn read_cell(reading: &mut Reading, raw: &str) -> (Result<bool, ValueError>, bool) {
+    // Missing in every kind of column, and common (an optional field left
+    // out): no reader needs to be asked.
+    if raw.is_empty() {
+        reading.push_missing();
+        return (Ok(false), false);
+    }
     match reading {
         Reading::Text(c) => {
             // The usual cell (an id, a channel) starts with a letter or digit
-            // that no spelling of "missing" starts with and ends in visible
-            // ASCII: nothing to trim, nothing missing.
-            if let (Some(&first), Some(&last)) = (raw.as_bytes().first(), raw.as_bytes().last()) {
+            // and ends in visible ASCII: nothing to trim. Nor is it missing
+            // when no spelling of that starts with its letter, or, for an
+            // `n`, when visible ASCII follows four letters (`N102390`; see
+            // `value::is_missing`).
+            let b = raw.as_bytes();
+            if let (Some(&first), Some(&last)) = (b.first(), b.last()) {
+                let visible = |b: u8| b > b' ' && b < 0x80;
                 if first.is_ascii_alphanumeric()
-                    && first | 0x20 != b'n'
-                    && last > b' '
-                    && last < 0x80
+                    && visible(last)
+                    && (first | 0x20 != b'n' || b.get(4).is_some_and(|&fifth| visible(fifth)))
                 {
                     return (Ok(true), c.push_text(raw));
                 }
@@ -1412,6 +1436,16 @@ fn is_thousands_group(cell: &str) -> bool {
         [] => true,
         [b'.', fraction @ ..] => !fraction.is_empty() && fraction.iter().all(u8::is_ascii_digit),
         _ => false,
+    }
+}
+
+/// Whether `cell`, trimmed, is `header` (trimmed already). Asked of every
+/// record's first cell, so most leave at their first byte: visible ASCII
+/// is no padding, and differs from the header's.
+fn is_header_cell(cell: &str, header: &str) -> bool {
+    match (cell.as_bytes().first(), header.as_bytes().first()) {
+        (Some(&c), Some(&h)) if c != h && c > b' ' && c < 0x80 => false,
+        _ => trim(cell) == header,
     }
 }
 
@@ -1894,12 +1928,39 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn a_text_cell_reads_as_missing_or_as_its_trimmed_text(
+            raw in "[nN aoul/0-9\u{1}\u{3000}\u{FEFF}无-]{0,7}",
+        ) {
+            let mut reading = Reading::Text(TextColumn::default());
+            let (present, _) = read_cell(&mut reading, &raw);
+            let Reading::Text(column) = &reading else { unreachable!() };
+            if value::is_missing(&raw) {
+                proptest::prop_assert_eq!(present, Ok(false));
+                proptest::prop_assert_eq!(column.last(), None);
+            } else {
+                proptest::prop_assert_eq!(present, Ok(true));
+                proptest::prop_assert_eq!(column.last(), Some(trim(&raw)));
+            }
+        }
+
+        #[test]
         fn thousands_checks_answer_as_the_plain_reading_does(
             cell in "[0-9.+\\-$¥￥a-z笔 \u{3000}\u{A0}\u{2009}\t]{0,8}",
         ) {
             proptest::prop_assert_eq!(is_thousands_lead(&cell), is_thousands_lead_reference(&cell));
             proptest::prop_assert_eq!(is_thousands_group(&cell), is_thousands_group_reference(&cell));
         }
+    }
+
+    #[test]
+    fn a_header_cell_is_known_through_its_padding() {
+        assert!(is_header_cell("person_id", "person_id"));
+        assert!(is_header_cell(" person_id\u{3000}", "person_id"));
+        assert!(is_header_cell("\u{FEFF}笔记ID", "笔记ID"));
+        assert!(!is_header_cell("user_1", "person_id"));
+        assert!(!is_header_cell("p", "person_id"));
+        assert!(!is_header_cell("N100000", "笔记ID"));
+        assert!(is_header_cell(" ", ""));
     }
 
     #[test]
