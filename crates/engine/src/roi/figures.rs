@@ -174,26 +174,20 @@ impl Figures {
         let (impressions, views) = (m(Metric::Impressions), m(Metric::Views));
         let (likes, saves, comments) = (m(Metric::Likes), m(Metric::Saves), m(Metric::Comments));
         let interactions = likes + saves + comments;
-        let known_or_nan = |known: bool, metric: Metric| if known { m(metric) } else { f64::NAN };
-        let search = known_or_nan(known.search_views, Metric::SearchViews);
-        let discovery = known_or_nan(known.discovery_views, Metric::DiscoveryViews);
-        let clicks = known_or_nan(known.product_clicks, Metric::ProductClicks);
-        let orders = if known.orders {
-            t.credit.orders
-        } else {
-            f64::NAN
-        };
+        // What the files cannot tell is NaN, which flows through every sum
+        // and ratio built on it (see `ratio`): missing, never zero.
+        let or_missing = |known: bool, value: f64| if known { value } else { f64::NAN };
+        let search = or_missing(known.search_views, m(Metric::SearchViews));
+        let discovery = or_missing(known.discovery_views, m(Metric::DiscoveryViews));
+        let clicks = or_missing(known.product_clicks, m(Metric::ProductClicks));
         let c = &t.credit;
-        // NaN flows through every sum and ratio built on it (see `ratio`).
-        let cost = if known.costs {
-            t.cost.total()
-        } else {
-            f64::NAN
-        };
-        // Without orders, what they brought is unknown, not nothing.
-        let from_orders = |value: f64| if known.orders { value } else { f64::NAN };
-        let revenue = from_orders(c.revenue);
-        let profit = from_orders(gross_profit(c.revenue, c.cogs_revenue, c.cogs, &s.margin));
+        let orders = or_missing(known.orders, c.orders);
+        let cost = or_missing(known.costs, t.cost.total());
+        let revenue = or_missing(known.orders, c.revenue);
+        let profit = or_missing(
+            known.orders,
+            gross_profit(c.revenue, c.cogs_revenue, c.cogs, &s.margin),
+        );
         let first_order_profit =
             gross_profit(c.new_revenue, c.new_cogs_revenue, c.new_cogs, &s.margin);
         // The margin CLV uses: what these orders earned, else the setting.
@@ -201,7 +195,10 @@ impl Figures {
         let aov = ratio(c.revenue, c.orders);
         let clv = customer_lifetime_value(aov, margin, &s.clv);
         let new_customers = known.new_customers.then_some(c.new_customers);
-        let future = from_orders(future_value(c.new_customers, clv, first_order_profit));
+        let future = or_missing(
+            known.orders,
+            future_value(c.new_customers, clv, first_order_profit),
+        );
         let net_profit = profit - cost;
         let returns = Returns {
             direct_net_profit: money(net_profit),
@@ -214,11 +211,7 @@ impl Figures {
         };
         let mut cost_by_category = CostByCategory::default();
         for category in CostCategory::ALL {
-            let amount = if known.costs {
-                t.cost.get(category)
-            } else {
-                f64::NAN
-            };
+            let amount = or_missing(known.costs, t.cost.get(category));
             cost_by_category.add(category, money(amount));
         }
         Figures {
@@ -239,8 +232,8 @@ impl Figures {
             cover_ctr: ratio(views, impressions),
             engagement_rate: ratio(interactions, views),
             save_rate: ratio(saves, views),
-            ecommerce_ctr: ratio(clicks, views).filter(|r| r.is_finite()),
-            conversion_rate: ratio(orders, views).filter(|r| r.is_finite()),
+            ecommerce_ctr: ratio(clicks, views),
+            conversion_rate: ratio(orders, views),
             search_share: ratio(search, search + discovery),
             follower_growth_rate: (t.follower_accounts > 0.0)
                 .then(|| ratio(t.new_followers_of_known, t.followers_at_start))
@@ -251,7 +244,7 @@ impl Figures {
             cpe: ratio(money(cost), interactions),
             cpv: ratio(money(cost), views),
             cpm: ratio(money(cost) * 1000.0, impressions),
-            cpc: ratio(money(cost), clicks).filter(|r| r.is_finite()),
+            cpc: ratio(money(cost), clicks),
             cpa: new_customers.and_then(|n| ratio(money(cost), n)),
             revenue: money(revenue),
             orders,
