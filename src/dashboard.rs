@@ -161,7 +161,13 @@ fn ProfitLine() -> impl IntoView {
                     format!(
                         "{} {}",
                         texts.orders,
-                        format::count(k.orders as f64, locale)
+                        // The report's count: missing (not 0) without orders.
+                        format::count(
+                            state
+                                .roi
+                                .with(|r| r.as_ref().map_or(f64::NAN, |r| r.current.orders)),
+                            locale
+                        )
                     ),
                     format!(
                         "{} {}",
