@@ -286,8 +286,11 @@ impl AppState {
                     ..RoiSettings::default()
                 };
                 loaded.with(|l| {
-                    l.as_ref()
-                        .map(|l| Arc::new(Prepared::new(&l.dataset, &settings)))
+                    l.as_ref().map(|l| {
+                        Arc::new(timed("xhs-roi-prepare", || {
+                            Prepared::new(&l.dataset, &settings)
+                        }))
+                    })
                 })
             },
             |old, new| match (old, new) {
