@@ -1034,7 +1034,8 @@ pub fn CostTrendPanel() -> impl IntoView {
             <p class="panel-caption">{move || texts(state).cost_trend_caption}</p>
             <Show
                 when=move || points.with(|p| {
-                    p.as_ref().is_none_or(|p| p.iter().flat_map(|(_, costs)| costs).any(|&c| c != 0.0))
+                    // No cost loaded: every amount is missing (NaN), and nothing to draw.
+                    p.as_ref().is_none_or(|p| p.iter().flat_map(|(_, costs)| costs).any(|&c| c.is_finite() && c != 0.0))
                 })
                 fallback=move || view! { <p class="empty" data-testid="cost-trend-empty">{move || state.texts().no_costs}</p> }
             >
@@ -1054,6 +1055,9 @@ pub fn KolScatterPanel() -> impl IntoView {
         shared_breakdown(p, s, GroupBy::Kol)
             .rows
             .iter()
+            // A creator is a point only where both sides are known (a
+            // missing cost or revenue would leave the chart blank).
+            .filter(|r| r.figures.cost_total.is_finite() && r.figures.revenue.is_finite())
             .filter(|r| r.figures.cost_total > 0.0 || r.figures.revenue > 0.0)
             .map(|r| (r.key.clone(), r.figures.cost_total, r.figures.revenue))
             .collect::<Vec<_>>()

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use xhs_roi_engine::attribution::{Attribution, Model, Settings as AttributionSettings};
 use xhs_roi_engine::format::{self, Locale};
-use xhs_roi_engine::roi::{self, Prepared};
+use xhs_roi_engine::roi::{self, KpiId, Prepared};
 
 use crate::scenario_store::{self as store, StoreTexts};
 use crate::scenarios::{texts, Notice, ScenarioTexts, Scenarios};
@@ -400,16 +400,15 @@ fn ComparePanel(on_close: Callback<()>) -> impl IntoView {
                         }
                     };
                     let f = roi::report(&prepared, settings).current;
-                    // NaN: what the files cannot tell (no cost or no orders).
-                    let known = |v: f64| Some(v).filter(|v| !v.is_nan());
                     Column {
                         id: s.id.clone(),
                         name: s.name.clone(),
                         currency: settings.currency.code.clone(),
                         values: [
-                            known(f.cost_total),
-                            known(f.revenue),
-                            known(f.net_profit),
+                            // Missing without a cost or without orders.
+                            f.value(KpiId::CostTotal),
+                            f.value(KpiId::Revenue),
+                            f.value(KpiId::NetProfit),
                             f.roi,
                             f.returns.blended_roi,
                             f.roas,

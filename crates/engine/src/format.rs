@@ -200,7 +200,7 @@ fn shortened(magnitude: f64, locale: Locale) -> String {
         Locale::En if magnitude >= 999.95e6 => format!("{}B", grouped(magnitude / 1e9, 2)),
         Locale::En if magnitude >= 999.95e3 => format!("{}M", grouped(magnitude / 1e6, 1)),
         Locale::En if magnitude >= 1e3 => format!("{}k", grouped(magnitude / 1e3, 1)),
-        Locale::Zh if magnitude >= 1e8 => format!("{}亿", grouped(magnitude / 1e8, 1)),
+        Locale::Zh if magnitude >= 99_999_500.0 => format!("{}亿", grouped(magnitude / 1e8, 1)),
         Locale::Zh if magnitude >= 1e4 => format!("{}万", grouped(magnitude / 1e4, 1)),
         _ => grouped(magnitude, 0),
     }
@@ -280,6 +280,7 @@ mod tests {
         assert_eq!(headline_money(4_582_479.0, Locale::En, "¥"), "¥4,582,479");
         assert_eq!(headline_money(-45_824_793.0, Locale::En, "$"), "-$45.8M");
         assert_eq!(headline_money(45_824_793.0, Locale::Zh, "¥"), "¥4,582.48万");
+        assert_eq!(headline_money(-99_999_600.0, Locale::Zh, "¥"), "-¥1.0亿");
         assert_eq!(headline_money(0.5, Locale::En, "SGD "), "SGD 0.50");
     }
 

@@ -869,7 +869,7 @@ fn take_record(plan: &Plan, builder: &mut Builder, records_seen: &mut usize, rec
     // bytes that are not text, or the file already carried the damage.
     // U+FFFD is EF BF BD in UTF-8: look for the lead byte first.
     if builder.may_have_replacements
-        && record.text().as_bytes().contains(&0xEF)
+        && memchr::memchr(0xEF, record.text().as_bytes()).is_some()
         && record.text().contains('\u{FFFD}')
     {
         for (column, cell) in record.iter().enumerate() {
@@ -1012,7 +1012,6 @@ impl Reading {
         }
     }
 
-    /// Takes back the last cell; `added` as [`read_cell`] said of it.
     /// Appends a missing value.
     fn push_missing(&mut self) {
         match self {
@@ -1022,6 +1021,7 @@ impl Reading {
         }
     }
 
+    /// Takes back the last cell; `added` as [`read_cell`] said of it.
     fn pop(&mut self, added: bool) {
         match self {
             Reading::Text(c) | Reading::Category(c) => c.pop(added),

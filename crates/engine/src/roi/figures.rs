@@ -240,7 +240,9 @@ impl Figures {
                 .flatten(),
             cost_total: money(cost),
             cost_by_category,
-            kol_pay: t.kol_pay.scaled(1.0 / s.currency.cny_per_unit),
+            kol_pay: t
+                .kol_pay
+                .scaled(or_missing(known.costs, 1.0 / s.currency.cny_per_unit)),
             cpe: ratio(money(cost), interactions),
             cpv: ratio(money(cost), views),
             cpm: ratio(money(cost) * 1000.0, impressions),

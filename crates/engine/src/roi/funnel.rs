@@ -79,8 +79,7 @@ impl Funnel {
                 // A stage the files cannot tell (NaN) has no rate, nor has the next.
                 let rate = i
                     .checked_sub(1)
-                    .and_then(|previous| ratio(counts[i], counts[previous]))
-                    .filter(|r| r.is_finite());
+                    .and_then(|previous| ratio(counts[i], counts[previous]));
                 FunnelStep {
                     stage,
                     count: counts[i],
@@ -91,7 +90,7 @@ impl Funnel {
             .collect();
         Funnel {
             steps,
-            overall: ratio(f.orders, f.impressions).filter(|r| r.is_finite()),
+            overall: ratio(f.orders, f.impressions),
         }
     }
 }

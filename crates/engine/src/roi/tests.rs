@@ -491,6 +491,7 @@ fn without_any_cost_every_figure_built_on_cost_is_missing_not_zero() {
     let f = report(&Prepared::new(&data, &settings), &settings).current;
     assert!(f.cost_total.is_nan() && f.net_profit.is_nan());
     assert!(f.cost_by_category.kol.is_nan() && f.cost_by_category.total().is_nan());
+    assert!(f.kol_pay.flat_fee.is_nan() && f.kol_pay.other.is_nan());
     assert_eq!(
         (f.cpe, f.cpv, f.cpm, f.cpc, f.cpa),
         (None, None, None, None, None)
