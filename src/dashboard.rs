@@ -1,6 +1,7 @@
 //! The first screen: KPI cards by theme, the weekly trend and the cost ledger.
 
 use leptos::prelude::*;
+use xhs_roi_engine::roi::KpiUnit;
 use xhs_roi_engine::{format, CostCategory, Kpis};
 
 use crate::charts;
@@ -9,7 +10,7 @@ use crate::components::attribution::{AttributionPanel, PathExplorerPanel};
 use crate::components::drop_zone::DropZone;
 use crate::components::import_progress::ImportProgress;
 use crate::components::import_report::ImportReport;
-use crate::components::kpi_card::{data_value, KpiCard, Style};
+use crate::components::kpi_card::{data_value, KpiCard};
 use crate::components::mapping::MappingScreen;
 use crate::components::roi::{
     BreakdownPanel, CostTrendPanel, FunnelPanel, GranularityPicker, KolScatterPanel, LeadKpis,
@@ -78,7 +79,7 @@ fn KpiSections() -> impl IntoView {
                      label: fn(&Texts) -> &'static str,
                      help: fn(&Texts) -> &'static str,
                      read: fn(&Kpis) -> Option<f64>,
-                     style: Style,
+                     unit: KpiUnit,
                      accent: bool| {
         view! {
             <KpiCard
@@ -86,7 +87,7 @@ fn KpiSections() -> impl IntoView {
                 label=text(state, label)
                 help=text(state, help)
                 value=kpi(state, read)
-                style=style
+                unit=unit
                 accent=accent
             />
         }
@@ -105,27 +106,27 @@ fn KpiSections() -> impl IntoView {
     };
 
     let reach = view! {
-        {card("impressions", |t| t.impressions, |t| t.impressions_help, |k| Some(k.impressions), Style::Count, false)}
-        {card("views", |t| t.views, |t| t.views_help, |k| Some(k.views), Style::Count, false)}
+        {card("impressions", |t| t.impressions, |t| t.impressions_help, |k| Some(k.impressions), KpiUnit::Count, false)}
+        {card("views", |t| t.views, |t| t.views_help, |k| Some(k.views), KpiUnit::Count, false)}
     }
     .into_any();
     let engagement = view! {
-        {card("interactions", |t| t.interactions, |t| t.interactions_help, |k| Some(k.interactions), Style::Count, false)}
-        {card("engagement_rate", |t| t.engagement_rate, |t| t.engagement_rate_help, |k| k.engagement_rate, Style::Percent, false)}
-        {card("save_rate", |t| t.save_rate, |t| t.save_rate_help, |k| k.save_rate, Style::Percent, false)}
+        {card("interactions", |t| t.interactions, |t| t.interactions_help, |k| Some(k.interactions), KpiUnit::Count, false)}
+        {card("engagement_rate", |t| t.engagement_rate, |t| t.engagement_rate_help, |k| k.engagement_rate, KpiUnit::Fraction, false)}
+        {card("save_rate", |t| t.save_rate, |t| t.save_rate_help, |k| k.save_rate, KpiUnit::Fraction, false)}
     }
     .into_any();
     let efficiency = view! {
-        {card("cpe", |t| t.cpe, |t| t.cpe_help, |k| k.cpe, Style::Money, false)}
-        {card("cpv", |t| t.cpv, |t| t.cpv_help, |k| k.cpv, Style::Money, false)}
-        {card("cpm", |t| t.cpm, |t| t.cpm_help, |k| k.cpm, Style::Money, false)}
+        {card("cpe", |t| t.cpe, |t| t.cpe_help, |k| k.cpe, KpiUnit::Money, false)}
+        {card("cpv", |t| t.cpv, |t| t.cpv_help, |k| k.cpv, KpiUnit::Money, false)}
+        {card("cpm", |t| t.cpm, |t| t.cpm_help, |k| k.cpm, KpiUnit::Money, false)}
     }
     .into_any();
     let returns = view! {
-        {card("cost_total", |t| t.cost_total, |t| t.cost_total_help, |k| Some(k.cost_total), Style::Money, false)}
-        {card("revenue", |t| t.revenue, |t| t.revenue_help, |k| Some(k.revenue), Style::Money, false)}
-        {card("roas", |t| t.roas, |t| t.roas_help, |k| k.roas, Style::Multiple, true)}
-        {card("roi", |t| t.roi, |t| t.roi_help, |k| k.roi, Style::Percent, true)}
+        {card("cost_total", |t| t.cost_total, |t| t.cost_total_help, |k| Some(k.cost_total), KpiUnit::Money, false)}
+        {card("revenue", |t| t.revenue, |t| t.revenue_help, |k| Some(k.revenue), KpiUnit::Money, false)}
+        {card("roas", |t| t.roas, |t| t.roas_help, |k| k.roas, KpiUnit::Multiple, true)}
+        {card("roi", |t| t.roi, |t| t.roi_help, |k| k.roi, KpiUnit::Fraction, true)}
     }
     .into_any();
 

@@ -1,36 +1,38 @@
 use leptos::prelude::*;
 use xhs_roi_engine::format::{self, Locale};
+use xhs_roi_engine::roi::KpiUnit;
 
 use crate::state::AppState;
 
-/// How a KPI's number is written.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Style {
-    Count,
-    Money,
-    Percent,
-    Multiple,
+/// A KPI value as people read it, in the report's currency.
+pub fn show(unit: KpiUnit, value: Option<f64>, locale: Locale, symbol: &str) -> String {
+    format::or_missing(value, |v| match unit {
+        KpiUnit::Count => format::count(v, locale),
+        KpiUnit::Money => format::money(v, locale, symbol),
+        KpiUnit::Fraction => format::percent(v),
+        KpiUnit::Multiple => format::multiple(v),
+    })
 }
 
-impl Style {
-    pub fn format(self, value: Option<f64>, locale: Locale, symbol: &str) -> String {
-        format::or_missing(value, |v| match self {
-            Style::Count => format::count(v, locale),
-            Style::Money => format::money(v, locale, symbol),
-            Style::Percent => format::percent(v),
-            Style::Multiple => format::multiple(v),
-        })
-    }
+/// [`show`] for a card: a count or an amount too long for it shortened
+/// (`1.22B` for `1,219,827,123`).
+pub fn show_headline(unit: KpiUnit, value: Option<f64>, locale: Locale, symbol: &str) -> String {
+    format::or_missing(value, |v| match unit {
+        KpiUnit::Count => format::headline_count(v, locale),
+        KpiUnit::Money => format::headline_money(v, locale, symbol),
+        KpiUnit::Fraction | KpiUnit::Multiple => show(unit, Some(v), locale, symbol),
+    })
+}
 
-    /// As [`Style::format`], shortened where a count or an amount would
-    /// not fit the card (`1.22B` for `1,219,827,123`).
-    pub fn headline(self, value: Option<f64>, locale: Locale, symbol: &str) -> String {
-        format::or_missing(value, |v| match self {
-            Style::Count => format::headline_count(v, locale),
-            Style::Money => format::headline_money(v, locale, symbol),
-            Style::Percent | Style::Multiple => self.format(Some(v), locale, symbol),
-        })
-    }
+/// A card's tooltip: the whole figure, when [`show_headline`] shortened it.
+pub fn whole_when_shortened(
+    unit: KpiUnit,
+    value: Option<f64>,
+    locale: Locale,
+    symbol: &str,
+) -> Option<String> {
+    let whole = show(unit, value, locale, symbol);
+    (whole != show_headline(unit, value, locale, symbol)).then_some(whole)
 }
 
 /// A number for a `data-value` attribute: empty for a missing one (NaN),
@@ -59,14 +61,15 @@ pub fn KpiCard(
     /// The value; `None` when it does not exist (a ratio over zero).
     #[prop(into)]
     value: Signal<Option<f64>>,
-    style: Style,
+    /// How the value is written.
+    unit: KpiUnit,
     /// Marks the figure as a headline (larger, accented).
     #[prop(optional)]
     accent: bool,
 ) -> impl IntoView {
     let state = AppState::expect();
-    let tone = move || match (style, value.get()) {
-        (Style::Percent | Style::Money, Some(v)) if key == "roi" || key == "net_profit" => {
+    let tone = move || match (unit, value.get()) {
+        (KpiUnit::Fraction | KpiUnit::Money, Some(v)) if key == "roi" || key == "net_profit" => {
             if v < 0.0 {
                 "negative"
             } else {
@@ -87,12 +90,10 @@ pub fn KpiCard(
             <p
                 class=move || format!("kpi-value {}", tone())
                 title=move || {
-                    let (locale, symbol) = (state.locale.get(), state.currency_symbol());
-                    let full = style.format(value.get(), locale, &symbol);
-                    (full != style.headline(value.get(), locale, &symbol)).then_some(full)
+                    whole_when_shortened(unit, value.get(), state.locale.get(), &state.currency_symbol())
                 }
             >
-                {move || style.headline(value.get(), state.locale.get(), &state.currency_symbol())}
+                {move || show_headline(unit, value.get(), state.locale.get(), &state.currency_symbol())}
             </p>
             <p class="kpi-help">{move || help.get()}</p>
         </article>

@@ -15,29 +15,9 @@ use xhs_roi_engine::roi::{
 use xhs_roi_engine::time::Day;
 
 use crate::charts::{self, interactive::InteractiveChart};
-use crate::components::kpi_card::data_value;
+use crate::components::kpi_card::{data_value, show, show_headline, whole_when_shortened};
 use crate::i18n_roi::{group_label, kpi_label, objective_label, roi_texts, RoiTexts};
 use crate::state::AppState;
-
-/// A KPI value as people read it, in the report's currency.
-pub fn show(unit: KpiUnit, value: Option<f64>, locale: Locale, symbol: &str) -> String {
-    format::or_missing(value, |v| match unit {
-        KpiUnit::Count => format::count(v, locale),
-        KpiUnit::Money => format::money(v, locale, symbol),
-        KpiUnit::Fraction => format::percent(v),
-        KpiUnit::Multiple => format::multiple(v),
-    })
-}
-
-/// [`show`] for a card: a count or an amount too long for it shortened
-/// (`1.22B`), the whole one in the card's tooltip.
-fn show_headline(unit: KpiUnit, value: Option<f64>, locale: Locale, symbol: &str) -> String {
-    format::or_missing(value, |v| match unit {
-        KpiUnit::Count => format::headline_count(v, locale),
-        KpiUnit::Money => format::headline_money(v, locale, symbol),
-        KpiUnit::Fraction | KpiUnit::Multiple => show(unit, Some(v), locale, symbol),
-    })
-}
 
 /// A change: relative for amounts, in percentage points for rates; from
 /// zero (no relative change exists) the amount itself, signed.
@@ -316,9 +296,7 @@ fn card_view(state: AppState, id: KpiId) -> impl IntoView {
     let whole = move || {
         card.with(|c| {
             let value = c.as_ref().and_then(|c| c.value);
-            let (locale, symbol) = (state.locale.get(), symbol.read());
-            let whole = show(unit, value, locale, &symbol);
-            (whole != show_headline(unit, value, locale, &symbol)).then_some(whole)
+            whole_when_shortened(unit, value, state.locale.get(), &symbol.read())
         })
     };
     let change = move |label: fn(&RoiTexts) -> &'static str,
