@@ -172,23 +172,23 @@ pub const HEADLINE_CHARS: usize = 10;
 /// count is short already, `12.20亿`). The card keeps the full text for
 /// its tooltip.
 pub fn headline_count(value: f64, locale: Locale) -> String {
-    let full = count(value, locale);
-    if full.chars().count() <= HEADLINE_CHARS {
-        return full;
-    }
-    let sign = if value < 0.0 { "-" } else { "" };
-    format!("{sign}{}", shortened(value.abs(), locale))
+    fit_headline(count(value, locale), value, "", locale)
 }
 
 /// Money for a headline card: [`money`] when it fits in
 /// [`HEADLINE_CHARS`], else shortened like [`headline_count`] (`¥45.8M`).
 pub fn headline_money(value: f64, locale: Locale, symbol: &str) -> String {
-    let full = money(value, locale, symbol);
+    fit_headline(money(value, locale, symbol), value, symbol, locale)
+}
+
+/// `full` when it fits a card, else `value` shortened after its sign and
+/// `prefix`.
+fn fit_headline(full: String, value: f64, prefix: &str, locale: Locale) -> String {
     if full.chars().count() <= HEADLINE_CHARS {
         return full;
     }
     let sign = if value < 0.0 { "-" } else { "" };
-    format!("{sign}{symbol}{}", shortened(value.abs(), locale))
+    format!("{sign}{prefix}{}", shortened(value.abs(), locale))
 }
 
 /// A large non-negative number in a few characters: billions with two
