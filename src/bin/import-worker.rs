@@ -560,7 +560,10 @@ mod worker {
             if !matches!(&*ahead, Some((id, _)) if *id == file_id) {
                 // The old reader ends before the new one is started.
                 *ahead = None;
-                *ahead = Some((file_id, Slices::open(file, BEFORE_IMPORT)));
+                *ahead = Some((
+                    file_id,
+                    Slices::open(file, slices_before_import(file.size())),
+                ));
             }
         });
         // The read-ahead took the spare reader: start another now, so that
@@ -622,10 +625,24 @@ mod worker {
     /// Slices read ahead by the reader worker.
     const AHEAD: u32 = 2;
 
-    /// Slices read for an import before it starts, while the user checks
-    /// the mapping: 1 + 2 + 4 + 8 MB, so a small file is read whole and a
-    /// large one's import does not wait while the slices grow.
-    const BEFORE_IMPORT: u32 = 4;
+    /// Bytes read for an import before it starts, while the user checks
+    /// the mapping. Reading costs CPU (this reader and the browser
+    /// process): read during the import, it slowed the parse on the other
+    /// core by a tenth (docs/benchmarks.md). A file up to this size is read
+    /// whole before the user confirms; a larger one's first part is.
+    const READ_AHEAD_BYTES: f64 = 128.0 * 1024.0 * 1024.0;
+
+    /// The reader's slices that hold a file's first `bytes` (at least
+    /// `AHEAD`): 1, 2, 4, then 8 MB each.
+    fn slices_before_import(bytes: f64) -> u32 {
+        let (mut covered, mut size, mut slices) = (0.0, FIRST_CHUNK, 0);
+        while covered < bytes.min(READ_AHEAD_BYTES) {
+            covered += size;
+            size = (size * 2.0).min(CHUNK);
+            slices += 1;
+        }
+        slices.max(AHEAD)
+    }
 
     impl Slices {
         /// Starts reading `file`, `ahead` slices before waiting for the
