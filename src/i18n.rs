@@ -67,14 +67,18 @@ pub struct Texts {
     pub no_costs: &'static str,
     pub privacy_note: &'static str,
     pub import_title: &'static str,
-    pub import_row: fn(&str, usize, usize, usize, usize) -> String,
+    /// The report's heading: files, problems, rows rejected.
+    pub import_summary: fn(usize, usize, usize) -> String,
+    /// One file: rows read, with problems, rejected, duplicates, problems.
+    pub import_row: fn(usize, usize, usize, usize, usize) -> String,
     pub kind_names: [&'static str; 8],
     pub unused_kind: &'static str,
     pub dismiss: &'static str,
     pub read_error: fn(&ReadError) -> &'static str,
     pub value_error: fn(ValueError) -> &'static str,
     pub problem_reason: fn(&ProblemReason) -> String,
-    pub problem_line: fn(u64, &str, &str, &str) -> String,
+    /// The problem table's columns: line, column, value, problem.
+    pub problem_columns: [&'static str; 4],
     /// After the problems shown: how many more there are, and how many
     /// the download lists when it cannot hold them all (`Some`).
     pub problems_more: fn(usize, Option<usize>) -> String,
@@ -239,10 +243,26 @@ pub static EN: Texts = Texts {
     no_costs: "No cost ledger loaded.",
     privacy_note: "Everything is computed in this browser tab. No data leaves your device.",
     import_title: "Import report",
-    import_row: |kind, rows, with_problems, rejected, problems| {
+    import_summary: |files, problems, rejected| {
         let n = |v: usize| grouped(v as f64, 0);
+        let files = match files {
+            1 => "1 file".to_string(),
+            _ => format!("{} files", n(files)),
+        };
+        match (problems, rejected) {
+            (0, _) => format!("{files} · every value read"),
+            (_, 0) => format!("{files} · {} problems, no row rejected", n(problems)),
+            _ => format!("{files} · {} problems, {} rows rejected", n(problems), n(rejected)),
+        }
+    },
+    import_row: |rows, with_problems, rejected, duplicates, problems| {
+        let n = |v: usize| grouped(v as f64, 0);
+        let duplicates = match duplicates {
+            0 => String::new(),
+            d => format!(", {} duplicates counted once", n(d)),
+        };
         format!(
-            "{kind}: {} rows read ({} with problems), {} rejected, {} problems",
+            "{} rows read ({} with problems), {} rejected{duplicates}, {} problems",
             n(rows),
             n(with_problems),
             n(rejected),
@@ -288,11 +308,7 @@ pub static EN: Texts = Texts {
             format!("repeats line {first_line} of an earlier file; counted once")
         }
     },
-    problem_line: |line, column, value, reason| match (column, value) {
-        // A whole row's problem (a field count, a duplicate) has no cell.
-        ("", "") => format!("line {line} · {reason}"),
-        _ => format!("line {line} · {column} · “{value}” · {reason}"),
-    },
+    problem_columns: ["Line", "Column", "Value", "Problem"],
     problems_more: |n, listed| match listed {
         None => format!("… and {} more in the download", grouped(n as f64, 0)),
         Some(listed) => format!(
@@ -477,11 +493,23 @@ pub static ZH: Texts = Texts {
     no_costs: "尚未加载成本台账。",
     privacy_note: "所有计算都在本浏览器标签页内完成，数据不会离开您的设备。",
     import_title: "导入报告",
-    import_row: |kind, rows, with_problems, rejected, problems| {
+    import_summary: |files, problems, rejected| {
         // Exact counts: 50,000 rather than 5.00万 in a report of what was read.
         let n = |v: usize| grouped(v as f64, 0);
+        match (problems, rejected) {
+            (0, _) => format!("{} 个文件 · 所有值均已读取", n(files)),
+            (_, 0) => format!("{} 个文件 · 问题 {} 个，没有拒绝的行", n(files), n(problems)),
+            _ => format!("{} 个文件 · 问题 {} 个，拒绝 {} 行", n(files), n(problems), n(rejected)),
+        }
+    },
+    import_row: |rows, with_problems, rejected, duplicates, problems| {
+        let n = |v: usize| grouped(v as f64, 0);
+        let duplicates = match duplicates {
+            0 => String::new(),
+            d => format!("，重复 {} 行（只计一次）", n(d)),
+        };
         format!(
-            "{kind}：读取 {} 行（其中 {} 行有问题），拒绝 {} 行，问题 {} 个",
+            "读取 {} 行（其中 {} 行有问题），拒绝 {} 行{duplicates}，问题 {} 个",
             n(rows),
             n(with_problems),
             n(rejected),
@@ -533,10 +561,7 @@ pub static ZH: Texts = Texts {
             format!("与之前文件的第 {first_line} 行重复；只计一次")
         }
     },
-    problem_line: |line, column, value, reason| match (column, value) {
-        ("", "") => format!("第 {line} 行 · {reason}"),
-        _ => format!("第 {line} 行 · {column} · “{value}” · {reason}"),
-    },
+    problem_columns: ["行", "列", "原值", "问题"],
     problems_more: |n, listed| match listed {
         None => format!("…… 另有 {} 个，见下载文件", grouped(n as f64, 0)),
         Some(listed) => format!(
