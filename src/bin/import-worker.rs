@@ -626,9 +626,9 @@ mod worker {
     const AHEAD: u32 = 2;
 
     /// Bytes read for an import before it starts, while the user checks
-    /// the mapping. Reading costs CPU (this reader and the browser
-    /// process): read during the import, it slowed the parse on the other
-    /// core by a tenth (docs/benchmarks.md). A file up to this size is read
+    /// the mapping. Reading costs CPU too (the reader worker and the
+    /// browser process): done during the import, it made the parse about a
+    /// tenth slower (docs/benchmarks.md). A file up to this size is read
     /// whole before the user confirms; a larger one's first part is.
     const READ_AHEAD_BYTES: f64 = 128.0 * 1024.0 * 1024.0;
 
