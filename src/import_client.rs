@@ -355,8 +355,11 @@ pub fn drop_read_ahead(file_id: u32) {
     );
     CLIENT.with(|c| {
         if let Some(client) = c.borrow_mut().as_mut() {
+            // Behind the sniff that would start it, if that is queued too.
             if client.ready {
                 let _ = client.worker.post_message(&message);
+            } else {
+                client.queue.push(message);
             }
         }
     });

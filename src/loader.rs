@@ -260,14 +260,30 @@ fn sniff_again(state: AppState, id: u32) {
     }
 }
 
+/// The waiting file that will be imported first: the first listed one not
+/// failed, else the first chosen and not yet listed.
+fn first_waiting(state: AppState) -> Option<u32> {
+    let listed = state.pending.with_untracked(|pending| {
+        pending
+            .iter()
+            .find(|f| !matches!(f.status, PendingStatus::Failed(_)))
+            .map(|f| f.id)
+    });
+    listed.or_else(|| UNLISTED.with(|u| u.borrow().first().map(|f| f.id)))
+}
+
 /// Reads the first rows of a file with its pending options; the first time,
 /// lists it when the answer comes (see `choose_files`).
 fn sniff(state: AppState, pending: Pending, first_time: bool) {
     let id = pending.id;
+    // The worker reads one file ahead while the mapping is checked: the one
+    // imported first. A later file's slices would wait through the imports
+    // before it, beside their columns.
+    let read_ahead = first_waiting(state) == Some(id);
     mark("xhs-sniff-start");
     import_client::request(
         pending.file.clone(),
-        Some(id),
+        read_ahead.then_some(id),
         &pending.options,
         false,
         move |event| {

@@ -387,6 +387,11 @@ mod worker {
             IMPORTS_UNDER_WAY.set(IMPORTS_UNDER_WAY.get() + 1);
         }
 
+        /// True while an import runs.
+        pub fn importing() -> bool {
+            IMPORTS_UNDER_WAY.get() > 0
+        }
+
         pub fn import_ended() {
             IMPORTS_UNDER_WAY.set(IMPORTS_UNDER_WAY.get().saturating_sub(1));
             postpone();
@@ -503,6 +508,12 @@ mod worker {
         let total = file.size();
         if tag == "import" {
             let slices = take_read_ahead(file_id).unwrap_or_else(|| Slices::open(&file, AHEAD));
+            // Read by the time the user confirmed: for scripts/bench-import.mjs.
+            let _ = js_sys::Reflect::set(
+                &js_sys::global(),
+                &"xhsWorkerReadAheadBytes".into(),
+                &slices.bytes_waiting().into(),
+            );
             warm::import_started();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = import_file(id, file, name, options, slices, total).await;
@@ -553,8 +564,12 @@ mod worker {
 
     /// Starts reading the file just sniffed, so that its import (the page's
     /// next step, once the user has checked the mapping) finds its first
-    /// slices read. One file at a time: sniffing another replaces it.
+    /// slices read. One file at a time: sniffing another replaces it. Not
+    /// while an import runs: reading would take the core it parses beside.
     fn read_ahead(file_id: f64, file: &File) {
+        if warm::importing() {
+            return;
+        }
         READ_AHEAD.with(|ahead| {
             let mut ahead = ahead.borrow_mut();
             if !matches!(&*ahead, Some((id, _)) if *id == file_id) {
@@ -629,14 +644,17 @@ mod worker {
     /// the mapping. Reading costs CPU too (the reader worker and the
     /// browser process): done during the import, it made the parse about a
     /// tenth slower (docs/benchmarks.md). A file up to this size is read
-    /// whole before the user confirms; a larger one's first part is.
+    /// whole if the user looks at the mapping for a moment (the reader
+    /// read 40 to 60 MB in the 80 ms a benchmark takes to confirm); a
+    /// larger one's first part is.
     const READ_AHEAD_BYTES: f64 = 128.0 * 1024.0 * 1024.0;
 
-    /// The reader's slices that hold a file's first `bytes` (at least
-    /// `AHEAD`): 1, 2, 4, then 8 MB each.
+    /// The reader's slices (1, 2, 4, then 8 MB each) that hold a file's
+    /// first `bytes`, as many as fit in `READ_AHEAD_BYTES` (at least
+    /// `AHEAD`).
     fn slices_before_import(bytes: f64) -> u32 {
         let (mut covered, mut size, mut slices) = (0.0, FIRST_CHUNK, 0);
-        while covered < bytes.min(READ_AHEAD_BYTES) {
+        while covered < bytes && covered + size <= READ_AHEAD_BYTES {
             covered += size;
             size = (size * 2.0).min(CHUNK);
             slices += 1;
@@ -645,6 +663,19 @@ mod worker {
     }
 
     impl Slices {
+        /// Bytes read and not yet taken.
+        fn bytes_waiting(&self) -> f64 {
+            match self {
+                Slices::Reader { arrived, .. } => arrived
+                    .borrow()
+                    .iter()
+                    .filter_map(|data| data.dyn_ref::<js_sys::ArrayBuffer>())
+                    .map(|buffer| f64::from(buffer.byte_length()))
+                    .sum(),
+                Slices::Here { .. } => 0.0,
+            }
+        }
+
         /// Starts reading `file`, `ahead` slices before waiting for the
         /// first to be taken (then `AHEAD`).
         fn open(file: &File, ahead: u32) -> Slices {
