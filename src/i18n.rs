@@ -244,33 +244,32 @@ pub static EN: Texts = Texts {
     privacy_note: "Everything is computed in this browser tab. No data leaves your device.",
     import_title: "Import report",
     import_summary: |files, problems, rejected| {
-        let n = |v: usize| grouped(v as f64, 0);
-        let files = match files {
-            1 => "1 file".to_string(),
-            _ => format!("{} files", n(files)),
-        };
+        let files = counted(files, "file", "files");
         match (problems, rejected) {
             (0, _) => format!("{files} · every value read"),
-            (_, 0) => format!("{files} · {} problems, no row rejected", n(problems)),
-            _ => format!("{files} · {} problems, {} rows rejected", n(problems), n(rejected)),
+            (_, 0) => format!("{files} · {}, no rows rejected", counted(problems, "problem", "problems")),
+            _ => format!(
+                "{files} · {}, {} rejected",
+                counted(problems, "problem", "problems"),
+                counted(rejected, "row", "rows")
+            ),
         }
     },
     import_row: |rows, with_problems, rejected, duplicates, problems| {
-        let n = |v: usize| grouped(v as f64, 0);
         let duplicates = match duplicates {
             0 => String::new(),
-            d => format!(", {} duplicates counted once", n(d)),
+            d => format!(", {} counted once", counted(d, "duplicate", "duplicates")),
         };
         format!(
-            "{} rows read ({} with problems), {} rejected{duplicates}, {} problems",
-            n(rows),
-            n(with_problems),
-            n(rejected),
-            n(problems)
+            "{} read ({} with problems), {} rejected{duplicates}, {}",
+            counted(rows, "row", "rows"),
+            grouped(with_problems as f64, 0),
+            grouped(rejected as f64, 0),
+            counted(problems, "problem", "problems")
         )
     },
     kind_names: ["Notes", "Costs", "Orders", "Touchpoints", "Paths", "KOLs", "Surveys", "Comments"],
-    unused_kind: "kept for attribution (coming next)",
+    unused_kind: "read and checked; no panel shows this kind yet",
     dismiss: "Dismiss",
     read_error: |e| match e {
         ReadError::Empty => "the file is empty",
@@ -519,7 +518,7 @@ pub static ZH: Texts = Texts {
     kind_names: [
         "笔记", "成本", "订单", "触点", "路径", "达人", "问卷", "评论",
     ],
-    unused_kind: "已保留，用于归因分析（即将推出）",
+    unused_kind: "已读取并检查；暂无面板使用此类数据",
     dismiss: "关闭",
     read_error: |e| match e {
         ReadError::Empty => "文件是空的",
@@ -561,7 +560,7 @@ pub static ZH: Texts = Texts {
             format!("与之前文件的第 {first_line} 行重复；只计一次")
         }
     },
-    problem_columns: ["行", "列", "原值", "问题"],
+    problem_columns: ["行号", "列", "原值", "问题"],
     problems_more: |n, listed| match listed {
         None => format!("…… 另有 {} 个，见下载文件", grouped(n as f64, 0)),
         Some(listed) => format!(
@@ -778,6 +777,14 @@ pub static FIELD_LABELS: &[(&str, &str, &str)] = &[
 ];
 
 /// The strings of a language.
+/// `n` things in English: "1 problem", "23,350 problems".
+fn counted(n: usize, one: &str, many: &str) -> String {
+    match n {
+        1 => format!("1 {one}"),
+        _ => format!("{} {many}", grouped(n as f64, 0)),
+    }
+}
+
 pub fn texts(locale: Locale) -> &'static Texts {
     match locale {
         Locale::En => &EN,
@@ -826,6 +833,31 @@ impl Texts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn english_import_report_counts_say_one_in_the_singular() {
+        assert_eq!(
+            (EN.import_summary)(1, 1, 0),
+            "1 file · 1 problem, no rows rejected"
+        );
+        assert_eq!(
+            (EN.import_summary)(2, 1, 1),
+            "2 files · 1 problem, 1 row rejected"
+        );
+        assert_eq!((EN.import_summary)(3, 0, 0), "3 files · every value read");
+        assert_eq!(
+            (EN.import_row)(1, 0, 0, 1, 1),
+            "1 row read (0 with problems), 0 rejected, 1 duplicate counted once, 1 problem"
+        );
+        assert_eq!(
+            (EN.import_row)(50_000, 8_886, 2, 0, 23_350),
+            "50,000 rows read (8,886 with problems), 2 rejected, 23,350 problems"
+        );
+        assert_eq!(
+            (ZH.import_row)(3, 0, 0, 2, 2),
+            "读取 3 行（其中 0 行有问题），拒绝 0 行，重复 2 行（只计一次），问题 2 个"
+        );
+    }
 
     #[test]
     fn english_problem_reasons_match_the_engine_messages() {

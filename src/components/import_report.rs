@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::i18n::Texts;
 use crate::state::{AppState, FileSummary};
 
 /// Problems listed per file on screen; the download has them all.
@@ -19,12 +20,19 @@ pub fn ImportReport() -> impl IntoView {
             .with(|l| l.as_ref().map(|l| l.files.clone()).unwrap_or_default())
     };
     let texts = move || state.texts();
+    // Nothing to sum before any file is read (or when the demo failed).
     let heading = move || {
         let files = files();
-        let problems = files.iter().map(|f| f.problem_count).sum();
-        let rejected = files.iter().map(|f| f.rows_rejected).sum();
-        let line = (texts().import_summary)(files.len(), problems, rejected);
-        (line, problems > 0)
+        let problems: usize = files.iter().map(|f| f.problem_count).sum();
+        let rejected: usize = files.iter().map(|f| f.rows_rejected).sum();
+        (!files.is_empty()).then(|| {
+            let line = (texts().import_summary)(files.len(), problems, rejected);
+            view! {
+                <span class="import-summary" class:import-summary-warn={problems > 0} data-testid="import-summary">
+                    {line}
+                </span>
+            }
+        })
     };
 
     view! {
@@ -41,17 +49,14 @@ pub fn ImportReport() -> impl IntoView {
         <details class="import-report" data-testid="import-report">
             <summary>
                 {move || texts().import_title}
-                {move || {
-                    let (line, warn) = heading();
-                    view! {
-                        <span class="import-summary" class:import-summary-warn=warn data-testid="import-summary">
-                            {line}
-                        </span>
-                    }
-                }}
+                {heading}
             </summary>
             <div class="import-files">
-                {move || files().into_iter().map(|f| view! { <FileReport file=f /> }).collect_view()}
+                // The texts are read here, so a language switch redraws the cards.
+                {move || {
+                    let texts = texts();
+                    files().into_iter().map(|f| view! { <FileReport file=f texts=texts /> }).collect_view()
+                }}
             </div>
         </details>
     }
@@ -62,13 +67,11 @@ pub fn ImportReport() -> impl IntoView {
 fn FileReport(
     /// What was read from the file.
     file: FileSummary,
+    /// The texts of the language shown.
+    texts: &'static Texts,
 ) -> impl IntoView {
-    let state = AppState::expect();
-    let texts = state.texts();
-    let used = matches!(
-        file.kind,
-        xhs_roi_engine::Kind::Notes | xhs_roi_engine::Kind::Costs | xhs_roi_engine::Kind::Orders
-    );
+    // Comments are read and checked, but no panel shows them yet.
+    let used = file.kind != xhs_roi_engine::Kind::Comments;
     let counts = (texts.import_row)(
         file.rows_read,
         file.rows_with_problems,
@@ -83,8 +86,9 @@ fn FileReport(
     let download = (file.problem_count > 0).then(|| {
         let problems = file.problems.clone();
         let name = file.file.clone();
+        let label = format!("{} · {name}", texts.download_problems);
         view! {
-            <button type="button" class="button button-small" data-testid="download-problems" on:click=move |_| {
+            <button type="button" class="button button-small" data-testid="download-problems" aria-label=label on:click=move |_| {
                 let csv = xhs_roi_engine::import::problems_csv(&name, &problems);
                 crate::download::download_text(&format!("{name}.problems.csv"), "text/csv;charset=utf-8", &csv);
             }>
@@ -101,7 +105,8 @@ fn FileReport(
             let value = (!p.value.is_empty()).then(|| format!("“{}”", p.value));
             view! {
                 <tr>
-                    <td class="number">{xhs_roi_engine::format::grouped(p.line as f64, 0)}</td>
+                    // Plain, as the messages and the download write line numbers.
+                    <td class="number">{p.line}</td>
                     <td>{p.column.clone()}</td>
                     <td class="import-value">{value}</td>
                     <td class="import-reason">{(texts.problem_reason)(&p.reason)}</td>
@@ -111,9 +116,10 @@ fn FileReport(
         .collect_view();
     let table = (file.problem_count > 0).then(|| {
         let [line, column, value, problem] = texts.problem_columns;
+        let label = format!("{} · {}", texts.import_title, file.file);
         view! {
             <div class="table-scroll">
-                <table class="data-table import-problems">
+                <table class="data-table import-problems" aria-label=label>
                     <thead>
                         <tr>
                             <th scope="col" class="number">{line}</th>
