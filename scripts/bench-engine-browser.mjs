@@ -38,7 +38,7 @@ const crate = path.join(repoRoot, 'scripts/engine-wasm');
 const targetDir = path.join(repoRoot, 'target/engine-wasm');
 execFileSync(
   'cargo',
-  ['build', '--release', '--target', 'wasm32-unknown-unknown', '--target-dir', targetDir],
+  ['build', '--release', '--locked', '--target', 'wasm32-unknown-unknown', '--target-dir', targetDir],
   { cwd: crate, stdio: ['ignore', 'ignore', 'inherit'] },
 );
 const wasm = readFileSync(path.join(targetDir, 'wasm32-unknown-unknown/release/engine_wasm.wasm'));

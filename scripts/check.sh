@@ -14,6 +14,9 @@ step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
 
 step "format"
 cargo fmt --all --check
+# The engine-alone benchmark's module is a workspace of its own (only its
+# script builds it), so it is checked here by name.
+cargo fmt --manifest-path scripts/engine-wasm/Cargo.toml --check
 
 step "engine dependency boundary"
 scripts/check-engine-deps.sh
@@ -26,6 +29,7 @@ step "clippy, wasm32"
 # library is linted for wasm32 and the app with all its targets.
 cargo clippy -p xhs-roi-engine --lib --target wasm32-unknown-unknown --locked -- -D warnings
 cargo clippy -p xhs-roi-web --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy --manifest-path scripts/engine-wasm/Cargo.toml --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "API docs of the engine and the CLI (broken links denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked -p xhs-roi-engine -p xhs-roi-cli
