@@ -184,6 +184,8 @@ test('overlapping monthly order exports count a repeated order once', { timeout:
   await page.waitForSelector(FILES_READY, { state: 'attached', timeout: 30_000 });
   const kpis = await readKpis(page);
   assert.equal(kpis.revenue, 600, 'SO2 counted once');
+  // The heading counts the problem without the report being opened.
+  assert.equal(await page.locator('[data-testid="import-summary"]').innerText(), '2 files · 1 problem, no rows rejected');
   await page.click('[data-testid="import-report"] summary');
   const report = await page.locator('[data-testid="import-report"]').innerText();
   assert.match(report, /orders-2026-04\.csv/);
