@@ -13,7 +13,7 @@ use xhs_roi_engine::{Dataset, Import, ImportOptions, Kind, Problem, ProblemReaso
 
 use crate::import_client::{self, AttributionProgress, WorkerEvent};
 use crate::state::{
-    AppState, FileSummary, LoadError, Loaded, Pending, PendingStatus, Progress, Source,
+    AppState, FileSummary, LoadError, Loaded, Pending, PendingStatus, Progress, SetAside, Source,
 };
 use crate::storage;
 
@@ -139,6 +139,10 @@ fn load_demo_journeys(state: AppState) {
         let Ok(bytes) = fetch_bytes(DEMO_TOUCHPOINTS).await else {
             return;
         };
+        // The user may have brought their own data back meanwhile.
+        if !showing_demo(state) {
+            return;
+        }
         let Some(file) = file_from_bytes(&bytes, DEMO_TOUCHPOINTS) else {
             return;
         };
@@ -156,6 +160,44 @@ fn load_demo_journeys(state: AppState) {
 
 /// The demo's touchpoint journeys.
 const DEMO_TOUCHPOINTS: &str = "demo/touchpoints.csv";
+
+/// Shows the demo instead of the user's files, keeping theirs aside (the
+/// tables, and the journeys the worker holds, fetched before the demo's
+/// replace them) so that [`undo_back_to_demo`] can bring them back: with
+/// "remember my data" on, the stored copy is cleared with the switch.
+pub fn back_to_demo(state: AppState) {
+    let Some(loaded) = state
+        .loaded
+        .get_untracked()
+        .filter(|l| l.source == Source::Files)
+    else {
+        return load_demo(state);
+    };
+    state.busy.set(true);
+    leptos::task::spawn_local(async move {
+        // Answered before the demo's requests: the worker takes them in order.
+        let journeys = import_client::kept_journeys().await.map(Arc::new);
+        state.set_aside.set(Some(SetAside { loaded, journeys }));
+        load_demo(state);
+    });
+}
+
+/// Brings back the files [`back_to_demo`] set aside.
+pub fn undo_back_to_demo(state: AppState) {
+    let Some(aside) = state.set_aside.try_update(Option::take).flatten() else {
+        return;
+    };
+    state.busy.set(true);
+    leptos::task::spawn_local(async move {
+        match &aside.journeys {
+            Some(journeys) => import_client::restore_journeys(journeys).await,
+            None => import_client::forget_journeys(),
+        }
+        state.loaded.set(Some(aside.loaded));
+        state.busy.set(false);
+        refresh_attribution(state);
+    });
+}
 
 /// Asks the worker for every model's credit over the journeys it keeps.
 pub fn refresh_attribution(state: AppState) {
@@ -505,6 +547,8 @@ fn apply_imports(state: AppState, imports: Vec<Import>) {
     if imports.is_empty() {
         return;
     }
+    // New files replace what the undo would bring back.
+    state.set_aside.set(None);
     let previous = state.loaded.get_untracked();
     let (mut dataset, mut files) = match previous {
         Some(l) if l.source == Source::Files => (Dataset::clone(&l.dataset), l.files),

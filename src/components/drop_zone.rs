@@ -7,7 +7,8 @@ use crate::state::{AppState, Source};
 
 /// Where files come in: drag and drop anywhere on the zone, or the file
 /// picker (keyboard reachable). Also the margin setting and the way back to
-/// the demo.
+/// the demo, which keeps the user's files aside until it is undone or
+/// dismissed.
 #[component]
 pub fn DropZone() -> impl IntoView {
     let state = AppState::expect();
@@ -81,7 +82,7 @@ pub fn DropZone() -> impl IntoView {
                     />
                 </label>
                 <Show when=showing_files>
-                    <button type="button" class="button" on:click=move |_| loader::load_demo(state)>
+                    <button type="button" class="button" data-testid="back-to-demo" on:click=move |_| loader::back_to_demo(state)>
                         {move || state.texts().back_to_demo}
                     </button>
                 </Show>
@@ -101,5 +102,28 @@ pub fn DropZone() -> impl IntoView {
                 <span aria-hidden="true">"%"</span>
             </label>
         </section>
+        {move || {
+            let files = state.set_aside.with(|a| a.as_ref().map(|a| a.loaded.files.len()))?;
+            let texts = state.texts();
+            Some(view! {
+                <div class="notice notice-info set-aside" role="status" data-testid="set-aside">
+                    <span>{(texts.set_aside)(files)}</span>
+                    <span class="notice-actions">
+                        <button
+                            type="button"
+                            class="button button-small"
+                            data-testid="undo-back-to-demo"
+                            disabled=move || state.busy.get()
+                            on:click=move |_| loader::undo_back_to_demo(state)
+                        >
+                            {texts.undo}
+                        </button>
+                        <button type="button" class="button button-small" on:click=move |_| state.set_aside.set(None)>
+                            {texts.dismiss}
+                        </button>
+                    </span>
+                </div>
+            })
+        }}
     }
 }

@@ -74,6 +74,25 @@ test('a GB18030 creator-centre export with title rows imports with the right tot
   await screenshot(page, 'imported-gb18030');
 });
 
+test('going back to the demo sets the user\'s files aside, and undo brings them back', { timeout: 120_000 }, async (t) => {
+  const { page } = await open(t);
+  await page.setInputFiles(FILE_INPUT, path.join(repoRoot, CREATOR_CENTRE));
+  await confirmMapping(page, 1);
+  await page.waitForSelector(FILES_READY, { state: 'attached', timeout: 30_000 });
+  const theirs = await readKpis(page);
+
+  await page.click('[data-testid="back-to-demo"]');
+  await page.waitForSelector('#app[data-source="demo"][data-ready="true"]', { state: 'attached', timeout: 30_000 });
+  const notice = page.locator('[data-testid="set-aside"]');
+  assert.match(await notice.innerText(), /Your file is set aside/);
+  assert.notDeepEqual(await readKpis(page), theirs);
+
+  await page.click('[data-testid="undo-back-to-demo"]');
+  await page.waitForSelector(FILES_READY, { state: 'attached', timeout: 30_000 });
+  assert.deepEqual(await readKpis(page), theirs);
+  assert.equal(await notice.count(), 0, 'the notice goes with the undo');
+});
+
 test('changing the header row updates the preview before anything is imported', { timeout: 120_000 }, async (t) => {
   const { page } = await open(t);
   await page.setInputFiles(FILE_INPUT, path.join(repoRoot, CREATOR_CENTRE));
