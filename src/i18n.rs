@@ -22,7 +22,7 @@ pub struct Texts {
     pub choose_files: &'static str,
     pub back_to_demo: &'static str,
     /// After going back to the demo: the user's files, set aside.
-    pub set_aside: fn(usize) -> String,
+    pub demo_swap: fn(usize) -> String,
     pub download_demo: &'static str,
     pub margin_label: &'static str,
     pub margin_help: &'static str,
@@ -199,9 +199,12 @@ pub static EN: Texts = Texts {
     drop_hint: "Notes, cost ledger and orders: read on this device, never uploaded.",
     choose_files: "Choose files",
     back_to_demo: "Back to demo data",
-    set_aside: |n| match n {
-        1 => "Showing the demo data. Your file is set aside: undo to bring it back.".into(),
-        n => format!("Showing the demo data. Your {n} files are set aside: undo to bring them back."),
+    demo_swap: |n| match n {
+        1 => "Showing the demo data. Your file is set aside: undo brings it back; reading other files replaces it."
+            .into(),
+        n => format!(
+            "Showing the demo data. Your {n} files are set aside: undo brings them back; reading other files replaces them."
+        ),
     },
     download_demo: "Demo CSVs as templates",
     margin_label: "Gross margin",
@@ -452,7 +455,7 @@ pub static ZH: Texts = Texts {
     drop_hint: "笔记、成本台账和订单：只在本机读取，绝不上传。",
     choose_files: "选择文件",
     back_to_demo: "返回示例数据",
-    set_aside: |n| format!("正在显示示例数据。您的 {n} 个文件已暂存，点击撤销即可恢复。"),
+    demo_swap: |n| format!("正在显示示例数据。您的 {n} 个文件已暂存：撤销即可恢复；读取其他文件会替换它们。"),
     download_demo: "下载示例 CSV 模板",
     margin_label: "毛利率",
     margin_help: "扣除商品成本后留下的收入比例。",

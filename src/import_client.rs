@@ -345,14 +345,37 @@ pub fn forget_journeys() {
     send("forget", &[], Box::new(|_| {}));
 }
 
+/// Sets the journeys the worker keeps aside while the demo is shown; the
+/// demo's come in after this.
+pub fn stash_journeys() {
+    send("stash", &[], Box::new(|_| {}));
+}
+
+/// Brings back the journeys [`stash_journeys`] set aside, in place of the
+/// demo's (an import of the demo's still running keeps none).
+pub async fn unstash_journeys() {
+    let reply = Reply::new();
+    let sender = reply.sender();
+    send("unstash", &[], Box::new(move |_| sender(None)));
+    let _ = reply.wait().await;
+}
+
+/// Drops the journeys set aside: the user will not bring them back.
+pub fn drop_stashed_journeys() {
+    post_unanswered("drop-stash", 0);
+}
+
 /// Stops the worker reading ahead for the pending file `file_id` (removed
 /// or discarded before its import), so the slices read for it are freed.
 /// A worker reading ahead for another file carries on.
 pub fn drop_read_ahead(file_id: u32) {
-    let message = Array::of2(
-        &JsValue::from_str("drop-read-ahead"),
-        &JsValue::from(file_id),
-    );
+    post_unanswered("drop-read-ahead", file_id);
+}
+
+/// Posts `[tag, number]`, which the worker does not answer (queued behind
+/// the requests sent before it until the worker is ready).
+fn post_unanswered(tag: &str, number: u32) {
+    let message = Array::of2(&JsValue::from_str(tag), &JsValue::from(number));
     CLIENT.with(|c| {
         if let Some(client) = c.borrow_mut().as_mut() {
             // Behind the sniff that would start it, if that is queued too.

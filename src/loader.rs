@@ -13,7 +13,7 @@ use xhs_roi_engine::{Dataset, Import, ImportOptions, Kind, Problem, ProblemReaso
 
 use crate::import_client::{self, AttributionProgress, WorkerEvent};
 use crate::state::{
-    AppState, FileSummary, LoadError, Loaded, Pending, PendingStatus, Progress, SetAside, Source,
+    AppState, DemoSwap, FileSummary, LoadError, Loaded, Pending, PendingStatus, Progress, Source,
 };
 use crate::storage;
 
@@ -151,7 +151,7 @@ fn load_demo_journeys(state: AppState) {
             ..ImportOptions::default()
         };
         import_client::request(file, None, &options, true, move |event| {
-            if let WorkerEvent::Done(_) = event {
+            if matches!(event, WorkerEvent::Done(_)) && showing_demo(state) {
                 refresh_attribution(state);
             }
         });
@@ -162,10 +162,13 @@ fn load_demo_journeys(state: AppState) {
 const DEMO_TOUCHPOINTS: &str = "demo/touchpoints.csv";
 
 /// Shows the demo instead of the user's files, keeping theirs aside (the
-/// tables, and the journeys the worker holds, fetched before the demo's
-/// replace them) so that [`undo_back_to_demo`] can bring them back: with
-/// "remember my data" on, the stored copy is cleared with the switch.
+/// tables here, the journeys in the worker) so that [`undo_back_to_demo`]
+/// can bring them back. Not while files are being read: the demo and an
+/// import would race to replace the data.
 pub fn back_to_demo(state: AppState) {
+    if state.busy.get_untracked() {
+        return;
+    }
     let Some(loaded) = state
         .loaded
         .get_untracked()
@@ -173,30 +176,38 @@ pub fn back_to_demo(state: AppState) {
     else {
         return load_demo(state);
     };
-    state.busy.set(true);
-    leptos::task::spawn_local(async move {
-        // Answered before the demo's requests: the worker takes them in order.
-        let journeys = import_client::kept_journeys().await.map(Arc::new);
-        state.set_aside.set(Some(SetAside { loaded, journeys }));
-        load_demo(state);
-    });
+    // Before the demo's requests: the worker takes them in order. The
+    // user's attribution goes with their journeys until the demo's come.
+    import_client::stash_journeys();
+    state.attribution.set(None);
+    state.paths.set(None);
+    state.demo_swap.set(Some(DemoSwap { loaded }));
+    load_demo(state);
 }
 
 /// Brings back the files [`back_to_demo`] set aside.
 pub fn undo_back_to_demo(state: AppState) {
-    let Some(aside) = state.set_aside.try_update(Option::take).flatten() else {
+    let Some(swap) = state.demo_swap.try_update(Option::take).flatten() else {
         return;
     };
-    state.busy.set(true);
+    // The tables first: the demo's journeys, if still on their way, are
+    // then not sent (see `load_demo_journeys`), and an import of them
+    // already in the worker keeps none once the stash is back.
+    state.loaded.set(Some(swap.loaded));
+    state.import_errors.set(Vec::new());
+    state.attribution.set(None);
+    state.paths.set(None);
     leptos::task::spawn_local(async move {
-        match &aside.journeys {
-            Some(journeys) => import_client::restore_journeys(journeys).await,
-            None => import_client::forget_journeys(),
-        }
-        state.loaded.set(Some(aside.loaded));
-        state.busy.set(false);
+        import_client::unstash_journeys().await;
         refresh_attribution(state);
     });
+}
+
+/// Drops the files [`back_to_demo`] set aside.
+pub fn dismiss_demo_swap(state: AppState) {
+    if state.demo_swap.try_update(Option::take).flatten().is_some() {
+        import_client::drop_stashed_journeys();
+    }
 }
 
 /// Asks the worker for every model's credit over the journeys it keeps.
@@ -302,16 +313,17 @@ fn sniff_again(state: AppState, id: u32) {
     }
 }
 
-/// The waiting file that will be imported first: the first listed one not
-/// failed, else the first chosen and not yet listed.
-fn first_waiting(state: AppState) -> Option<u32> {
+/// True when the file `id` will be imported first of those waiting: the
+/// first listed one not failed (`id` itself counts, being read again to be
+/// fixed), else the first chosen and not yet listed.
+fn is_first_waiting(state: AppState, id: u32) -> bool {
     let listed = state.pending.with_untracked(|pending| {
         pending
             .iter()
-            .find(|f| !matches!(f.status, PendingStatus::Failed(_)))
+            .find(|f| f.id == id || !matches!(f.status, PendingStatus::Failed(_)))
             .map(|f| f.id)
     });
-    listed.or_else(|| UNLISTED.with(|u| u.borrow().first().map(|f| f.id)))
+    listed.or_else(|| UNLISTED.with(|u| u.borrow().first().map(|f| f.id))) == Some(id)
 }
 
 /// Reads the first rows of a file with its pending options; the first time,
@@ -321,7 +333,7 @@ fn sniff(state: AppState, pending: Pending, first_time: bool) {
     // The worker reads one file ahead while the mapping is checked: the one
     // imported first. A later file's slices would wait through the imports
     // before it, beside their columns.
-    let read_ahead = first_waiting(state) == Some(id);
+    let read_ahead = is_first_waiting(state, id);
     mark("xhs-sniff-start");
     import_client::request(
         pending.file.clone(),
@@ -363,6 +375,10 @@ fn sniff(state: AppState, pending: Pending, first_time: bool) {
                 | WorkerEvent::Restored
                 | WorkerEvent::Unattributed => return,
             };
+            if matches!(status, PendingStatus::Failed(_)) {
+                // It will not be imported as it is: its slices need not wait.
+                import_client::drop_read_ahead(id);
+            }
             state.pending.update(|p| {
                 if let Some(f) = p.iter_mut().find(|f| f.id == id) {
                     f.status = status;
@@ -548,7 +564,7 @@ fn apply_imports(state: AppState, imports: Vec<Import>) {
         return;
     }
     // New files replace what the undo would bring back.
-    state.set_aside.set(None);
+    dismiss_demo_swap(state);
     let previous = state.loaded.get_untracked();
     let (mut dataset, mut files) = match previous {
         Some(l) if l.source == Source::Files => (Dataset::clone(&l.dataset), l.files),

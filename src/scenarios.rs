@@ -857,7 +857,8 @@ impl Scenarios {
     }
 
     /// While "remember my data" is on, the user's tables on screen are
-    /// written to the device once each; going back to the demo deletes them.
+    /// written to the device once each; going back to the demo deletes them
+    /// once that can no longer be undone (dismissed, or other files read).
     fn watch_data(self) {
         let state = self.state;
         Effect::new(move |_| {
@@ -868,6 +869,11 @@ impl Scenarios {
                 return;
             };
             if loaded.source == Source::Demo {
+                // Kept while the undo could still bring them back: a reload
+                // meanwhile finds them.
+                if state.demo_swap.with(Option::is_some) {
+                    return;
+                }
                 if self.kept.with_value(Option::is_some) {
                     self.kept.set_value(None);
                     leptos::task::spawn_local(async move {

@@ -226,13 +226,12 @@ pub struct Loaded {
     pub files: Vec<FileSummary>,
 }
 
-/// The user's data, put aside when they went back to the demo, so that
-/// step can be undone (until they dismiss it or import other files).
+/// The user's data while the demo replaces it, so that going back to the
+/// demo can be undone (until they dismiss it or import other files). Their
+/// journeys wait in the import worker ("stash").
 #[derive(Debug, Clone)]
-pub struct SetAside {
+pub struct DemoSwap {
     pub loaded: Loaded,
-    /// The journeys the worker kept for them (`None`: it kept none).
-    pub journeys: Option<Arc<Vec<u8>>>,
 }
 
 /// Application-wide signals. Cheap to copy into closures.
@@ -241,7 +240,7 @@ pub struct AppState {
     pub locale: RwSignal<Locale>,
     pub loaded: RwSignal<Option<Loaded>, LocalStorage>,
     /// The user's data while the demo replaces it, for the undo.
-    pub set_aside: RwSignal<Option<SetAside>, LocalStorage>,
+    pub demo_swap: RwSignal<Option<DemoSwap>, LocalStorage>,
     /// Everything that changes the ROI figures: objective, periods,
     /// filters, margin, value settings, currency (what a scenario saves).
     pub roi_settings: RwSignal<RoiSettings>,
@@ -332,7 +331,7 @@ impl AppState {
             roi_settings,
             prepared,
             roi,
-            set_aside: RwSignal::new_local(None),
+            demo_swap: RwSignal::new_local(None),
             import_errors: RwSignal::new(Vec::new()),
             busy: RwSignal::new(false),
             pending: RwSignal::new_local(Vec::new()),

@@ -22,8 +22,13 @@
 //! `["forget", id]` drops the journeys kept here
 //! (the demo's, when the user's own files replace it) and answers
 //! `["forgotten", id]`; `["kept", id]` answers `["kept", id, bytes?]`, the
-//! journeys kept here in the table codec, and `["restore", id, bytes]` puts
-//! such journeys back (answer `["restored", id]`).
+//! journeys kept here in the table codec (for "remember my data"), and
+//! `["restore", id, bytes]` puts such journeys back (answer `["restored",
+//! id]`); `["stash", id]` sets the journeys kept here aside while the page
+//! shows the demo (answer `["forgotten", id]`), `["unstash", id]` brings
+//! them back in place of the demo's (answer `["restored", id]`) and
+//! `["drop-stash", id]` drops them (no answer). An import of journeys
+//! started before any of these changed the journeys is not kept.
 
 #[cfg(target_arch = "wasm32")]
 mod worker {
@@ -62,6 +67,25 @@ mod worker {
         /// The file sniffed last (the page's id for it) and its first
         /// slices, being read for its import.
         static READ_AHEAD: RefCell<Option<(f64, Slices)>> = const { RefCell::new(None) };
+        /// The user's journeys while the page shows the demo ("stash").
+        static STASH: RefCell<Option<std::collections::HashMap<Kind, Table>>> =
+            const { RefCell::new(None) };
+        /// Counts the page's changes of the journeys kept here (forget,
+        /// restore, stash, unstash). An import reads it when it starts: an
+        /// import awaits its slices, so a change can be handled meanwhile,
+        /// and the journeys it brings are then not the ones wanted.
+        static KEPT_EPOCH: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+
+    fn kept_epoch() -> u64 {
+        KEPT_EPOCH.with(std::cell::Cell::get)
+    }
+
+    /// The page changed the journeys kept here: imports under way keep
+    /// none of theirs.
+    fn journeys_replaced() {
+        KEPT_EPOCH.with(|epoch| epoch.set(epoch.get() + 1));
+        JOURNEYS.with(|journeys| journeys.borrow_mut().clear());
     }
 
     /// Keeps `table` as the one attributed (a paths table replaces a
@@ -462,6 +486,7 @@ mod worker {
             return Ok(());
         }
         if tag == "restore" {
+            journeys_replaced();
             let bytes = Uint8Array::new(&data.get(2)).to_vec();
             if let Ok(table) = codec::decode_table(&bytes) {
                 if keeps_here(table.kind) {
@@ -473,9 +498,30 @@ mod worker {
             return Ok(());
         }
         if tag == "forget" {
+            journeys_replaced();
             KEPT.with(|kept| kept.borrow_mut().clear());
-            JOURNEYS.with(|journeys| journeys.borrow_mut().clear());
             post(&["forgotten".into(), id.into()], None);
+            return Ok(());
+        }
+        if tag == "stash" {
+            journeys_replaced();
+            let user = KEPT.with(|kept| std::mem::take(&mut *kept.borrow_mut()));
+            STASH.with(|stash| *stash.borrow_mut() = Some(user));
+            post(&["forgotten".into(), id.into()], None);
+            return Ok(());
+        }
+        if tag == "unstash" {
+            journeys_replaced();
+            let user = STASH
+                .with(|stash| stash.borrow_mut().take())
+                .unwrap_or_default();
+            KEPT.with(|kept| *kept.borrow_mut() = user);
+            post(&["restored".into(), id.into()], None);
+            prepare_journeys();
+            return Ok(());
+        }
+        if tag == "drop-stash" {
+            STASH.with(|stash| *stash.borrow_mut() = None);
             return Ok(());
         }
         if tag == "drop-read-ahead" {
@@ -508,12 +554,14 @@ mod worker {
         let total = file.size();
         if tag == "import" {
             let slices = take_read_ahead(file_id).unwrap_or_else(|| Slices::open(&file, AHEAD));
-            // Read by the time the user confirmed: for scripts/bench-import.mjs.
-            let _ = js_sys::Reflect::set(
-                &js_sys::global(),
-                &"xhsWorkerReadAheadBytes".into(),
-                &slices.bytes_waiting().into(),
-            );
+            if file_id.is_some() {
+                // Read by the time the user confirmed: for scripts/bench-import.mjs.
+                let _ = js_sys::Reflect::set(
+                    &js_sys::global(),
+                    &"xhsWorkerReadAheadBytes".into(),
+                    &slices.bytes_waiting().into(),
+                );
+            }
             warm::import_started();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = import_file(id, file, name, options, slices, total).await;
@@ -875,6 +923,7 @@ mod worker {
         mut slices: Slices,
         total: f64,
     ) -> Result<(), JsValue> {
+        let epoch = kept_epoch();
         let mut spent = Spent::default();
         // Room for the largest slice from the start: growing with the
         // slices would copy each into fresh memory, first touched then.
@@ -970,7 +1019,7 @@ mod worker {
             "xhs-worker-finish-start",
             "xhs-worker-finish-end",
         );
-        finish(id, imported, total);
+        finish(id, imported, total, epoch);
         Ok(())
     }
 
@@ -988,7 +1037,7 @@ mod worker {
             Ok(Some((sniffed, csv))) => {
                 let mut importer = Importer::new(name, sniffed.plan);
                 importer.feed(&csv);
-                finish(id, importer.finish(), total);
+                finish(id, importer.finish(), total, kept_epoch());
             }
             Ok(None) => unreachable!("the bytes start like a zip"),
             Err(e) => fail(id, &e),
@@ -997,7 +1046,8 @@ mod worker {
     }
 
     /// Sends the last progress and the result; big tables stay here.
-    fn finish(id: f64, imported: import::Import, total: f64) {
+    /// `epoch` is [`kept_epoch`] when the import started.
+    fn finish(id: f64, imported: import::Import, total: f64, epoch: u64) {
         post(
             &[
                 "progress".into(),
@@ -1009,14 +1059,15 @@ mod worker {
             None,
         );
         let mut imported = imported;
-        let kept = keeps_here(imported.kind);
-        if kept {
-            // Journeys stay in the worker, in columns; the page gets the
-            // summary. Attribution will run here, next to the data.
-            keep(std::mem::replace(
-                &mut imported.table,
-                Table::new(imported.kind, &[]),
-            ));
+        // Journeys stay in the worker, in columns; the page gets the
+        // summary. Attribution will run here, next to the data, unless the
+        // page replaced the journeys while this import ran.
+        let kept = keeps_here(imported.kind) && epoch == kept_epoch();
+        if keeps_here(imported.kind) {
+            let table = std::mem::replace(&mut imported.table, Table::new(imported.kind, &[]));
+            if kept {
+                keep(table);
+            }
         }
         mark("xhs-worker-send-start");
         post_bytes("done", id, &codec::encode_import(&imported));

@@ -51,6 +51,26 @@ pub fn DropZone() -> impl IntoView {
             .loaded
             .with(|l| l.as_ref().map(|l| l.source) == Some(Source::Files))
     };
+    // The user's files set aside while the demo is shown: how many.
+    let swapped = Memo::new(move |_| {
+        let demo = state
+            .loaded
+            .with(|l| l.as_ref().map(|l| l.source) == Some(Source::Demo));
+        state
+            .demo_swap
+            .with(|swap| swap.as_ref().filter(|_| demo).map(|s| s.loaded.files.len()))
+    });
+    let undo_ref = NodeRef::<html::Button>::new();
+    let back_ref = NodeRef::<html::Button>::new();
+    // The "back" button that had the focus is gone with the user's files:
+    // the undo takes it.
+    Effect::new(move |was: Option<bool>| {
+        let now = swapped.with(Option::is_some);
+        if now && was == Some(false) {
+            focus_later(undo_ref);
+        }
+        now
+    });
 
     view! {
         <section
@@ -82,7 +102,14 @@ pub fn DropZone() -> impl IntoView {
                     />
                 </label>
                 <Show when=showing_files>
-                    <button type="button" class="button" data-testid="back-to-demo" on:click=move |_| loader::back_to_demo(state)>
+                    <button
+                        type="button"
+                        class="button"
+                        data-testid="back-to-demo"
+                        node_ref=back_ref
+                        disabled=move || state.busy.get()
+                        on:click=move |_| loader::back_to_demo(state)
+                    >
                         {move || state.texts().back_to_demo}
                     </button>
                 </Show>
@@ -102,28 +129,61 @@ pub fn DropZone() -> impl IntoView {
                 <span aria-hidden="true">"%"</span>
             </label>
         </section>
-        {move || {
-            let files = state.set_aside.with(|a| a.as_ref().map(|a| a.loaded.files.len()))?;
-            let texts = state.texts();
-            Some(view! {
-                <div class="notice notice-info set-aside" role="status" data-testid="set-aside">
-                    <span>{(texts.set_aside)(files)}</span>
-                    <span class="notice-actions">
-                        <button
-                            type="button"
-                            class="button button-small"
-                            data-testid="undo-back-to-demo"
-                            disabled=move || state.busy.get()
-                            on:click=move |_| loader::undo_back_to_demo(state)
-                        >
-                            {texts.undo}
-                        </button>
-                        <button type="button" class="button button-small" on:click=move |_| state.set_aside.set(None)>
-                            {texts.dismiss}
-                        </button>
-                    </span>
-                </div>
-            })
-        }}
+        // Announced from a region that is always there (one inserted with
+        // its text already in it is often not read out).
+        <p class="visually-hidden" role="status" aria-live="polite">
+            {move || swapped.get().map(|files| (state.texts().demo_swap)(files))}
+        </p>
+        <Show when=move || swapped.get().is_some()>
+            <div class="notice notice-info demo-swap" data-testid="demo-swap">
+                <span id="demo-swap-message">
+                    {move || swapped.get().map(|files| (state.texts().demo_swap)(files))}
+                </span>
+                <span class="notice-actions">
+                    <button
+                        type="button"
+                        class="button button-small"
+                        data-testid="undo-back-to-demo"
+                        aria-describedby="demo-swap-message"
+                        node_ref=undo_ref
+                        on:click=move |_| {
+                            loader::undo_back_to_demo(state);
+                            // Where the focus was before going to the demo.
+                            focus_later(back_ref);
+                        }
+                    >
+                        {move || state.texts().undo}
+                    </button>
+                    <button
+                        type="button"
+                        class="button button-small"
+                        aria-describedby="demo-swap-message"
+                        on:click=move |_| {
+                            loader::dismiss_demo_swap(state);
+                            focus_later(input_ref);
+                        }
+                    >
+                        {move || state.texts().dismiss}
+                    </button>
+                </span>
+            </div>
+        </Show>
     }
+}
+
+/// Focuses `target` once the view has caught up with the change just made
+/// (the element may only appear with it).
+fn focus_later<E>(target: NodeRef<E>)
+where
+    E: leptos::tachys::html::element::ElementType + 'static,
+    E::Output: wasm_bindgen::JsCast + Clone + 'static,
+{
+    request_animation_frame(move || {
+        if let Some(element) = target.get_untracked() {
+            use wasm_bindgen::JsCast;
+            if let Some(element) = element.dyn_ref::<web_sys::HtmlElement>() {
+                let _ = element.focus();
+            }
+        }
+    });
 }

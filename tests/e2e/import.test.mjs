@@ -83,14 +83,55 @@ test('going back to the demo sets the user\'s files aside, and undo brings them 
 
   await page.click('[data-testid="back-to-demo"]');
   await page.waitForSelector('#app[data-source="demo"][data-ready="true"]', { state: 'attached', timeout: 30_000 });
-  const notice = page.locator('[data-testid="set-aside"]');
+  const notice = page.locator('[data-testid="demo-swap"]');
   assert.match(await notice.innerText(), /Your file is set aside/);
   assert.notDeepEqual(await readKpis(page), theirs);
 
+  // At once, while the demo's journeys may still be on their way: they must
+  // not be attributed beside the user's data, which has none.
   await page.click('[data-testid="undo-back-to-demo"]');
   await page.waitForSelector(FILES_READY, { state: 'attached', timeout: 30_000 });
   assert.deepEqual(await readKpis(page), theirs);
   assert.equal(await notice.count(), 0, 'the notice goes with the undo');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'back-to-demo');
+  await page.waitForTimeout(2_000);
+  assert.equal(await page.locator('[data-testid="attribution-table"]').count(), 0, 'no demo journeys attributed');
+});
+
+test('the undo brings back the user\'s journeys, not the demo\'s', { timeout: 120_000 }, async (t) => {
+  const { page } = await open(t);
+  const channels = () =>
+    page.$$eval('[data-testid="attribution-table"] td[data-model="last_touch"]', (tds) =>
+      tds.map((td) => td.dataset.channel).sort(),
+    );
+  await page.setInputFiles(FILE_INPUT, path.join(repoRoot, 'tests/e2e/fixtures/utm-touchpoints.csv'));
+  await confirmMapping(page, 1);
+  await page.waitForSelector(FILES_READY, { state: 'attached', timeout: 30_000 });
+  await page.waitForSelector('[data-testid="attribution-table"] td[data-channel="other"]', { timeout: 15_000 });
+  const theirs = await channels();
+
+  await page.click('[data-testid="back-to-demo"]');
+  await page.waitForSelector('#app[data-source="demo"][data-ready="true"]', { state: 'attached', timeout: 30_000 });
+  // The demo's journeys arrive and are attributed (its channels differ).
+  await page.waitForFunction(
+    (theirs) => {
+      const shown = [...document.querySelectorAll('[data-testid="attribution-table"] td[data-model="last_touch"]')];
+      return shown.length > 0 && shown.map((td) => td.dataset.channel).sort().join() !== theirs.join();
+    },
+    theirs,
+    { timeout: 30_000 },
+  );
+
+  await page.click('[data-testid="undo-back-to-demo"]');
+  await page.waitForSelector(FILES_READY, { state: 'attached', timeout: 30_000 });
+  await page.waitForFunction(
+    (theirs) => {
+      const shown = [...document.querySelectorAll('[data-testid="attribution-table"] td[data-model="last_touch"]')];
+      return shown.map((td) => td.dataset.channel).sort().join() === theirs.join();
+    },
+    theirs,
+    { timeout: 15_000 },
+  );
 });
 
 test('changing the header row updates the preview before anything is imported', { timeout: 120_000 }, async (t) => {
