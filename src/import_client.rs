@@ -352,12 +352,17 @@ pub fn stash_journeys() {
 }
 
 /// Brings back the journeys [`stash_journeys`] set aside, in place of the
-/// demo's (an import of the demo's still running keeps none).
-pub async fn unstash_journeys() {
+/// demo's (an import of the demo's still running keeps none). False when
+/// the worker had none to bring back (it was restarted since).
+pub async fn unstash_journeys() -> bool {
     let reply = Reply::new();
     let sender = reply.sender();
-    send("unstash", &[], Box::new(move |_| sender(None)));
-    let _ = reply.wait().await;
+    send(
+        "unstash",
+        &[],
+        Box::new(move |event| sender(matches!(event, WorkerEvent::Restored).then(Vec::new))),
+    );
+    reply.wait().await.is_some()
 }
 
 /// Drops the journeys set aside: the user will not bring them back.

@@ -139,8 +139,9 @@ fn load_demo_journeys(state: AppState) {
         let Ok(bytes) = fetch_bytes(DEMO_TOUCHPOINTS).await else {
             return;
         };
-        // The user may have brought their own data back meanwhile.
-        if !showing_demo(state) {
+        // The user may have brought their own data back meanwhile, or be
+        // reading files that replace the demo (the journeys would race).
+        if !showing_demo(state) || state.busy.get_untracked() {
             return;
         }
         let Some(file) = file_from_bytes(&bytes, DEMO_TOUCHPOINTS) else {
@@ -179,14 +180,20 @@ pub fn back_to_demo(state: AppState) {
     // Before the demo's requests: the worker takes them in order. The
     // user's attribution goes with their journeys until the demo's come.
     import_client::stash_journeys();
+    next_attribution_round();
     state.attribution.set(None);
     state.paths.set(None);
+    state.attribution_progress.set(None);
     state.demo_swap.set(Some(DemoSwap { loaded }));
     load_demo(state);
 }
 
-/// Brings back the files [`back_to_demo`] set aside.
+/// Brings back the files [`back_to_demo`] set aside. Not while files are
+/// being read (they would be added to the files brought back).
 pub fn undo_back_to_demo(state: AppState) {
+    if state.busy.get_untracked() {
+        return;
+    }
     let Some(swap) = state.demo_swap.try_update(Option::take).flatten() else {
         return;
     };
@@ -195,10 +202,20 @@ pub fn undo_back_to_demo(state: AppState) {
     // already in the worker keeps none once the stash is back.
     state.loaded.set(Some(swap.loaded));
     state.import_errors.set(Vec::new());
+    next_attribution_round();
     state.attribution.set(None);
     state.paths.set(None);
     leptos::task::spawn_local(async move {
-        import_client::unstash_journeys().await;
+        if !import_client::unstash_journeys().await {
+            // The worker was restarted (it failed) and lost them: the
+            // report must not list journeys the dashboard no longer has.
+            state.loaded.update(|l| {
+                if let Some(l) = l {
+                    l.files
+                        .retain(|f| !matches!(f.kind, Kind::Touchpoints | Kind::Paths));
+                }
+            });
+        }
         refresh_attribution(state);
     });
 }
@@ -218,7 +235,10 @@ pub fn refresh_attribution(state: AppState) {
         .attribution_progress
         .set(Some(AttributionProgress::Journeys));
     mark("xhs-attribute-start");
+    let round = next_attribution_round();
     import_client::attribute(&settings, auto_bootstrap, move |event| match event {
+        // A later run, or a change of the data, makes this answer stale.
+        _ if ATTRIBUTION_ROUND.get() != round => {}
         WorkerEvent::Attributing(progress) => state.attribution_progress.set(Some(progress)),
         WorkerEvent::Attributed(result, paths) => {
             state.attribution.set(Some(Arc::new(result)));
@@ -233,6 +253,17 @@ pub fn refresh_attribution(state: AppState) {
         }
         _ => state.attribution_progress.set(None),
     });
+}
+
+thread_local! {
+    /// Counts attribution runs and changes of the data they are for.
+    static ATTRIBUTION_ROUND: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Makes every attribution answer still on its way stale.
+fn next_attribution_round() -> u64 {
+    ATTRIBUTION_ROUND.set(ATTRIBUTION_ROUND.get() + 1);
+    ATTRIBUTION_ROUND.get()
 }
 
 /// User Timing marks, so benchmarks can read how long each step took.
@@ -434,6 +465,10 @@ pub fn import_pending(state: AppState) {
         return;
     }
     state.busy.set(true);
+    // Reading other files replaces what the undo would bring back (the
+    // notice says so); a cancel, which restarts the worker, would lose
+    // its journeys anyway.
+    dismiss_demo_swap(state);
     if showing_demo(state) {
         // The user's files replace the demo: its journeys must not be
         // attributed beside their data.

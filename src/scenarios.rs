@@ -891,12 +891,12 @@ impl Scenarios {
             self.kept.set_value(Some(loaded.dataset.clone()));
             let files = files_json(&loaded.files);
             leptos::task::spawn_local(async move {
+                // The journeys live in the worker: asked for first, so the
+                // request is ahead of any later change of them (a "back to
+                // demo" while the tables are being written).
+                let journeys = crate::import_client::kept_journeys().await;
                 let saved = match device_data::save(&loaded.dataset, &files).await {
-                    // The journeys live in the worker: fetched to be kept too.
-                    Ok(()) => {
-                        let journeys = crate::import_client::kept_journeys().await;
-                        device_data::save_journeys(journeys.as_deref()).await
-                    }
+                    Ok(()) => device_data::save_journeys(journeys.as_deref()).await,
                     Err(e) => Err(e),
                 };
                 match saved {

@@ -26,7 +26,8 @@
 //! `["restore", id, bytes]` puts such journeys back (answer `["restored",
 //! id]`); `["stash", id]` sets the journeys kept here aside while the page
 //! shows the demo (answer `["forgotten", id]`), `["unstash", id]` brings
-//! them back in place of the demo's (answer `["restored", id]`) and
+//! them back in place of the demo's (answer `["restored", id]`, or
+//! `["forgotten", id]` when there were none to bring back) and
 //! `["drop-stash", id]` drops them (no answer). An import of journeys
 //! started before any of these changed the journeys is not kept.
 
@@ -512,11 +513,15 @@ mod worker {
         }
         if tag == "unstash" {
             journeys_replaced();
-            let user = STASH
-                .with(|stash| stash.borrow_mut().take())
-                .unwrap_or_default();
-            KEPT.with(|kept| *kept.borrow_mut() = user);
-            post(&["restored".into(), id.into()], None);
+            let user = STASH.with(|stash| stash.borrow_mut().take());
+            // No stash: this worker was restarted since (it keeps none).
+            let answer = if user.is_some() {
+                "restored"
+            } else {
+                "forgotten"
+            };
+            KEPT.with(|kept| *kept.borrow_mut() = user.unwrap_or_default());
+            post(&[answer.into(), id.into()], None);
             prepare_journeys();
             return Ok(());
         }
@@ -563,8 +568,11 @@ mod worker {
                 );
             }
             warm::import_started();
+            // Read here, in this message's turn: messages after it may
+            // replace the kept journeys while the import awaits its slices.
+            let epoch = kept_epoch();
             wasm_bindgen_futures::spawn_local(async move {
-                let result = import_file(id, file, name, options, slices, total).await;
+                let result = import_file(id, file, name, options, slices, total, epoch).await;
                 warm::import_ended();
                 if let Err(error) = result {
                     // The browser could not read the file (moved, deleted, or
@@ -922,8 +930,8 @@ mod worker {
         options: ImportOptions,
         mut slices: Slices,
         total: f64,
+        epoch: u64,
     ) -> Result<(), JsValue> {
-        let epoch = kept_epoch();
         let mut spent = Spent::default();
         // Room for the largest slice from the start: growing with the
         // slices would copy each into fresh memory, first touched then.
@@ -932,7 +940,7 @@ mod worker {
         let mut more = slices.next_into(&mut bytes, &mut spent).await?;
         if xlsx::is_zip(&bytes) {
             drop(slices);
-            return import_workbook(id, &file, &name, &options, total);
+            return import_workbook(id, &file, &name, &options, total, epoch);
         }
         mark("xhs-worker-plan-start");
         // The first slice holds the sniff's head (or the whole file).
@@ -1031,13 +1039,14 @@ mod worker {
         name: &str,
         options: &ImportOptions,
         total: f64,
+        epoch: u64,
     ) -> Result<(), JsValue> {
         let all = read_slice(&FileReaderSync::new()?, file, 0.0, total)?;
         match import::sniff_workbook(name, &all, options) {
             Ok(Some((sniffed, csv))) => {
                 let mut importer = Importer::new(name, sniffed.plan);
                 importer.feed(&csv);
-                finish(id, importer.finish(), total, kept_epoch());
+                finish(id, importer.finish(), total, epoch);
             }
             Ok(None) => unreachable!("the bytes start like a zip"),
             Err(e) => fail(id, &e),

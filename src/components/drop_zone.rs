@@ -63,10 +63,11 @@ pub fn DropZone() -> impl IntoView {
     let undo_ref = NodeRef::<html::Button>::new();
     let back_ref = NodeRef::<html::Button>::new();
     // The "back" button that had the focus is gone with the user's files:
-    // the undo takes it.
+    // the undo takes it, unless the user has put the focus elsewhere while
+    // the demo loaded.
     Effect::new(move |was: Option<bool>| {
         let now = swapped.with(Option::is_some);
-        if now && was == Some(false) {
+        if now && was == Some(false) && focus_is_lost() {
             focus_later(undo_ref);
         }
         now
@@ -145,6 +146,7 @@ pub fn DropZone() -> impl IntoView {
                         class="button button-small"
                         data-testid="undo-back-to-demo"
                         aria-describedby="demo-swap-message"
+                        disabled=move || state.busy.get()
                         node_ref=undo_ref
                         on:click=move |_| {
                             loader::undo_back_to_demo(state);
@@ -168,6 +170,20 @@ pub fn DropZone() -> impl IntoView {
                 </span>
             </div>
         </Show>
+    }
+}
+
+/// True when nothing has the focus (the element that had it was removed).
+fn focus_is_lost() -> bool {
+    let document = web_sys::window().and_then(|w| w.document());
+    match document
+        .as_ref()
+        .and_then(web_sys::Document::active_element)
+    {
+        None => true,
+        Some(active) => document
+            .and_then(|d| d.body())
+            .is_some_and(|body| *body == active),
     }
 }
 
