@@ -167,7 +167,8 @@ const DEMO_TOUCHPOINTS: &str = "demo/touchpoints.csv";
 /// can bring them back. Not while files are being read: the demo and an
 /// import would race to replace the data.
 pub fn back_to_demo(state: AppState) {
-    if state.busy.get_untracked() {
+    // Nor while an undo is still bringing the journeys back.
+    if state.busy.get_untracked() || UNSTASHING.get() {
         return;
     }
     let Some(loaded) = state
@@ -205,8 +206,12 @@ pub fn undo_back_to_demo(state: AppState) {
     next_attribution_round();
     state.attribution.set(None);
     state.paths.set(None);
+    state.attribution_progress.set(None);
+    UNSTASHING.set(true);
     leptos::task::spawn_local(async move {
-        if !import_client::unstash_journeys().await {
+        let brought_back = import_client::unstash_journeys().await;
+        UNSTASHING.set(false);
+        if !brought_back {
             // The worker was restarted (it failed) and lost them: the
             // report must not list journeys the dashboard no longer has.
             state.loaded.update(|l| {
@@ -256,6 +261,8 @@ pub fn refresh_attribution(state: AppState) {
 }
 
 thread_local! {
+    /// True while an undo waits for the worker to bring the journeys back.
+    static UNSTASHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// Counts attribution runs and changes of the data they are for.
     static ATTRIBUTION_ROUND: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
