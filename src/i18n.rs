@@ -109,6 +109,7 @@ pub struct Texts {
     pub progress_line: fn(f64, &str, &str) -> String,
     pub cancel: &'static str,
     pub cancelled: fn(&str) -> String,
+    pub journeys_dropped: fn(&str) -> String,
     pub download_problems: &'static str,
     pub worker_broken: &'static str,
     pub attribution_title: &'static str,
@@ -350,6 +351,9 @@ pub static EN: Texts = Texts {
     progress_line: |percent, rows, speed| format!("{percent:.0}% · {rows} rows · {speed} rows/s"),
     cancel: "Cancel",
     cancelled: |file| format!("{file}: import cancelled; nothing was changed"),
+    journeys_dropped: |file| {
+        format!("{file}: its journeys were dropped with the cancelled import; read it again for attribution")
+    },
     download_problems: "Download problems (CSV)",
     worker_broken: "the file could not be read in the background; try again",
     attribution_title: "Attribution: every model side by side",
@@ -604,6 +608,7 @@ pub static ZH: Texts = Texts {
     progress_line: |percent, rows, speed| format!("{percent:.0}% · {rows} 行 · 每秒 {speed} 行"),
     cancel: "取消",
     cancelled: |file| format!("{file}：已取消导入，数据未改变"),
+    journeys_dropped: |file| format!("{file}：其触点路径随取消的导入一并丢弃；如需归因分析，请重新读取该文件"),
     download_problems: "下载问题清单（CSV）",
     worker_broken: "后台读取文件失败，请重试",
     attribution_title: "归因：各模型并列对比",

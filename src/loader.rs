@@ -214,14 +214,23 @@ pub fn undo_back_to_demo(state: AppState) {
         if !brought_back {
             // The worker was restarted (it failed) and lost them: the
             // report must not list journeys the dashboard no longer has.
-            state.loaded.update(|l| {
-                if let Some(l) = l {
-                    l.files
-                        .retain(|f| !matches!(f.kind, Kind::Touchpoints | Kind::Paths));
-                }
-            });
+            drop_journey_files(state);
         }
         refresh_attribution(state);
+    });
+}
+
+/// Tables whose journeys the worker keeps (the page gets their summary).
+fn is_journeys(kind: Kind) -> bool {
+    matches!(kind, Kind::Touchpoints | Kind::Paths)
+}
+
+/// Takes the files of journeys the worker no longer has off the report.
+fn drop_journey_files(state: AppState) {
+    state.loaded.update(|l| {
+        if let Some(l) = l {
+            l.files.retain(|f| !is_journeys(f.kind));
+        }
     });
 }
 
@@ -599,6 +608,28 @@ pub fn cancel_import(state: AppState) {
     }
     state.progress.set(None);
     state.busy.set(false);
+    // The worker is stopped to cancel, and the journeys it kept go with it.
+    next_attribution_round();
+    if showing_demo(state) {
+        load_demo_journeys(state);
+    } else {
+        // The user's: said, and no longer listed as read.
+        let dropped: Vec<LoadError> = state.loaded.with_untracked(|l| {
+            l.iter()
+                .flat_map(|l| &l.files)
+                .filter(|f| is_journeys(f.kind))
+                .map(|f| LoadError::JourneysDropped {
+                    file: f.file.clone(),
+                })
+                .collect()
+        });
+        if !dropped.is_empty() {
+            // Only then: a change of the data rebuilds every view.
+            drop_journey_files(state);
+            state.import_errors.update(|e| e.extend(dropped));
+        }
+    }
+    refresh_attribution(state);
 }
 
 fn apply_imports(state: AppState, imports: Vec<Import>) {

@@ -154,6 +154,9 @@ pub enum LoadError {
     Import(xhs_roi_engine::ImportError),
     /// The user stopped the import.
     Cancelled { file: String },
+    /// Stopping an import restarted the worker, which lost the journeys
+    /// read from this file before.
+    JourneysDropped { file: String },
     /// The background reader failed (it could not start, or broke).
     Background { file: String },
 }
@@ -164,6 +167,7 @@ impl LoadError {
             LoadError::Fetch { url } => format!("{url}: {}", texts.fetch_failed),
             LoadError::Import(e) => format!("{}: {}", e.file, (texts.read_error)(&e.reason)),
             LoadError::Cancelled { file } => (texts.cancelled)(file),
+            LoadError::JourneysDropped { file } => (texts.journeys_dropped)(file),
             LoadError::Background { file } => format!("{file}: {}", texts.worker_broken),
         }
     }

@@ -215,6 +215,12 @@ test('a large load shows progress, keeps the page responsive, and can be cancell
   assert.match(await message.innerText(), /big-touchpoints\.csv.*cancelled/);
   assert.equal(await page.getAttribute('#app', 'data-source'), 'demo');
   assert.deepEqual(await readKpis(page), kpisBefore);
+  // Cancelling restarts the worker; the demo's journeys are read again, so
+  // a new run (another Markov order) still has journeys to attribute.
+  await page.waitForTimeout(3_000);
+  await page.selectOption('[data-testid="markov-order"]', '2');
+  await page.waitForSelector('[data-testid="attribution-progress"]', { state: 'detached', timeout: 30_000 });
+  assert.equal(await page.locator('[data-testid="attribution-table"]').count(), 1, 'the run found journeys');
 });
 
 test('an Excel workbook is read directly, its cover sheet skipped, with a sheet picker', { timeout: 120_000 }, async (t) => {
