@@ -181,10 +181,7 @@ pub fn back_to_demo(state: AppState) {
     // Before the demo's requests: the worker takes them in order. The
     // user's attribution goes with their journeys until the demo's come.
     import_client::stash_journeys();
-    next_attribution_round();
-    state.attribution.set(None);
-    state.paths.set(None);
-    state.attribution_progress.set(None);
+    clear_attribution(state);
     state.demo_swap.set(Some(DemoSwap { loaded }));
     load_demo(state);
 }
@@ -203,10 +200,7 @@ pub fn undo_back_to_demo(state: AppState) {
     // already in the worker keeps none once the stash is back.
     state.loaded.set(Some(swap.loaded));
     state.import_errors.set(Vec::new());
-    next_attribution_round();
-    state.attribution.set(None);
-    state.paths.set(None);
-    state.attribution_progress.set(None);
+    clear_attribution(state);
     UNSTASHING.set(true);
     leptos::task::spawn_local(async move {
         let brought_back = import_client::unstash_journeys().await;
@@ -220,18 +214,22 @@ pub fn undo_back_to_demo(state: AppState) {
     });
 }
 
-/// Tables whose journeys the worker keeps (the page gets their summary).
-fn is_journeys(kind: Kind) -> bool {
-    matches!(kind, Kind::Touchpoints | Kind::Paths)
-}
-
 /// Takes the files of journeys the worker no longer has off the report.
 fn drop_journey_files(state: AppState) {
     state.loaded.update(|l| {
         if let Some(l) = l {
-            l.files.retain(|f| !is_journeys(f.kind));
+            l.files.retain(|f| !f.kind.holds_journeys());
         }
     });
+}
+
+/// Clears the attribution shown when the journeys behind it change;
+/// answers still on their way for the old ones are ignored.
+fn clear_attribution(state: AppState) {
+    next_attribution_round();
+    state.attribution.set(None);
+    state.paths.set(None);
+    state.attribution_progress.set(None);
 }
 
 /// Drops the files [`back_to_demo`] set aside.
@@ -501,9 +499,7 @@ fn showing_demo(state: AppState) -> bool {
 
 fn import_next(state: AppState, mut queue: Vec<Pending>, mut done: Vec<Import>) {
     if queue.is_empty() {
-        let new_journeys = done
-            .iter()
-            .any(|i| matches!(i.kind, Kind::Touchpoints | Kind::Paths));
+        let new_journeys = done.iter().any(|i| i.kind.holds_journeys());
         if new_journeys || (showing_demo(state) && !done.is_empty()) {
             refresh_attribution(state);
         }
@@ -608,8 +604,8 @@ pub fn cancel_import(state: AppState) {
     }
     state.progress.set(None);
     state.busy.set(false);
-    // The worker is stopped to cancel, and the journeys it kept go with it.
-    next_attribution_round();
+    // The worker is stopped to cancel, and the journeys it kept go with it
+    // (the refresh below makes answers for them stale).
     if showing_demo(state) {
         load_demo_journeys(state);
     } else {
@@ -617,7 +613,7 @@ pub fn cancel_import(state: AppState) {
         let dropped: Vec<LoadError> = state.loaded.with_untracked(|l| {
             l.iter()
                 .flat_map(|l| &l.files)
-                .filter(|f| is_journeys(f.kind))
+                .filter(|f| f.kind.holds_journeys())
                 .map(|f| LoadError::JourneysDropped {
                     file: f.file.clone(),
                 })
@@ -636,8 +632,6 @@ fn apply_imports(state: AppState, imports: Vec<Import>) {
     if imports.is_empty() {
         return;
     }
-    // New files replace what the undo would bring back.
-    dismiss_demo_swap(state);
     let previous = state.loaded.get_untracked();
     let (mut dataset, mut files) = match previous {
         Some(l) if l.source == Source::Files => (Dataset::clone(&l.dataset), l.files),

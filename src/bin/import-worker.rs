@@ -94,7 +94,7 @@ mod worker {
     fn keep(table: Table) {
         KEPT.with(|kept| {
             let mut kept = kept.borrow_mut();
-            kept.retain(|&kind, _| !keeps_here(kind));
+            kept.retain(|&kind, _| !kind.holds_journeys());
             kept.insert(table.kind, table);
         });
         JOURNEYS.with(|journeys| journeys.borrow_mut().clear());
@@ -126,9 +126,10 @@ mod worker {
         measure("xhs-journeys", "xhs-journeys-start", "xhs-journeys-end");
     }
 
-    /// Touchpoint logs run to millions of rows and only attribution needs them.
+    /// Touchpoint logs run to millions of rows and only attribution needs
+    /// them: those tables stay here.
     fn keeps_here(kind: Kind) -> bool {
-        matches!(kind, Kind::Touchpoints | Kind::Paths)
+        kind.holds_journeys()
     }
 
     /// Slices of this size keep memory flat and progress smooth.

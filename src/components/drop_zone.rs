@@ -60,6 +60,7 @@ pub fn DropZone() -> impl IntoView {
             .demo_swap
             .with(|swap| swap.as_ref().filter(|_| demo).map(|s| s.loaded.files.len()))
     });
+    let message = move || swapped.get().map(|files| (state.texts().demo_swap)(files));
     let undo_ref = NodeRef::<html::Button>::new();
     let back_ref = NodeRef::<html::Button>::new();
     // The "back" button that had the focus is gone with the user's files:
@@ -133,12 +134,12 @@ pub fn DropZone() -> impl IntoView {
         // Announced from a region that is always there (one inserted with
         // its text already in it is often not read out).
         <p class="visually-hidden" role="status" aria-live="polite">
-            {move || swapped.get().map(|files| (state.texts().demo_swap)(files))}
+            {message}
         </p>
         <Show when=move || swapped.get().is_some()>
             <div class="notice notice-info demo-swap" data-testid="demo-swap">
                 <span id="demo-swap-message">
-                    {move || swapped.get().map(|files| (state.texts().demo_swap)(files))}
+                    {message}
                 </span>
                 <span class="notice-actions">
                     <button

@@ -21,6 +21,12 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// True for the tables attribution reads its journeys from (a
+    /// touchpoint log, or paths already counted).
+    pub fn holds_journeys(self) -> bool {
+        matches!(self, Kind::Touchpoints | Kind::Paths)
+    }
+
     pub const ALL: [Kind; 8] = [
         Kind::Notes,
         Kind::Costs,
