@@ -13,26 +13,19 @@
 //
 // Usage: node scripts/make-bench-data.mjs && node scripts/bench-engine-browser.mjs [--rounds 5] [--file F]...
 import { execFileSync } from 'node:child_process';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { benchFiles, median } from './bench-support.mjs';
 import { launchBrowser, repoRoot } from '../tests/e2e/support/browser.mjs';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '5' }, file: { type: 'string', multiple: true } },
 });
 const rounds = Number(values.rounds);
-const files = (values.file ?? ['bench-data/notes-50k.csv', 'bench-data/touchpoints-1m.csv']).map((f) =>
-  path.resolve(repoRoot, f),
-);
-for (const file of files) {
-  if (!existsSync(file)) {
-    console.error(`${file} is missing: run node scripts/make-bench-data.mjs first`);
-    process.exit(2);
-  }
-}
+const files = benchFiles(values.file, ['bench-data/notes-50k.csv', 'bench-data/touchpoints-1m.csv']);
 
 const crate = path.join(repoRoot, 'scripts/engine-wasm');
 const targetDir = path.join(repoRoot, 'target/engine-wasm');
@@ -67,7 +60,6 @@ const WARM_ROUNDS = 12;
 const IDLE_MS = 1000;
 const STEADY_RUNS = 3;
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const spread = (xs) => `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`;
 
 async function inNode(bytes) {

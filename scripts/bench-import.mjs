@@ -16,12 +16,13 @@
 // Usage: node scripts/make-bench-data.mjs && node scripts/bench-import.mjs [--runs 3] [--look-ms 1500] [--file F]...
 // (after `trunk build --release` and `cargo build --release -p xhs-roi-cli`).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync, existsSync, readdirSync } from 'node:fs';
+import { readFileSync, statSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { benchFiles, median } from './bench-support.mjs';
 import { startServer } from '../tests/e2e/support/server.mjs';
 import { cliBinary, launchBrowser, openApp, repoRoot, waitForDashboard } from '../tests/e2e/support/browser.mjs';
 
@@ -38,16 +39,7 @@ const runs = Number(values.runs);
 // is chosen). The app reads the file ahead meanwhile; the time measured
 // is still the sniff and the import, never the look.
 const lookMs = Number(values['look-ms']);
-const FILES = (values.file ?? ['bench-data/touchpoints-1m.csv', 'bench-data/notes-50k.csv']).map((f) =>
-  path.resolve(repoRoot, f),
-);
-for (const file of FILES) {
-  if (!existsSync(file)) {
-    console.error(`${file} is missing: run node scripts/make-bench-data.mjs first`);
-    process.exit(2);
-  }
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const FILES = benchFiles(values.file, ['bench-data/touchpoints-1m.csv', 'bench-data/notes-50k.csv']);
 const mb = (bytes) => bytes / 1e6;
 
 function cliSeconds(file) {
