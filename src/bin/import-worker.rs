@@ -365,17 +365,27 @@ mod worker {
     /// Warming up (see `xhs_roi_engine::warm_up` for why): once this
     /// worker has been idle for `IDLE_BEFORE_WARM_UP_MS`, it reads the
     /// engine's sample files `WARM_UP_ROUNDS` times, a round per task so
-    /// that a message arriving meanwhile is answered at once. Each round's
-    /// notes import and sniff go to the page (`["warmed", 0, import,
-    /// sniffed, rounds_left]`), whose decoding wants warming too. Any
-    /// message puts the warm-up back by the idle time; an import under way
-    /// holds it.
+    /// that a message arriving meanwhile is answered at once. The notes
+    /// import and sniff of the first `PAGE_ROUNDS` rounds and of the last
+    /// go to the page (`["warmed", 0, import, sniffed, rounds_left]`),
+    /// whose decoding wants warming too. Any message puts the warm-up back
+    /// by the idle time; an import under way holds it.
     mod warm {
         use super::*;
         use std::cell::Cell;
         use xhs_roi_engine::warm_up;
 
-        const WARM_UP_ROUNDS: u32 = 12;
+        /// Rounds until the browser has optimised every function a notes
+        /// or touchpoint import runs. With 12, Chromium still compiled six
+        /// of them (12 ms of compiling) while the user's first notes file
+        /// was parsed, by its slow code meanwhile; with 30, five; with 60,
+        /// one small one (`--js-flags=--trace-wasm-compilation-times`).
+        /// 60 rounds take about 0.45 s of this worker's idle time.
+        const WARM_UP_ROUNDS: u32 = 60;
+        /// Rounds whose results the page decodes: its decoding is
+        /// optimised after a dozen, and more would leave it garbage to
+        /// collect when the user's file comes.
+        const PAGE_ROUNDS: u32 = 12;
         const IDLE_BEFORE_WARM_UP_MS: i32 = 400;
 
         thread_local! {
@@ -431,6 +441,9 @@ mod worker {
             if ROUNDS_LEFT.get() == WARM_UP_ROUNDS {
                 mark("xhs-worker-warm-start");
             }
+            let left = ROUNDS_LEFT.get().saturating_sub(1);
+            ROUNDS_LEFT.set(left);
+            let to_page = WARM_UP_ROUNDS - left <= PAGE_ROUNDS || left == 0;
             let (imported, sniffed) = SAMPLES.with(|samples| {
                 let mut samples = samples.borrow_mut();
                 if samples.is_empty() {
@@ -438,28 +451,35 @@ mod worker {
                 }
                 let mut notes = None;
                 for sample in samples.iter() {
-                    let sniffed = warm_up::sniff(sample).map(|s| codec::encode_sniffed(&s));
-                    let imported = warm_up::import(sample).map(|i| codec::encode_import(&i));
-                    if notes.is_none() {
-                        notes = imported.ok().zip(sniffed.ok());
+                    let sniffed = warm_up::sniff(sample);
+                    let imported = warm_up::import(sample);
+                    // The encoding is warmed with the page's decoding.
+                    if to_page {
+                        let encoded = imported
+                            .ok()
+                            .zip(sniffed.ok())
+                            .map(|(i, s)| (codec::encode_import(&i), codec::encode_sniffed(&s)));
+                        if notes.is_none() {
+                            notes = encoded;
+                        }
                     }
                 }
                 notes.unwrap_or_default()
             });
-            let left = ROUNDS_LEFT.get().saturating_sub(1);
-            ROUNDS_LEFT.set(left);
-            let imported = Uint8Array::from(imported.as_slice());
-            let sniffed = Uint8Array::from(sniffed.as_slice());
-            post(
-                &[
-                    "warmed".into(),
-                    0.into(),
-                    imported.into(),
-                    sniffed.into(),
-                    left.into(),
-                ],
-                None,
-            );
+            if to_page {
+                let imported = Uint8Array::from(imported.as_slice());
+                let sniffed = Uint8Array::from(sniffed.as_slice());
+                post(
+                    &[
+                        "warmed".into(),
+                        0.into(),
+                        imported.into(),
+                        sniffed.into(),
+                        left.into(),
+                    ],
+                    None,
+                );
+            }
             if left == 0 {
                 SAMPLES.with(|samples| samples.borrow_mut().clear());
                 measure(

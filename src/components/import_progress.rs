@@ -1,15 +1,46 @@
+use std::time::Duration;
+
 use leptos::prelude::*;
 use xhs_roi_engine::format;
 
 use crate::loader;
 use crate::state::AppState;
 
+/// How long files are read before the bar shows. Most files are read in
+/// less: a bar flashing for a moment reads as a glitch, and laying out and
+/// painting it would take the core the import's parse shares with the page
+/// on a two-core machine.
+const SHOW_AFTER: Duration = Duration::from_millis(250);
+
 /// The import under way: a bar with percent, rows and rows per second, and
-/// a cancel button.
+/// a cancel button, shown once reading has taken [`SHOW_AFTER`].
 #[component]
 pub fn ImportProgress() -> impl IntoView {
     let state = AppState::expect();
+    // Each stretch of reading (one or several files) is a run; the bar
+    // shows for the run that has lasted long enough.
+    let run = StoredValue::new(0u32);
+    let shown_run = RwSignal::new(None::<u32>);
+    Effect::new(move |was_busy: Option<bool>| {
+        let busy = state.busy.get();
+        if busy && was_busy != Some(true) {
+            run.update_value(|r| *r += 1);
+            let this_run = run.get_value();
+            set_timeout(
+                move || {
+                    if run.get_value() == this_run && state.busy.get_untracked() {
+                        shown_run.set(Some(this_run));
+                    }
+                },
+                SHOW_AFTER,
+            );
+        } else if !busy {
+            shown_run.set(None);
+        }
+        busy
+    });
     let line = move || {
+        shown_run.get()?;
         state.progress.get().map(|p| {
             let percent = if p.total > 0.0 {
                 p.bytes / p.total * 100.0
