@@ -124,6 +124,8 @@ pub struct RoiTexts {
     pub show_all_rows: fn(&str) -> String,
     pub funnel_title: &'static str,
     pub funnel_caption: &'static str,
+    /// In place of the funnel when no notes table is loaded.
+    pub funnel_no_notes: &'static str,
     /// Impressions, views, interactions, product clicks, orders.
     pub funnel_stages: [&'static str; 5],
     pub granularity_label: &'static str,
@@ -161,6 +163,8 @@ pub struct RoiTexts {
     pub recent_column: &'static str,
     pub evergreen_column: &'static str,
     pub period_caption: fn(&str, &str) -> String,
+    /// In place of the period when no note, cost or order has a date.
+    pub period_undated: &'static str,
 }
 
 static EN: RoiTexts = RoiTexts {
@@ -223,6 +227,7 @@ static EN: RoiTexts = RoiTexts {
     show_all_rows: |n| format!("Show all {n} rows"),
     funnel_title: "Funnel",
     funnel_caption: "From impressions to orders, with the share kept at each step.",
+    funnel_no_notes: "No notes table loaded: the funnel starts from the notes' impressions.",
     funnel_stages: ["Impressions", "Views", "Interactions", "Product clicks", "Orders"],
     granularity_label: "Points per",
     pay_kinds_title: "KOL / KOC fees by how creators were paid",
@@ -253,6 +258,7 @@ static EN: RoiTexts = RoiTexts {
     recent_column: "Last 30 days",
     evergreen_column: "Evergreen share",
     period_caption: |from, to| format!("{from} – {to}"),
+    period_undated: "No dates yet: the period comes from dated notes, costs or orders",
 };
 
 static ZH: RoiTexts = RoiTexts {
@@ -315,6 +321,7 @@ static ZH: RoiTexts = RoiTexts {
     show_all_rows: |n| format!("显示全部 {n} 行"),
     funnel_title: "转化漏斗",
     funnel_caption: "从曝光到订单，每一步留存的比例。",
+    funnel_no_notes: "尚未载入笔记表：漏斗从笔记的曝光开始。",
     funnel_stages: ["曝光", "阅读", "互动", "商品点击", "订单"],
     granularity_label: "时间粒度",
     pay_kinds_title: "达人费用按结算方式",
@@ -345,6 +352,7 @@ static ZH: RoiTexts = RoiTexts {
     recent_column: "近 30 天",
     evergreen_column: "长尾占比",
     period_caption: |from, to| format!("{from} 至 {to}"),
+    period_undated: "暂无日期：统计周期取自带日期的笔记、成本或订单",
 };
 
 pub fn roi_texts(locale: Locale) -> &'static RoiTexts {

@@ -374,8 +374,13 @@ pub fn LeadKpis() -> impl IntoView {
     let period = move || {
         let t = texts(state);
         state.roi.with(|r| {
-            r.as_ref()
-                .map(|r| (t.period_caption)(&r.period.from.iso(), &r.period.to.iso()))
+            r.as_ref().map(|r| {
+                if r.dated {
+                    (t.period_caption)(&r.period.from.iso(), &r.period.to.iso())
+                } else {
+                    t.period_undated.to_string()
+                }
+            })
         })
     };
     view! {
@@ -777,14 +782,25 @@ pub fn FunnelPanel() -> impl IntoView {
             })
         })
     };
+    // Impressions are unknown without a notes table (and only then).
+    let has_notes = move || {
+        state
+            .roi
+            .with(|r| r.as_ref().is_none_or(|r| !r.current.impressions.is_nan()))
+    };
     view! {
         <section class="panel chart-panel funnel" data-testid="funnel">
             <h2 class="panel-title">{move || texts(state).funnel_title}</h2>
             <p class="panel-caption">{move || texts(state).funnel_caption}</p>
-            <InteractiveChart name="funnel" label=Signal::derive(move || texts(state).funnel_title.to_string()) paint=paint/>
             // The exact counts, for tests.
             <ul class="visually-hidden" data-testid="funnel-values">{stages}</ul>
-            <FunnelGroups/>
+            <Show
+                when=has_notes
+                fallback=move || view! { <p class="empty" data-testid="funnel-empty">{move || texts(state).funnel_no_notes}</p> }
+            >
+                <InteractiveChart name="funnel" label=Signal::derive(move || texts(state).funnel_title.to_string()) paint=paint/>
+                <FunnelGroups/>
+            </Show>
         </section>
     }
 }
@@ -1248,7 +1264,13 @@ pub fn LifespanPanel() -> impl IntoView {
             <div class="explorer">
                 <div>
                     <h3 class="subtitle">{move || texts(state).cumulative_title}</h3>
-                    <InteractiveChart name="lifespan" label=Signal::derive(move || texts(state).cumulative_title.to_string()) paint=paint_lifespan/>
+                    // Until the curve is computed the chart stays, so nothing flashes.
+                    <Show
+                        when=move || life.with(|l| l.as_ref().is_none_or(|l| l.curve.iter().any(|p| p.cumulative_share.is_some())))
+                        fallback=move || view! { <p class="empty" data-testid="lifespan-empty">{move || state.texts().no_dated_rows}</p> }
+                    >
+                        <InteractiveChart name="lifespan" label=Signal::derive(move || texts(state).cumulative_title.to_string()) paint=paint_lifespan/>
+                    </Show>
                 </div>
                 <div>{still_earning}</div>
             </div>

@@ -109,6 +109,9 @@ test('the undo brings back the user\'s journeys, not the demo\'s', { timeout: 12
   await page.waitForSelector(FILES_READY, { state: 'attached', timeout: 30_000 });
   await page.waitForSelector('[data-testid="attribution-table"] td[data-channel="other"]', { timeout: 15_000 });
   const theirs = await channels();
+  // Journeys alone: no dated rows to name a period, no notes to count.
+  assert.match(await page.textContent('[data-testid="lead-kpis"] .panel-caption'), /^No dates yet/);
+  assert.equal(await page.getAttribute('[data-kpi="impressions"]', 'data-value'), '');
 
   await page.click('[data-testid="back-to-demo"]');
   await page.waitForSelector('#app[data-source="demo"][data-ready="true"]', { state: 'attached', timeout: 30_000 });

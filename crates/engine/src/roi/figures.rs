@@ -140,6 +140,9 @@ pub struct Figures {
 /// product-click column says nothing about clicks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Known {
+    /// A notes table is loaded: without one, what the notes reached and
+    /// earned is unknown (not nothing).
+    pub notes: bool,
     /// The orders say which are new customers' (a flag or customer ids).
     pub new_customers: bool,
     /// The notes have a product-click column.
@@ -158,6 +161,7 @@ pub(crate) struct Known {
 impl Known {
     #[cfg(test)]
     pub(crate) const ALL: Known = Known {
+        notes: true,
         new_customers: true,
         product_clicks: true,
         search_views: true,
@@ -170,13 +174,14 @@ impl Known {
 impl Figures {
     pub(crate) fn new(t: &Tally, s: &RoiSettings, known: Known) -> Figures {
         let money = |cny: f64| s.currency.from_cny(cny);
-        let m = |metric: Metric| t.metric(metric);
-        let (impressions, views) = (m(Metric::Impressions), m(Metric::Views));
-        let (likes, saves, comments) = (m(Metric::Likes), m(Metric::Saves), m(Metric::Comments));
-        let interactions = likes + saves + comments;
         // What the files cannot tell is NaN, which flows through every sum
         // and ratio built on it (see `ratio`): missing, never zero.
         let or_missing = |known: bool, value: f64| if known { value } else { f64::NAN };
+        let m = |metric: Metric| or_missing(known.notes, t.metric(metric));
+        let (impressions, views) = (m(Metric::Impressions), m(Metric::Views));
+        let (likes, saves, comments) = (m(Metric::Likes), m(Metric::Saves), m(Metric::Comments));
+        let interactions = likes + saves + comments;
+        let emv = or_missing(known.notes, t.emv);
         let search = or_missing(known.search_views, m(Metric::SearchViews));
         let discovery = or_missing(known.discovery_views, m(Metric::DiscoveryViews));
         let clicks = or_missing(known.product_clicks, m(Metric::ProductClicks));
@@ -202,12 +207,12 @@ impl Figures {
         let net_profit = profit - cost;
         let returns = Returns {
             direct_net_profit: money(net_profit),
-            emv: money(t.emv),
+            emv: money(emv),
             future_value: money(future),
             weight_brand: s.weights.brand,
             weight_future: s.weights.future,
-            blended_total: money(net_profit + s.weights.brand * t.emv + s.weights.future * future),
-            blended_roi: blended_roi(net_profit, t.emv, future, &s.weights, cost),
+            blended_total: money(net_profit + s.weights.brand * emv + s.weights.future * future),
+            blended_roi: blended_roi(net_profit, emv, future, &s.weights, cost),
         };
         let mut cost_by_category = CostByCategory::default();
         for category in CostCategory::ALL {
@@ -215,9 +220,9 @@ impl Figures {
             cost_by_category.add(category, money(amount));
         }
         Figures {
-            notes: t.notes,
-            brand_mentions: t.published,
-            ugc_notes: t.ugc,
+            notes: or_missing(known.notes, t.notes),
+            brand_mentions: or_missing(known.notes, t.published),
+            ugc_notes: or_missing(known.notes, t.ugc),
             impressions,
             views,
             likes,
@@ -356,6 +361,9 @@ pub struct RoiReport {
     pub lead_kpis: Vec<KpiId>,
     pub currency: Currency,
     pub period: Period,
+    /// False when no note, cost or order carries a date: `period` is then
+    /// a placeholder, not a span to show.
+    pub dated: bool,
     /// The period of equal length before; `None` when all data is reported.
     pub previous_period: Option<Period>,
     pub baseline_period: Option<Period>,
@@ -510,6 +518,7 @@ pub fn report(prepared: &Prepared, settings: &RoiSettings) -> RoiReport {
         lead_kpis: lead.to_vec(),
         currency: settings.currency.clone(),
         period,
+        dated: prepared.span().is_some(),
         previous_period,
         baseline_period,
         current,

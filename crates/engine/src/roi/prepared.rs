@@ -589,6 +589,7 @@ impl Prepared {
             order_links: settings.order_links.clone(),
             ..Prepared::default()
         };
+        p.known.notes = data.notes.is_some();
         if let Some(notes) = &data.notes {
             p.index_notes(notes);
             p.known.product_clicks = notes.has("product_clicks");

@@ -374,15 +374,48 @@ fn cards_lead_with_the_objectives_kpis_and_list_every_kpi_once() {
 }
 
 #[test]
-fn an_empty_dataset_reports_zeros_and_no_ratios() {
+fn an_empty_dataset_reports_no_reach_no_ratios_and_no_dates() {
     let r = report(
         &Prepared::new(&Dataset::default(), &RoiSettings::default()),
         &RoiSettings::default(),
     );
-    assert_eq!(r.current.impressions, 0.0);
+    // No notes table: what notes reached is unknown, not zero.
+    assert!(r.current.impressions.is_nan());
+    assert!(r.current.interactions.is_nan());
+    assert!(r.current.returns.emv.is_nan());
     assert_eq!(r.current.roi, None);
     assert_eq!(r.current.engagement_rate, None);
     assert_eq!(r.current.follower_growth_rate, None);
+    assert!(!r.dated);
+}
+
+#[test]
+fn a_notes_table_without_rows_reports_zero_reach() {
+    let data = Dataset {
+        notes: Some(table("note_id,date,impressions\n")),
+        ..Dataset::default()
+    };
+    let r = report(
+        &Prepared::new(&data, &RoiSettings::default()),
+        &RoiSettings::default(),
+    );
+    assert_eq!(r.current.impressions, 0.0);
+    assert_eq!(r.current.brand_mentions, 0.0);
+}
+
+#[test]
+fn costs_alone_leave_reach_unknown_and_date_the_report() {
+    let mut data = sample();
+    data.notes = None;
+    data.orders = None;
+    let r = report(
+        &Prepared::new(&data, &RoiSettings::default()),
+        &RoiSettings::default(),
+    );
+    assert!(r.dated);
+    assert!(r.current.impressions.is_nan());
+    assert!(r.current.cost_total > 0.0);
+    assert_eq!(r.current.cpe, None);
 }
 
 #[test]
