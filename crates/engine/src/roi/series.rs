@@ -105,13 +105,14 @@ pub struct EngagementPoint {
 /// Impressions and interactions per bucket under the filters: the notes'
 /// running totals give each bucket in two lookups per note, so this costs
 /// O(notes x buckets), not a full pass per bucket like [`series`]; with no
-/// filter, all notes' totals by day give it in O(buckets).
+/// filter, all notes' totals by day give it in O(buckets). Empty without a
+/// dated note row: the costs' or orders' dates alone would chart zeros.
 pub fn engagement_series(
     prepared: &Prepared,
     settings: &RoiSettings,
     granularity: Granularity,
 ) -> Vec<EngagementPoint> {
-    let Some(span) = prepared.span() else {
+    let Some(span) = prepared.span().filter(|_| prepared.daily_rows() > 0) else {
         return Vec::new();
     };
     let period = Period::resolve(&settings.range, Some(span));

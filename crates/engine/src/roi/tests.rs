@@ -404,6 +404,17 @@ fn a_notes_table_without_rows_reports_zero_reach() {
 }
 
 #[test]
+fn costs_alone_chart_no_engagement_series() {
+    let mut data = sample();
+    data.notes = None;
+    let settings = RoiSettings::default();
+    let prepared = Prepared::new(&data, &settings);
+    assert!(engagement_series(&prepared, &settings, Granularity::Week).is_empty());
+    let with_notes = Prepared::new(&sample(), &settings);
+    assert!(!engagement_series(&with_notes, &settings, Granularity::Week).is_empty());
+}
+
+#[test]
 fn costs_alone_leave_reach_unknown_and_date_the_report() {
     let mut data = sample();
     data.notes = None;
