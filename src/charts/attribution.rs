@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use xhs_roi_engine::format::Locale;
 
 use super::hits::HitMaker;
-use super::{exact, Hits, LegendMark, Metrics, Unit, INK};
+use super::{exact, GroupNames, Hits, Legend, LegendMark, Metrics, Unit, INK};
 
 /// One model's bars.
 pub struct ModelSeries<'a> {
@@ -67,12 +67,29 @@ pub fn draw<DB: DrawingBackend>(
         .fold(0.0f64, f64::max)
         .max(1.0)
         * 1.08;
+    let (margin_left, margin_right, y_labels) = (m.px(4.0), m.px(8.0), m.px(44.0));
+    let plot_left = (margin_left + y_labels) as i32;
+    let items: Vec<(&str, LegendMark)> = bars
+        .models
+        .iter()
+        .map(|s| (s.label, LegendMark::Bar(s.colour)))
+        .collect();
+    let legend = Legend::new(area, &items, plot_left, &m)?;
+    let plot_width =
+        f64::from(area.dim_in_pixel().0) - f64::from(margin_left + y_labels + margin_right);
+    let names = GroupNames::new(
+        area,
+        &bars.channels,
+        plot_left,
+        plot_width / groups as f64,
+        &m,
+    )?;
     let mut chart = ChartBuilder::on(area)
-        .margin_top(m.px(34.0))
-        .margin_right(m.px(8.0))
-        .margin_left(m.px(4.0))
-        .x_label_area_size(m.px(30.0))
-        .y_label_area_size(m.px(44.0))
+        .margin_top(m.px(34.0) + legend.extra_height(&m))
+        .margin_right(margin_right)
+        .margin_left(margin_left)
+        .x_label_area_size(names.area_size(area, &m)?)
+        .y_label_area_size(y_labels)
         .build_cartesian_2d(0f64..groups as f64, 0f64..top)?;
     super::value_mesh(&mut chart, &m, bars.locale)?;
 
@@ -117,18 +134,8 @@ pub fn draw<DB: DrawingBackend>(
             }
         }
     }
-    let names = bars
-        .channels
-        .iter()
-        .enumerate()
-        .map(|(g, name)| (g as f64 + 0.5, name.clone()));
-    super::group_labels(area, &chart, names, &m)?;
-    let legend: Vec<(&str, LegendMark)> = bars
-        .models
-        .iter()
-        .map(|s| (s.label, LegendMark::Bar(s.colour)))
-        .collect();
-    super::legend(area, &legend, (m.px(48.0) as i32, m.px(6.0) as i32), &m)?;
+    names.draw(area, &chart, &m)?;
+    legend.draw(area, m.px(6.0) as i32, &m)?;
     hits.sort_by(|a, b| a.x0.total_cmp(&b.x0));
     Ok(hits)
 }
@@ -136,7 +143,8 @@ pub fn draw<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charts::testing::{count, svg, svg_hits, texts};
+    use crate::charts::testing::{count, svg, svg_hits, text_boxes, texts, TextBox};
+    use crate::charts::PALETTE;
 
     fn bars() -> Bars<'static> {
         Bars {
@@ -209,5 +217,148 @@ mod tests {
         let without = svg(900, 320, |area| draw(area, &plain, 1.0).unwrap());
         // Three lines per interval: the whisker and two caps.
         assert_eq!(count(&with, "<polyline") - count(&without, "<polyline"), 9);
+    }
+
+    const MODELS: [&str; 7] = [
+        "First touch",
+        "Last touch",
+        "Linear",
+        "Position-based",
+        "Time decay",
+        "Markov",
+        "Shapley",
+    ];
+
+    const CHANNELS: [&str; 10] = [
+        "Tmall",
+        "Xiaohongshu note",
+        "KOL note",
+        "Xiaohongshu search",
+        "JD",
+        "WeChat",
+        "Juguang ads",
+        "Douyin",
+        "Direct",
+        "Offline store",
+    ];
+
+    /// The dashboard's chart: seven models over ten channels.
+    fn every_model() -> Bars<'static> {
+        Bars {
+            channels: CHANNELS.iter().map(|c| c.to_string()).collect(),
+            models: MODELS
+                .iter()
+                .enumerate()
+                .map(|(k, &label)| ModelSeries {
+                    label,
+                    colour: PALETTE[k],
+                    values: (0..10).map(|g| 300.0 / (g + k + 1) as f64).collect(),
+                    intervals: (k == 5).then(|| (0..10).map(|g| (1.0, 20.0 + g as f64)).collect()),
+                })
+                .collect(),
+            locale: Locale::En,
+        }
+    }
+
+    /// The legend's and the channels' text boxes of the chart drawn `width`
+    /// px wide (320 high, as on the page).
+    fn boxes(width: u32, bars: &Bars<'_>) -> (Vec<TextBox>, Vec<TextBox>) {
+        let out = svg(width, 320, |area| draw(area, bars, 1.0).unwrap());
+        let all = text_boxes(&out);
+        for b in &all {
+            assert!(
+                b.left >= 0.0 && b.right <= f64::from(width),
+                "{b:?} runs off"
+            );
+        }
+        let legend = all
+            .iter()
+            .filter(|b| MODELS.contains(&b.text.as_str()))
+            .cloned()
+            .collect();
+        // Names, whole or shortened, under the axis.
+        let names = all
+            .into_iter()
+            .filter(|b| {
+                bars.channels
+                    .iter()
+                    .any(|c| c.starts_with(b.text.trim_end_matches('…')))
+            })
+            .collect();
+        (legend, names)
+    }
+
+    fn rows(legend: &[TextBox]) -> usize {
+        let mut tops: Vec<i64> = legend.iter().map(|b| b.top.round() as i64).collect();
+        tops.dedup();
+        tops.len()
+    }
+
+    fn assert_apart(names: &[TextBox]) {
+        for (i, a) in names.iter().enumerate() {
+            for b in &names[i + 1..] {
+                assert!(!a.overlaps(b), "{a:?} on {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_wide_chart_keeps_its_one_row_legend_and_level_names() {
+        // The desktop chart, 1180 px wide.
+        let (legend, names) = boxes(1180, &every_model());
+        assert_eq!(legend.len(), 7);
+        assert_eq!(rows(&legend), 1);
+        assert_eq!(legend[0].left, 48.0 + 20.0);
+        let texts: Vec<&str> = names.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, CHANNELS);
+        assert!(names.iter().all(|b| !b.upright && b.top == names[0].top));
+        assert_apart(&names);
+    }
+
+    #[test]
+    fn at_tablet_width_the_legend_wraps_and_the_names_stagger() {
+        // (Widths here are plotters' estimates for SVG, narrower than a
+        // browser's: in one the legend wraps at 768 px, the page's tablet.)
+        let (legend, names) = boxes(620, &every_model());
+        assert_eq!(legend.len(), 7, "Shapley is drawn: {legend:?}");
+        assert_eq!(rows(&legend), 2);
+        let texts: Vec<&str> = names.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, CHANNELS, "every name whole");
+        assert!(names.iter().all(|b| !b.upright));
+        assert!(names[1].top > names[0].top, "every other name lower");
+        assert_eq!(names[2].top, names[0].top);
+        assert_apart(&names);
+        // The plot starts below the legend.
+        let legend_bottom = legend.iter().map(|b| b.bottom).fold(0.0, f64::max);
+        let out = svg(620, 320, |area| draw(area, &every_model(), 1.0).unwrap());
+        let values = text_boxes(&out)
+            .into_iter()
+            .filter(|b| b.text.chars().all(|c| c.is_ascii_digit()));
+        assert!(values.into_iter().all(|b| b.top > legend_bottom));
+    }
+
+    #[test]
+    fn on_a_phone_channel_names_turn_upright_and_long_ones_end_in_an_ellipsis() {
+        let mut bars = every_model();
+        bars.channels[3] = "Xiaohongshu search, brand zone".into();
+        let (legend, names) = boxes(322, &bars);
+        assert_eq!(legend.len(), 7);
+        assert!(rows(&legend) >= 3, "{legend:?}");
+        assert_eq!(names.len(), 10, "{names:?}");
+        assert!(names.iter().all(|b| b.upright));
+        assert_apart(&names);
+        assert!(names[3].text.ends_with('…'), "{names:?}");
+        assert!(names[3].bottom - names[3].top <= 96.0, "{names:?}");
+        assert!(names.iter().any(|b| b.text == "Tmall"));
+        // The legend's rows clear the bars: the tallest bar's hit starts
+        // below the last row.
+        let (_, hits) = svg_hits(322, 320, |area| draw(area, &bars, 1.0).unwrap());
+        let legend_bottom = legend.iter().map(|b| b.bottom).fold(0.0, f64::max);
+        assert!(hits.iter().all(|h| h.y0 > legend_bottom));
+        // Full names stay in the tooltips.
+        assert!(hits[0].label.starts_with("Tmall\n"));
+        assert!(hits
+            .iter()
+            .any(|h| h.label.starts_with("Xiaohongshu search, brand zone\n")));
     }
 }

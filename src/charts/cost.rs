@@ -52,13 +52,20 @@ pub fn draw<DB: DrawingBackend>(
     let name_font = (FONT, m.font(12.0)).into_font().color(&INK);
     let value_font = (FONT, m.font(12.0)).into_font().color(&MUTED);
 
+    let amounts: Vec<String> = CostCategory::ALL
+        .iter()
+        .map(|&c| format::money(costs.get(c), labels.locale, labels.currency))
+        .collect();
+    let (margin, names) = (m.px(8.0), m.px(118.0));
+    let plot = f64::from(margin + names)..f64::from(area.dim_in_pixel().0) - f64::from(margin);
+    let scale_end = value_scale_end(area, costs, max, &amounts, &value_font, plot, &m)?;
     let mut chart = ChartBuilder::on(area)
-        .margin(m.px(8.0))
+        .margin(margin)
         // Room for the export button in the top-right corner.
         .margin_top(m.px(22.0))
-        .y_label_area_size(m.px(118.0))
+        .y_label_area_size(names)
         .x_label_area_size(0)
-        .build_cartesian_2d(0f64..max * 1.32, 0f64..rows)?;
+        .build_cartesian_2d(0f64..scale_end, 0f64..rows)?;
     chart
         .configure_mesh()
         .disable_mesh()
@@ -82,13 +89,29 @@ pub fn draw<DB: DrawingBackend>(
             name_font.clone().pos(Pos::new(HPos::Right, VPos::Center)),
         ))?;
         let (end, _) = chart.backend_coord(&(amount, y0 + 0.5));
-        area.draw(&Text::new(
-            format::money(amount, labels.locale, labels.currency),
-            (end + m.px(6.0) as i32, centre),
-            value_font.clone().pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
+        let text = &amounts[i];
+        let (width, _) = area.estimate_text_size(text, &value_font)?;
+        let outside = end + (m.px(6.0) + width) as i32 <= value_limit(area, &m);
+        let inside = end - left >= (m.px(12.0) + width) as i32;
+        if outside || !inside {
+            area.draw(&Text::new(
+                text.clone(),
+                (end + m.px(6.0) as i32, centre),
+                value_font.clone().pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+        } else {
+            // No room right of the bar: at its end, inside it.
+            area.draw(&Text::new(
+                text.clone(),
+                (end - m.px(6.0) as i32, centre),
+                value_font
+                    .clone()
+                    .color(&WHITE)
+                    .pos(Pos::new(HPos::Right, VPos::Center)),
+            ))?;
+        }
         let (_, row_top) = chart.backend_coord(&(0.0, y0 + 1.0));
-        let (right, row_bottom) = chart.backend_coord(&(max * 1.32, y0));
+        let (right, row_bottom) = chart.backend_coord(&(scale_end, y0));
         hits.push(
             maker.rect(
                 (area.get_base_pixel().0, row_top),
@@ -105,10 +128,45 @@ pub fn draw<DB: DrawingBackend>(
     Ok(hits)
 }
 
+/// Where an amount's label must end: a little inside the canvas' right edge
+/// (backend pixels).
+fn value_limit<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, m: &Metrics) -> i32 {
+    area.dim_in_pixel().0 as i32 - m.px(4.0) as i32
+}
+
+/// The amount at the plot's right edge: a third more than the largest, or
+/// more where an amount's label would otherwise run past the canvas (a
+/// narrow chart), but never so much that the longest bar is shorter than
+/// 60% of the plot: labels still without room go inside their bars.
+/// `max` is the largest cost, `amounts` the labels in `CostCategory::ALL`
+/// order and `plot` the bars' span (backend pixels).
+fn value_scale_end<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    costs: &CostByCategory,
+    max: f64,
+    amounts: &[String],
+    font: &TextStyle<'_>,
+    plot: std::ops::Range<f64>,
+    m: &Metrics,
+) -> Result<f64, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut end = max * 1.32;
+    for (&category, text) in CostCategory::ALL.iter().zip(amounts) {
+        let (width, _) = area.estimate_text_size(text, font)?;
+        // From the bars' start to where this label must begin.
+        let room = f64::from(value_limit(area, m)) - f64::from(m.px(6.0) + width) - plot.start;
+        end = if room > 0.0 {
+            end.max(costs.get(category) * (plot.end - plot.start) / room)
+        } else {
+            f64::INFINITY
+        };
+    }
+    Ok(end.min(max / 0.6))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charts::testing::{count, svg, svg_hits, texts};
+    use crate::charts::testing::{count, hex, rects, svg, svg_hits, text_boxes, texts};
 
     fn costs() -> CostByCategory {
         CostByCategory {
@@ -121,6 +179,10 @@ mod tests {
     }
 
     fn draw_svg(locale: Locale, costs: &CostByCategory) -> String {
+        draw_sized(locale, costs, 480)
+    }
+
+    fn draw_sized(locale: Locale, costs: &CostByCategory, width: u32) -> String {
         let texts = crate::i18n::texts(locale);
         let name = |c| texts.cost_category(c);
         let labels = Labels {
@@ -128,7 +190,7 @@ mod tests {
             locale,
             currency: "¥",
         };
-        svg(480, 260, |area| draw(area, costs, &labels, 1.0).unwrap())
+        svg(width, 220, |area| draw(area, costs, &labels, 1.0).unwrap())
     }
 
     #[test]
@@ -229,5 +291,62 @@ mod tests {
             draw(area, &CostByCategory::default(), &labels, 1.0).unwrap()
         });
         assert!(hits.is_empty());
+    }
+
+    /// The width of the bar in `colour`.
+    fn bar_width(out: &str, colour: RGBColor) -> f64 {
+        rects(out)
+            .into_iter()
+            .find(|r| r.fill == hex(colour))
+            .unwrap()
+            .width
+    }
+
+    #[test]
+    fn the_largest_amount_stays_whole_inside_a_narrow_chart() {
+        // A phone: the canvas is 322 px wide.
+        let out = draw_sized(Locale::En, &costs(), 322);
+        let boxes = text_boxes(&out);
+        let largest = boxes.iter().find(|b| b.text == "¥563,991").unwrap();
+        assert!(largest.right <= 322.0 - 4.0, "{largest:?}");
+        for b in &boxes {
+            assert!(b.left >= 0.0 && b.right <= 322.0, "{b:?} runs off");
+        }
+        // Still right of its bar, in grey.
+        let kol = category_colour(CostCategory::Kol);
+        let bar = rects(&out)
+            .into_iter()
+            .find(|r| r.fill == hex(kol))
+            .unwrap();
+        assert!(largest.left >= bar.x + bar.width, "{largest:?} {bar:?}");
+        assert_eq!(largest.fill, hex(MUTED));
+    }
+
+    #[test]
+    fn a_wide_chart_keeps_a_third_more_than_the_largest_cost() {
+        // 480 px: the bars' span is 346 px and the longest bar 1/1.32 of it.
+        let out = draw_svg(Locale::En, &costs());
+        let kol = bar_width(&out, category_colour(CostCategory::Kol));
+        assert!((kol - 346.0 / 1.32).abs() <= 2.0, "{kol}");
+    }
+
+    #[test]
+    fn an_amount_without_room_beside_its_bar_goes_inside_it() {
+        // So narrow that the longest bar keeps 60% of the plot: its amount
+        // goes inside, in white, and every amount stays on the canvas.
+        let out = draw_sized(Locale::En, &costs(), 250);
+        let boxes = text_boxes(&out);
+        let largest = boxes.iter().find(|b| b.text == "¥563,991").unwrap();
+        let kol = category_colour(CostCategory::Kol);
+        let bar = rects(&out)
+            .into_iter()
+            .find(|r| r.fill == hex(kol))
+            .unwrap();
+        assert!(largest.right <= bar.x + bar.width, "{largest:?} {bar:?}");
+        assert!(largest.left >= bar.x, "{largest:?} {bar:?}");
+        assert_eq!(largest.fill, hex(WHITE));
+        for b in &boxes {
+            assert!(b.right <= 250.0, "{b:?} runs off");
+        }
     }
 }

@@ -11,7 +11,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use xhs_roi_engine::format::Locale;
 
 use super::hits::HitMaker;
-use super::{exact, Hits, LegendMark, Metrics, Unit, AXIS, FONT, GRID, INK, MUTED, PALETTE};
+use super::{
+    exact, Hits, Legend, LegendMark, Metrics, Unit, AXIS, FONT, GRID, INK, MUTED, PALETTE,
+};
 
 /// One curve: its name and the cumulative share (0 to 1) at each age from
 /// day 0 (NaN: no value).
@@ -54,14 +56,31 @@ pub fn draw<DB: DrawingBackend>(
     let texts = super::texts::chart_texts(data.locale);
     let last = (ages - 1).max(1) as f64;
     let label_font = (FONT, m.font(11.0)).into_font().color(&MUTED);
-    let legend = data.curves.len() <= LEGEND_MAX;
+    let colour = |i: usize| PALETTE[i % PALETTE.len()];
+    let items: Vec<(&str, LegendMark)> = if data.curves.len() <= LEGEND_MAX {
+        data.curves
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.label.as_str(), LegendMark::Line(colour(i))))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (margin_left, y_labels) = (m.px(4.0), m.px(48.0));
+    // From the plot's left edge, as wide as the chart allows.
+    let legend_left = (margin_left + y_labels + m.px(4.0)) as i32;
+    let legend = Legend::new(area, &items, legend_left, &m)?;
     let mut chart = ChartBuilder::on(area)
-        .margin_top(m.px(if legend { 30.0 } else { 22.0 }))
+        .margin_top(if items.is_empty() {
+            m.px(22.0)
+        } else {
+            m.px(30.0) + legend.extra_height(&m)
+        })
         .margin_right(m.px(18.0))
-        .margin_left(m.px(4.0))
+        .margin_left(margin_left)
         .margin_bottom(m.px(4.0))
         .x_label_area_size(m.px(40.0))
-        .y_label_area_size(m.px(48.0))
+        .y_label_area_size(y_labels)
         .build_cartesian_2d(-0.5f64..last + 0.5, 0f64..1.05)?;
     chart
         .configure_mesh()
@@ -91,7 +110,6 @@ pub fn draw<DB: DrawingBackend>(
         ))?;
     }
 
-    let colour = |i: usize| PALETTE[i % PALETTE.len()];
     for (i, curve) in data.curves.iter().enumerate() {
         let width = if i == 0 { 2.5 } else { 1.5 };
         let stroke = colour(i).stroke_width(m.px(width));
@@ -125,20 +143,7 @@ pub fn draw<DB: DrawingBackend>(
         (plot_x.end, plot_y.end + m.px(22.0) as i32),
         label_font.pos(Pos::new(HPos::Right, VPos::Top)),
     ))?;
-    if legend {
-        let items: Vec<(&str, LegendMark)> = data
-            .curves
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.label.as_str(), LegendMark::Line(colour(i))))
-            .collect();
-        super::legend(
-            area,
-            &items,
-            (plot_x.start + m.px(4.0) as i32, m.px(4.0) as i32),
-            &m,
-        )?;
-    }
+    legend.draw(area, m.px(4.0) as i32, &m)?;
 
     let maker = HitMaker::new(area, scale);
     Ok((0..ages)
@@ -172,7 +177,7 @@ fn nice_step(last: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charts::testing::{count, hex, svg, svg_hits, texts};
+    use crate::charts::testing::{count, hex, svg, svg_hits, text_boxes, texts};
     use crate::charts::RED;
 
     /// A curve that reaches `at_30` of its total by day 30 and all of it by
@@ -292,5 +297,26 @@ mod tests {
         assert_eq!(nice_step(90.0), 15.0);
         assert_eq!(nice_step(365.0), 90.0);
         assert_eq!(nice_step(3.0), 1.0);
+    }
+
+    #[test]
+    fn note_titles_wrap_onto_rows_above_the_curves_on_a_phone() {
+        let chart = data(vec![
+            curve("All notes", 91, 0.8),
+            curve("28天实测VC精华，暗沉真的亮了吗", 91, 0.5),
+            curve("油皮夏天的焕亮精华正确打开方式", 91, 0.6),
+        ]);
+        let (out, hits) = svg_hits(322, 300, |area| draw(area, &chart, 1.0).unwrap());
+        let boxes = text_boxes(&out);
+        for b in &boxes {
+            assert!(b.left >= 0.0 && b.right <= 322.0, "{b:?} runs off");
+        }
+        // The legend is drawn last.
+        let legend = &boxes[boxes.len() - 3..];
+        assert_eq!(legend[0].text, "All notes");
+        assert!(legend[1].text.starts_with("28天实测"), "{legend:?}");
+        assert!(legend[2].top > legend[0].top, "{legend:?}");
+        let bottom = legend.iter().map(|b| b.bottom).fold(0.0, f64::max);
+        assert!(hits.iter().all(|h| h.y0 > bottom), "the plot starts below");
     }
 }

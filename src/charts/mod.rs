@@ -163,49 +163,306 @@ pub enum LegendMark {
     Line(RGBColor),
 }
 
-/// A one-row legend starting at `origin` (backend pixels).
+/// The distance between two legend rows (CSS pixels). A chart's top margin
+/// holds one row; each further row moves the plot down by this much.
+const LEGEND_ROW: f64 = 20.0;
+
+/// A legend laid out in as many rows as its entries need to stay inside the
+/// chart's width, every row starting at the same `left`.
 ///
 /// Drawn by hand rather than with plotters' series labels: those measure text
 /// through a DOM element with an inline style, which the CSP refuses. Widths
 /// here come from the backend (`measureText` on a canvas).
-pub fn legend<DB: plotters::prelude::DrawingBackend>(
-    area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
-    items: &[(&str, LegendMark)],
-    origin: (i32, i32),
-    m: &Metrics,
-) -> DrawResult<DB> {
+///
+/// A chart lays its legend out before building its plot, leaves
+/// [`Legend::extra_height`] more at the top than for one row, and draws it
+/// after the plot.
+pub struct Legend<'a> {
+    /// Each entry's row, x (backend pixels), label (shortened with an
+    /// ellipsis if it is wider than a whole row) and mark.
+    entries: Vec<(usize, i32, String, &'a LegendMark)>,
+    rows: usize,
+}
+
+impl<'a> Legend<'a> {
+    /// Lays `items` out left to right from `left` (backend pixels), moving
+    /// to a new row when the next entry would run past the area's right
+    /// edge.
+    pub fn new<DB: plotters::prelude::DrawingBackend>(
+        area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+        items: &'a [(&str, LegendMark)],
+        left: i32,
+        m: &Metrics,
+    ) -> AreaResult<Legend<'a>, DB> {
+        let font = legend_font(m);
+        let right = area.dim_in_pixel().0 as i32 - m.px(4.0) as i32;
+        let mark = legend_mark_width(m);
+        let gap = m.px(18.0) as i32;
+        let (mut row, mut x) = (0, left);
+        let mut entries = Vec::with_capacity(items.len());
+        for (label, legend_mark) in items {
+            let text_width = area.estimate_text_size(label, &font)?.0 as i32;
+            if x > left && x + mark + text_width > right {
+                row += 1;
+                x = left;
+            }
+            let text = if x + mark + text_width > right {
+                fit_text(area, label, &font, right - x - mark)?
+            } else {
+                label.to_string()
+            };
+            let text_width = area.estimate_text_size(&text, &font)?.0 as i32;
+            entries.push((row, x, text, legend_mark));
+            x += mark + text_width + gap;
+        }
+        Ok(Legend {
+            rows: if items.is_empty() { 0 } else { row + 1 },
+            entries,
+        })
+    }
+
+    /// How many rows the entries take.
+    #[cfg(test)]
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// How much further down the plot starts than below a one-row legend
+    /// (backend pixels).
+    pub fn extra_height(&self, m: &Metrics) -> u32 {
+        self.rows.saturating_sub(1) as u32 * m.px(LEGEND_ROW)
+    }
+
+    /// Draws the legend, its first row's top at `top` (backend pixels).
+    pub fn draw<DB: plotters::prelude::DrawingBackend>(
+        &self,
+        area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+        top: i32,
+        m: &Metrics,
+    ) -> DrawResult<DB> {
+        use plotters::prelude::*;
+        let font = legend_font(m);
+        let swatch = m.px(14.0) as i32;
+        for (row, x, label, mark) in &self.entries {
+            let centre = top + (*row as u32 * m.px(LEGEND_ROW) + m.px(8.0)) as i32;
+            match mark {
+                LegendMark::Bar(colour) => {
+                    let half = m.px(5.0) as i32;
+                    area.draw(&Rectangle::new(
+                        [(*x, centre - half), (x + swatch, centre + half)],
+                        colour.filled(),
+                    ))?;
+                }
+                LegendMark::Line(colour) => {
+                    area.draw(&PathElement::new(
+                        vec![(*x, centre), (x + swatch, centre)],
+                        colour.stroke_width(m.px(2.0)),
+                    ))?;
+                }
+            }
+            let text_x = x + legend_mark_width(m);
+            area.draw(&Text::new(label.clone(), (text_x, centre), font.clone()))?;
+        }
+        Ok(())
+    }
+}
+
+/// A legend entry's swatch or line and the space after it.
+fn legend_mark_width(m: &Metrics) -> i32 {
+    (m.px(14.0) + m.px(6.0)) as i32
+}
+
+fn legend_font(m: &Metrics) -> plotters::style::TextStyle<'static> {
     use plotters::prelude::*;
     use plotters::style::text_anchor::{HPos, Pos, VPos};
-    let font = (FONT, m.font(12.0))
+    (FONT, m.font(12.0))
         .into_font()
         .color(&INK)
-        .pos(Pos::new(HPos::Left, VPos::Center));
-    let (mut x, y) = origin;
-    let swatch = m.px(14.0) as i32;
-    for (label, mark) in items {
-        let centre = y + m.px(8.0) as i32;
-        match mark {
-            LegendMark::Bar(colour) => {
-                let half = m.px(5.0) as i32;
-                area.draw(&Rectangle::new(
-                    [(x, centre - half), (x + swatch, centre + half)],
-                    colour.filled(),
-                ))?;
-            }
-            LegendMark::Line(colour) => {
-                area.draw(&PathElement::new(
-                    vec![(x, centre), (x + swatch, centre)],
-                    colour.stroke_width(m.px(2.0)),
-                ))?;
-            }
-        }
-        x += swatch + m.px(6.0) as i32;
-        area.draw(&Text::new(label.to_string(), (x, centre), font.clone()))?;
-        let (width, _) = area.estimate_text_size(label, &font)?;
-        x += width as i32 + m.px(18.0) as i32;
-    }
-    Ok(())
+        .pos(Pos::new(HPos::Left, VPos::Center))
 }
+
+/// `text` if it is at most `max` backend pixels wide in `font`, else as much
+/// of its start as fits with an ellipsis (at least one character).
+pub fn fit_text<DB: plotters::prelude::DrawingBackend>(
+    area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+    text: &str,
+    font: &plotters::style::TextStyle<'_>,
+    max: i32,
+) -> AreaResult<String, DB> {
+    let fits =
+        |t: &str| -> AreaResult<bool, DB> { Ok(area.estimate_text_size(t, font)?.0 as i32 <= max) };
+    if fits(text)? {
+        return Ok(text.to_string());
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let shortened = |n: usize| {
+        let start: String = chars[..n].iter().collect();
+        format!("{}…", start.trim_end())
+    };
+    // The longest start that fits (binary search: widths grow with length).
+    let (mut low, mut high) = (1, chars.len());
+    while low < high {
+        let mid = (low + high).div_ceil(2);
+        if fits(&shortened(mid))? {
+            low = mid;
+        } else {
+            high = mid - 1;
+        }
+    }
+    Ok(shortened(low))
+}
+
+/// How the names under a chart's groups are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameLayout {
+    /// Level, one row: every name clears its neighbours.
+    Across,
+    /// Level, every other name one row lower: each clears the names two
+    /// groups away.
+    Staggered,
+    /// Turned to read upwards, ending under its group; shortened with an
+    /// ellipsis past [`UPRIGHT_MAX`]. For groups too narrow for level names.
+    Upright,
+}
+
+/// The longest an upright group name may be (CSS pixels).
+const UPRIGHT_MAX: f64 = 96.0;
+
+/// Names under groups of bars (centred on `g + 0.5` for group `g`), laid
+/// out so that no two overlap: level in one row when they fit, else on two
+/// staggered rows, else upright (and only every so many when even upright
+/// names are too close). Full names stay in the chart's tooltips.
+///
+/// Like [`Legend`], laid out before the plot is built (its
+/// [`GroupNames::area_size`] is the x label area) and drawn after.
+pub struct GroupNames {
+    names: Vec<String>,
+    layout: NameLayout,
+    every: usize,
+}
+
+impl GroupNames {
+    /// Fits `names` to groups `slot` backend pixels wide, the first starting
+    /// at `left`, in an area `area` wide.
+    pub fn new<DB: plotters::prelude::DrawingBackend>(
+        area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+        names: &[String],
+        left: i32,
+        slot: f64,
+        m: &Metrics,
+    ) -> AreaResult<GroupNames, DB> {
+        let font = name_font(m);
+        let widths = names
+            .iter()
+            .map(|n| Ok(f64::from(area.estimate_text_size(n, &font)?.0)))
+            .collect::<AreaResult<Vec<f64>, DB>>()?;
+        let width = f64::from(area.dim_in_pixel().0);
+        let gap = f64::from(m.px(8.0));
+        // Whether names `apart` groups from each other clear one another,
+        // each kept inside the area as `draw` keeps it.
+        let clear = |apart: usize| {
+            let span = |g: usize| {
+                let centre = f64::from(left) + (g as f64 + 0.5) * slot;
+                let half = widths[g] / 2.0;
+                let centre = centre.clamp(half, (width - half).max(half));
+                (centre - half, centre + half)
+            };
+            (apart..widths.len()).all(|g| span(g - apart).1 + gap <= span(g).0)
+        };
+        let (layout, names, every) = if clear(1) {
+            (NameLayout::Across, names.to_vec(), 1)
+        } else if clear(2) {
+            (NameLayout::Staggered, names.to_vec(), 1)
+        } else {
+            let short = names
+                .iter()
+                .map(|n| fit_text(area, n, &font, m.px(UPRIGHT_MAX) as i32))
+                .collect::<AreaResult<Vec<String>, DB>>()?;
+            let line = f64::from(m.px(15.0));
+            let every = (line / slot.max(1.0)).ceil().max(1.0) as usize;
+            (NameLayout::Upright, short, every)
+        };
+        Ok(GroupNames {
+            names,
+            layout,
+            every,
+        })
+    }
+
+    #[cfg(test)]
+    pub fn layout(&self) -> NameLayout {
+        self.layout
+    }
+
+    /// The height the names need below the axis (backend pixels): the
+    /// chart's x label area.
+    pub fn area_size<DB: plotters::prelude::DrawingBackend>(
+        &self,
+        area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+        m: &Metrics,
+    ) -> AreaResult<u32, DB> {
+        Ok(match self.layout {
+            NameLayout::Across => m.px(30.0),
+            NameLayout::Staggered => m.px(30.0) + m.px(14.0),
+            NameLayout::Upright => {
+                let font = name_font(m);
+                let longest = self
+                    .names
+                    .iter()
+                    .map(|n| area.estimate_text_size(n, &font).map(|s| s.0))
+                    .try_fold(0, |a, w| w.map(|w| a.max(w)))?;
+                m.px(8.0) + longest + m.px(6.0)
+            }
+        })
+    }
+
+    pub fn draw<DB: plotters::prelude::DrawingBackend>(
+        &self,
+        area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+        chart: &XyChart<'_, DB>,
+        m: &Metrics,
+    ) -> DrawResult<DB> {
+        use plotters::prelude::*;
+        use plotters::style::text_anchor::{HPos, Pos, VPos};
+        let font = name_font(m);
+        let width = area.dim_in_pixel().0 as i32;
+        for (g, name) in self.names.iter().enumerate().step_by(self.every) {
+            let (px, py) = chart.backend_coord(&(g as f64 + 0.5, 0.0));
+            let top = py + m.px(8.0) as i32;
+            if self.layout == NameLayout::Upright {
+                let style = font
+                    .clone()
+                    .transform(FontTransform::Rotate270)
+                    .pos(Pos::new(HPos::Right, VPos::Center));
+                area.draw(&Text::new(name.clone(), (px, top), style))?;
+                continue;
+            }
+            // Kept inside the canvas: the last name may be wider than the
+            // room right of its group's centre.
+            let half = area.estimate_text_size(name, &font)?.0 as i32 / 2;
+            let x = px.clamp(half, (width - half).max(half));
+            let y = if self.layout == NameLayout::Staggered && g % 2 == 1 {
+                top + m.px(14.0) as i32
+            } else {
+                top
+            };
+            let style = font.clone().pos(Pos::new(HPos::Center, VPos::Top));
+            area.draw(&Text::new(name.clone(), (x, y), style))?;
+        }
+        Ok(())
+    }
+}
+
+fn name_font(m: &Metrics) -> plotters::style::TextStyle<'static> {
+    use plotters::prelude::*;
+    (FONT, m.font(11.0)).into_font().color(&MUTED)
+}
+
+/// A result of plotters' drawing area for a backend.
+pub type AreaResult<T, DB> = Result<
+    T,
+    plotters::drawing::DrawingAreaErrorKind<<DB as plotters::prelude::DrawingBackend>::ErrorType>,
+>;
 
 /// The error plotters returns for a backend.
 pub type DrawResult<DB> = Result<
@@ -301,11 +558,213 @@ pub(crate) mod testing {
         (out, hits)
     }
 
+    /// Where a `<text>` element lies, its width estimated as plotters
+    /// estimates it for the SVG backend (so as the charts laid it out).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TextBox {
+        pub text: String,
+        pub left: f64,
+        pub right: f64,
+        pub top: f64,
+        pub bottom: f64,
+        /// Turned to read upwards.
+        pub upright: bool,
+        pub fill: String,
+    }
+
+    impl TextBox {
+        pub fn overlaps(&self, other: &TextBox) -> bool {
+            self.left < other.right
+                && other.left < self.right
+                && self.top < other.bottom
+                && other.top < self.bottom
+        }
+    }
+
+    /// The box of every `<text>` element, in drawing order.
+    pub fn text_boxes(svg: &str) -> Vec<TextBox> {
+        let bodies = texts(svg);
+        svg.split("<text")
+            .skip(1)
+            .zip(bodies)
+            .filter_map(|(part, text)| {
+                let tag = part.split('>').next()?;
+                let attr = |name: &str| -> Option<&str> {
+                    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+                    tag[at..].split('"').next()
+                };
+                let number = |name: &str| attr(name)?.parse::<f64>().ok();
+                let (x, y, size) = (number("x")?, number("y")?, number("font-size")?);
+                // plotters' naive font: 0.7 em per byte, the em 1/1.24 of
+                // the SVG font size.
+                let width = (size / 1.24 * 0.7 * text.len() as f64).round();
+                let (start, end) = match attr("text-anchor")? {
+                    "start" => (0.0, width),
+                    "middle" => (-width / 2.0, width / 2.0),
+                    _ => (-width, 0.0),
+                };
+                let (above, below) = match attr("dy")? {
+                    "0.76em" => (0.0, size),
+                    "0.5ex" => (size / 2.0, size / 2.0),
+                    _ => (size, 0.0),
+                };
+                let upright = attr("transform").is_some_and(|t| t.starts_with("rotate(270"));
+                let fill = attr("fill")?.to_string();
+                Some(if upright {
+                    // Turned a quarter left about (x, y): along the text is
+                    // up the page, its height across it.
+                    TextBox {
+                        left: x - above,
+                        right: x + below,
+                        top: y - end,
+                        bottom: y - start,
+                        upright,
+                        fill,
+                        text,
+                    }
+                } else {
+                    TextBox {
+                        left: x + start,
+                        right: x + end,
+                        top: y - above,
+                        bottom: y + below,
+                        upright,
+                        fill,
+                        text,
+                    }
+                })
+            })
+            .collect()
+    }
+
     /// The `font-size` of every `<text>` element.
     pub fn font_sizes(svg: &str) -> Vec<f64> {
         svg.split("font-size=\"")
             .skip(1)
             .filter_map(|part| part.split('"').next()?.parse().ok())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{svg, text_boxes};
+    use super::*;
+    use plotters::style::IntoFont;
+
+    const MODELS: [&str; 7] = [
+        "First touch",
+        "Last touch",
+        "Linear",
+        "Position-based",
+        "Time decay",
+        "Markov",
+        "Shapley",
+    ];
+
+    /// The rows of the seven models' legend drawn from x 48 in an area
+    /// `width` wide, and the SVG.
+    fn models_legend(width: u32) -> (usize, u32, String) {
+        let items: Vec<(&str, LegendMark)> =
+            MODELS.iter().map(|&l| (l, LegendMark::Bar(RED))).collect();
+        let m = Metrics { scale: 1.0 };
+        let mut rows = (0, 0);
+        let out = svg(width, 120, |area| {
+            let legend = Legend::new(area, &items, 48, &m).unwrap();
+            rows = (legend.rows(), legend.extra_height(&m));
+            legend.draw(area, 6, &m).unwrap();
+        });
+        (rows.0, rows.1, out)
+    }
+
+    #[test]
+    fn legend_wraps_to_a_second_row_when_the_entries_do_not_fit() {
+        let (rows, extra, out) = models_legend(1180);
+        assert_eq!((rows, extra), (1, 0));
+        let (rows, extra, out_narrow) = models_legend(600);
+        assert_eq!((rows, extra), (2, 20));
+        for b in text_boxes(&out_narrow) {
+            assert!(b.right <= 600.0 - 4.0, "{b:?}");
+        }
+        // Rows start at the same x; a row's entries are where one long row
+        // had them.
+        let wide = text_boxes(&out);
+        let narrow = text_boxes(&out_narrow);
+        assert_eq!(wide[..6], narrow[..6]);
+        assert_eq!(narrow[6].left, narrow[0].left);
+        assert_eq!(narrow[6].top, narrow[0].top + 20.0);
+    }
+
+    #[test]
+    fn every_row_stays_inside_a_phone_width_chart() {
+        let (rows, extra, out) = models_legend(322);
+        assert_eq!((rows, extra), (3, 40));
+        let boxes = text_boxes(&out);
+        assert_eq!(boxes.len(), 7);
+        assert!(boxes.iter().all(|b| b.right <= 322.0 - 4.0), "{boxes:?}");
+        assert!(boxes.iter().all(|b| !b.text.ends_with('…')), "{boxes:?}");
+    }
+
+    #[test]
+    fn a_legend_entry_wider_than_a_row_ends_in_an_ellipsis() {
+        let title =
+            "A note title far too long to be written whole in the legend of a phone's chart";
+        let items = [
+            ("All notes", LegendMark::Line(RED)),
+            (title, LegendMark::Line(PALETTE[1])),
+        ];
+        let m = Metrics { scale: 1.0 };
+        let out = svg(322, 120, |area| {
+            let legend = Legend::new(area, &items, 56, &m).unwrap();
+            assert_eq!(legend.rows(), 2);
+            legend.draw(area, 4, &m).unwrap();
+        });
+        let boxes = text_boxes(&out);
+        assert_eq!(boxes[0].text, "All notes");
+        assert!(boxes[1].text.starts_with("A note title far"), "{boxes:?}");
+        assert!(boxes[1].text.ends_with('…'), "{boxes:?}");
+        assert!(boxes[1].right <= 322.0 - 4.0, "{boxes:?}");
+    }
+
+    #[test]
+    fn fit_text_keeps_what_fits_and_shortens_the_rest() {
+        let font = (FONT, 12.0).into_font().color(&INK);
+        let _ = svg(100, 100, |area| {
+            assert_eq!(fit_text(area, "Tmall", &font, 100).unwrap(), "Tmall");
+            let short = fit_text(area, "Xiaohongshu search", &font, 60).unwrap();
+            assert!(short.starts_with("Xiao") && short.ends_with('…'), "{short}");
+            assert!(area.estimate_text_size(&short, &font).unwrap().0 <= 60);
+            // A space is not left before the ellipsis; one character at least.
+            assert_eq!(fit_text(area, "KOL note", &font, 35).unwrap(), "KOL…");
+            assert_eq!(fit_text(area, "小红书笔记", &font, 1).unwrap(), "小…");
+        });
+    }
+
+    #[test]
+    fn group_names_go_across_then_staggered_then_upright_as_groups_narrow() {
+        let names: Vec<String> = [
+            "Tmall",
+            "Xiaohongshu note",
+            "KOL note",
+            "Xiaohongshu search",
+        ]
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+        let m = Metrics { scale: 1.0 };
+        let layout = |slot: f64| {
+            let mut layout = None;
+            svg(1000, 100, |area| {
+                layout = Some(
+                    GroupNames::new(area, &names, 48, slot, &m)
+                        .unwrap()
+                        .layout(),
+                );
+            });
+            layout.unwrap()
+        };
+        assert_eq!(layout(120.0), NameLayout::Across);
+        assert_eq!(layout(60.0), NameLayout::Staggered);
+        assert_eq!(layout(30.0), NameLayout::Upright);
     }
 }

@@ -9,7 +9,7 @@ use xhs_roi_engine::CostCategory;
 
 use super::cost::category_colour;
 use super::hits::HitMaker;
-use super::{exact, Hits, LegendMark, Metrics, Unit};
+use super::{exact, Hits, Legend, LegendMark, Metrics, Unit};
 
 pub struct StackedCost<'a> {
     /// One column per period, oldest first: its axis label and the amount of
@@ -43,13 +43,21 @@ pub fn draw<DB: DrawingBackend>(
         return Ok(Vec::new());
     }
     let top = top * 1.1;
+    let (margin_left, y_labels) = (m.px(4.0), m.px(52.0));
+    let items: Vec<(&str, LegendMark)> = CostCategory::ALL
+        .iter()
+        .map(|&c| ((data.category)(c), LegendMark::Bar(category_colour(c))))
+        .collect();
+    // From the plot's left edge, as wide as the chart allows.
+    let legend_left = (margin_left + y_labels + m.px(4.0)) as i32;
+    let legend = Legend::new(area, &items, legend_left, &m)?;
     let mut chart = ChartBuilder::on(area)
-        .margin_top(m.px(30.0))
+        .margin_top(m.px(30.0) + legend.extra_height(&m))
         .margin_right(m.px(14.0))
-        .margin_left(m.px(4.0))
+        .margin_left(margin_left)
         .margin_bottom(m.px(4.0))
         .x_label_area_size(m.px(26.0))
-        .y_label_area_size(m.px(52.0))
+        .y_label_area_size(y_labels)
         .build_cartesian_2d(0f64..n as f64, 0f64..top)?;
     super::value_mesh(&mut chart, &m, data.locale)?;
 
@@ -88,29 +96,27 @@ pub fn draw<DB: DrawingBackend>(
         }
     }
 
-    let (plot_x, _) = chart.plotting_area().get_pixel_range();
     super::period_labels(area, &chart, data.periods.iter().map(|p| p.0.as_str()), &m)?;
-    let legend: Vec<(&str, LegendMark)> = CostCategory::ALL
-        .iter()
-        .map(|&c| ((data.category)(c), LegendMark::Bar(category_colour(c))))
-        .collect();
-    super::legend(
-        area,
-        &legend,
-        (plot_x.start + m.px(4.0) as i32, m.px(4.0) as i32),
-        &m,
-    )?;
+    legend.draw(area, m.px(4.0) as i32, &m)?;
     Ok(hits)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charts::testing::{count, hex, rects, svg_hits, texts};
+    use crate::charts::testing::{count, hex, rects, svg_hits, text_boxes, texts, TextBox};
 
     fn draw_svg(
         locale: Locale,
         periods: Vec<(String, [f64; 5])>,
+    ) -> (String, Vec<crate::charts::Hit>) {
+        draw_sized(locale, periods, 800)
+    }
+
+    fn draw_sized(
+        locale: Locale,
+        periods: Vec<(String, [f64; 5])>,
+        width: u32,
     ) -> (String, Vec<crate::charts::Hit>) {
         let texts = crate::i18n::texts(locale);
         let name = |c| texts.cost_category(c);
@@ -120,7 +126,7 @@ mod tests {
             locale,
             currency: "¥",
         };
-        svg_hits(800, 320, |area| draw(area, &data, 1.0).unwrap())
+        svg_hits(width, 300, |area| draw(area, &data, 1.0).unwrap())
     }
 
     fn months() -> Vec<(String, [f64; 5])> {
@@ -211,5 +217,58 @@ mod tests {
         assert!(!out.contains("<text"));
         let (_, hits) = draw_svg(Locale::En, Vec::new());
         assert!(hits.is_empty());
+    }
+
+    /// The boxes of the five category names in the legend.
+    fn legend_boxes(out: &str) -> Vec<TextBox> {
+        let texts = crate::i18n::texts(Locale::En);
+        let names: Vec<&str> = CostCategory::ALL
+            .iter()
+            .map(|&c| texts.cost_category(c))
+            .collect();
+        text_boxes(out)
+            .into_iter()
+            .filter(|b| names.contains(&b.text.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn legend_wraps_to_a_second_row_when_the_entries_do_not_fit() {
+        // A phone: the canvas is 322 px wide.
+        let (out, hits) = draw_sized(Locale::En, months(), 322);
+        let legend = legend_boxes(&out);
+        assert_eq!(legend.len(), 5, "{legend:?}");
+        let mut rows: Vec<i64> = legend.iter().map(|b| b.top.round() as i64).collect();
+        rows.dedup();
+        assert!(rows.len() >= 2, "{legend:?}");
+        // Every name whole and inside the canvas, none on another.
+        for b in text_boxes(&out) {
+            assert!(b.left >= 0.0 && b.right <= 322.0, "{b:?} runs off");
+        }
+        for b in &legend {
+            for other in text_boxes(&out).iter().filter(|o| *o != b) {
+                assert!(!b.overlaps(other), "{b:?} on {other:?}");
+            }
+        }
+        // The plot starts below the last row: every column and axis label.
+        let bottom = legend.iter().map(|b| b.bottom).fold(0.0, f64::max);
+        assert!(hits.iter().all(|h| h.y0 > bottom), "{hits:?}");
+        let axis = text_boxes(&out)
+            .into_iter()
+            .filter(|b| !legend.contains(b))
+            .map(|b| b.top)
+            .fold(f64::MAX, f64::min);
+        assert!(axis > bottom, "{axis} vs {bottom}");
+    }
+
+    #[test]
+    fn a_legend_that_fits_stays_on_one_row_where_it_was() {
+        let (out, _) = draw_svg(Locale::En, months());
+        let legend = legend_boxes(&out);
+        assert_eq!(legend.len(), 5);
+        // One row, from just right of the value axis labels.
+        assert!(legend.iter().all(|b| b.top == legend[0].top), "{legend:?}");
+        assert_eq!(legend[0].left, 80.0);
+        assert!(out.contains(r#"<text x="80" y="12" dy="0.5ex""#), "{out}");
     }
 }

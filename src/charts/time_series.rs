@@ -12,7 +12,7 @@ pub use xhs_roi_engine::roi::Granularity;
 use xhs_roi_engine::time::Day;
 
 use super::hits::{axis_label, HitMaker};
-use super::{exact, Hits, LegendMark, Metrics, Unit, AXIS, FONT, MUTED};
+use super::{exact, Hits, Legend, LegendMark, Metrics, Unit, AXIS, FONT, MUTED};
 
 /// A bucket's axis label: `Mar 2` (`3/2`) for days and weeks, `Mar 2026`
 /// (`2026年3月`) for months.
@@ -88,13 +88,27 @@ pub fn draw<DB: DrawingBackend>(
     let right = if two_axes { range(&[1]) } else { left };
     let x_range = 0f64..n as f64;
 
+    let items: Vec<(&str, LegendMark)> = data.series[..count]
+        .iter()
+        .map(|s| {
+            let mark = match s.mark {
+                Mark::Bars => LegendMark::Bar(s.colour),
+                Mark::Line => LegendMark::Line(s.colour),
+            };
+            (s.label, mark)
+        })
+        .collect();
+    let (margin_left, y_labels) = (m.px(4.0), m.px(52.0));
+    // From the plot's left edge, as wide as the chart allows.
+    let legend_left = (margin_left + y_labels + m.px(4.0)) as i32;
+    let legend = Legend::new(area, &items, legend_left, &m)?;
     let mut chart = ChartBuilder::on(area)
-        .margin_top(m.px(30.0))
+        .margin_top(m.px(30.0) + legend.extra_height(&m))
         .margin_right(m.px(if two_axes { 6.0 } else { 14.0 }))
-        .margin_left(m.px(4.0))
+        .margin_left(margin_left)
         .margin_bottom(m.px(4.0))
         .x_label_area_size(m.px(26.0))
-        .y_label_area_size(m.px(52.0))
+        .y_label_area_size(y_labels)
         .right_y_label_area_size(if two_axes { m.px(52.0) } else { 0 })
         .build_cartesian_2d(x_range.clone(), left.0..left.1)?
         .set_secondary_coord(x_range, right.0..right.1);
@@ -178,25 +192,8 @@ pub fn draw<DB: DrawingBackend>(
         }
     }
 
-    let (plot_x, _) = chart.plotting_area().get_pixel_range();
     super::period_labels(area, &chart, data.points.iter().map(|p| p.0.as_str()), &m)?;
-
-    let legend: Vec<(&str, LegendMark)> = data.series[..count]
-        .iter()
-        .map(|s| {
-            let mark = match s.mark {
-                Mark::Bars => LegendMark::Bar(s.colour),
-                Mark::Line => LegendMark::Line(s.colour),
-            };
-            (s.label, mark)
-        })
-        .collect();
-    super::legend(
-        area,
-        &legend,
-        (plot_x.start + m.px(4.0) as i32, m.px(4.0) as i32),
-        &m,
-    )?;
+    legend.draw(area, m.px(4.0) as i32, &m)?;
 
     let texts = super::texts::chart_texts(locale);
     let maker = HitMaker::new(area, scale);
