@@ -65,14 +65,21 @@ pub fn DropZone() -> impl IntoView {
     let back_ref = NodeRef::<html::Button>::new();
     // The "back" button that had the focus is gone with the user's files:
     // the undo takes it, unless the user has put the focus elsewhere while
-    // the demo loaded.
+    // the demo loaded. The undo is described by the message, so the live
+    // region then stays quiet: a screen reader would read it twice.
+    let focus_moved = RwSignal::new(false);
     Effect::new(move |was: Option<bool>| {
         let now = swapped.with(Option::is_some);
-        if now && was == Some(false) && focus_is_lost() {
-            focus_later(undo_ref);
+        if now && was == Some(false) {
+            let moving = focus_is_lost();
+            focus_moved.set(moving);
+            if moving {
+                focus_later(undo_ref);
+            }
         }
         now
     });
+    let announced = move || message().filter(|_| !focus_moved.get());
 
     view! {
         <section
@@ -134,7 +141,7 @@ pub fn DropZone() -> impl IntoView {
         // Announced from a region that is always there (one inserted with
         // its text already in it is often not read out).
         <p class="visually-hidden" role="status" aria-live="polite">
-            {message}
+            {announced}
         </p>
         <Show when=move || swapped.get().is_some()>
             <div class="notice notice-info demo-swap" data-testid="demo-swap">

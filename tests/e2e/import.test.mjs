@@ -86,6 +86,10 @@ test('going back to the demo sets the user\'s files aside, and undo brings them 
   const notice = page.locator('[data-testid="demo-swap"]');
   assert.match(await notice.innerText(), /Your file is set aside/);
   assert.notDeepEqual(await readKpis(page), theirs);
+  // The focus moved to Undo, which the message describes: the live region
+  // stays quiet so that a screen reader says it once.
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'undo-back-to-demo');
+  assert.equal(await page.locator('[data-testid="drop-zone"] ~ [role="status"]').innerText(), '');
 
   // At once, while the demo's journeys may still be on their way: they must
   // not be attributed beside the user's data, which has none.
