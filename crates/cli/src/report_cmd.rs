@@ -335,7 +335,8 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
             "objective": report.objective,
             "lead_kpis": report.lead_kpis,
             "currency": report.currency,
-            "period": report.period,
+            // No dated row and no full range: no period to name.
+            "period": report.dated.then_some(report.period),
             "previous_period": report.previous_period,
             "baseline_period": report.baseline_period,
             "cards": report
@@ -619,12 +620,16 @@ fn show_change(change: Option<roi::Change>, unit: KpiUnit) -> String {
 
 fn cards_table(r: &roi::RoiReport, locale: Locale, s: &RoiSettings) -> String {
     let symbol = s.currency.symbol();
-    let mut out = format!(
-        "period {} .. {}{}",
-        r.period.from,
-        r.period.to,
-        if r.period.all { " (all data)" } else { "" }
-    );
+    let mut out = if r.dated {
+        format!(
+            "period {} .. {}{}",
+            r.period.from,
+            r.period.to,
+            if r.period.all { " (all data)" } else { "" }
+        )
+    } else {
+        "period: no dated rows".to_string()
+    };
     if let Some(p) = &r.previous_period {
         out.push_str(&format!("; previous {} .. {}", p.from, p.to));
     }

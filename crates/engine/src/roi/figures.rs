@@ -43,6 +43,18 @@ pub fn future_value(new_customers: f64, clv: Option<f64>, first_order_profit: f6
     })
 }
 
+/// `direct net profit + w_b x EMV + w_c x future value`. A part weighted 0
+/// adds nothing, even one the files cannot tell (no notes: no EMV).
+pub fn blended_return(
+    direct_net_profit: f64,
+    emv: f64,
+    future_value: f64,
+    weights: &BlendWeights,
+) -> f64 {
+    let part = |weight: f64, value: f64| if weight == 0.0 { 0.0 } else { weight * value };
+    direct_net_profit + part(weights.brand, emv) + part(weights.future, future_value)
+}
+
 /// `(direct net profit + w_b x EMV + w_c x future value) / cost`.
 pub fn blended_roi(
     direct_net_profit: f64,
@@ -52,7 +64,7 @@ pub fn blended_roi(
     cost: f64,
 ) -> Option<f64> {
     ratio(
-        direct_net_profit + weights.brand * emv + weights.future * future_value,
+        blended_return(direct_net_profit, emv, future_value, weights),
         cost,
     )
 }
@@ -211,7 +223,7 @@ impl Figures {
             future_value: money(future),
             weight_brand: s.weights.brand,
             weight_future: s.weights.future,
-            blended_total: money(net_profit + s.weights.brand * emv + s.weights.future * future),
+            blended_total: money(blended_return(net_profit, emv, future, &s.weights)),
             blended_roi: blended_roi(net_profit, emv, future, &s.weights, cost),
         };
         let mut cost_by_category = CostByCategory::default();
@@ -361,8 +373,9 @@ pub struct RoiReport {
     pub lead_kpis: Vec<KpiId>,
     pub currency: Currency,
     pub period: Period,
-    /// False when no note, cost or order carries a date: `period` is then
-    /// a placeholder, not a span to show.
+    /// False when no note, cost or order carries a date and the range
+    /// leaves an end open: `period` is then a placeholder, not a span to
+    /// show.
     pub dated: bool,
     /// The period of equal length before; `None` when all data is reported.
     pub previous_period: Option<Period>,
@@ -518,7 +531,8 @@ pub fn report(prepared: &Prepared, settings: &RoiSettings) -> RoiReport {
         lead_kpis: lead.to_vec(),
         currency: settings.currency.clone(),
         period,
-        dated: prepared.span().is_some(),
+        dated: prepared.span().is_some()
+            || (settings.range.from.is_some() && settings.range.to.is_some()),
         previous_period,
         baseline_period,
         current,

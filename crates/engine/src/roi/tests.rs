@@ -404,12 +404,51 @@ fn a_notes_table_without_rows_reports_zero_reach() {
 }
 
 #[test]
-fn costs_alone_chart_no_engagement_series() {
+fn without_notes_a_brand_weight_of_zero_still_blends_the_rest() {
+    let mut data = sample();
+    data.notes = None;
+    let mut settings = RoiSettings::default();
+    let prepared = Prepared::new(&data, &settings);
+    // Weighted, the unknown brand value leaves the blend unknown.
+    assert_eq!(
+        report(&prepared, &settings).current.returns.blended_roi,
+        None
+    );
+    settings.weights.brand = 0.0;
+    let r = report(&prepared, &settings);
+    let f = &r.current;
+    let expected = f.returns.direct_net_profit + f.returns.weight_future * f.returns.future_value;
+    assert_eq!(f.returns.blended_total, expected);
+    assert_eq!(f.returns.blended_roi, Some(expected / f.cost_total));
+}
+
+#[test]
+fn a_range_typed_in_full_dates_an_undated_report() {
+    let mut settings = RoiSettings::default();
+    let prepared = Prepared::new(&Dataset::default(), &settings);
+    settings.range.from = Some(Day(20_500));
+    assert!(
+        !report(&prepared, &settings).dated,
+        "an open end has no date"
+    );
+    settings.range.to = Some(Day(20_530));
+    assert!(report(&prepared, &settings).dated);
+}
+
+#[test]
+fn dated_costs_and_orders_chart_no_engagement_series_without_dated_note_rows() {
     let mut data = sample();
     data.notes = None;
     let settings = RoiSettings::default();
     let prepared = Prepared::new(&data, &settings);
     assert!(engagement_series(&prepared, &settings, Granularity::Week).is_empty());
+    data.notes = Some(table("note_id,impressions\nn1,1000\n"));
+    let undated_notes = Prepared::new(&data, &settings);
+    assert!(
+        undated_notes.span().is_some(),
+        "the costs and orders are dated"
+    );
+    assert!(engagement_series(&undated_notes, &settings, Granularity::Week).is_empty());
     let with_notes = Prepared::new(&sample(), &settings);
     assert!(!engagement_series(&with_notes, &settings, Granularity::Week).is_empty());
 }
