@@ -126,6 +126,8 @@ pub struct RoiTexts {
     pub funnel_caption: &'static str,
     /// In place of the funnel when no notes table is loaded.
     pub funnel_no_notes: &'static str,
+    /// In place of the lifespan curve when no note has engagement to chart.
+    pub lifespan_empty: &'static str,
     /// Impressions, views, interactions, product clicks, orders.
     pub funnel_stages: [&'static str; 5],
     pub granularity_label: &'static str,
@@ -228,6 +230,7 @@ static EN: RoiTexts = RoiTexts {
     funnel_title: "Funnel",
     funnel_caption: "From impressions to orders, with the share kept at each step.",
     funnel_no_notes: "No notes table loaded: the funnel starts from the notes' impressions.",
+    lifespan_empty: "No note engagement by day to chart for this period and these filters.",
     funnel_stages: ["Impressions", "Views", "Interactions", "Product clicks", "Orders"],
     granularity_label: "Points per",
     pay_kinds_title: "KOL / KOC fees by how creators were paid",
@@ -322,6 +325,7 @@ static ZH: RoiTexts = RoiTexts {
     funnel_title: "转化漏斗",
     funnel_caption: "从曝光到订单，每一步留存的比例。",
     funnel_no_notes: "尚未载入笔记表：漏斗从笔记的曝光开始。",
+    lifespan_empty: "此期间和筛选条件下没有可按天绘制的笔记互动。",
     funnel_stages: ["曝光", "阅读", "互动", "商品点击", "订单"],
     granularity_label: "时间粒度",
     pay_kinds_title: "达人费用按结算方式",

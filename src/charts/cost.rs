@@ -8,7 +8,7 @@ use xhs_roi_engine::report::CostByCategory;
 use xhs_roi_engine::CostCategory;
 
 use super::hits::HitMaker;
-use super::{exact, Hits, Metrics, Unit, AXIS, FONT, INK, MUTED};
+use super::{exact, text_on, Hits, Metrics, Unit, AXIS, FONT, INK, MUTED};
 
 /// One colour per category, the same wherever the category appears.
 pub fn category_colour(category: CostCategory) -> RGBColor {
@@ -106,7 +106,7 @@ pub fn draw<DB: DrawingBackend>(
                 (end - m.px(6.0) as i32, centre),
                 value_font
                     .clone()
-                    .color(&WHITE)
+                    .color(&text_on(category_colour(category)))
                     .pos(Pos::new(HPos::Right, VPos::Center)),
             ))?;
         }
@@ -333,7 +333,8 @@ mod tests {
     #[test]
     fn an_amount_without_room_beside_its_bar_goes_inside_it() {
         // So narrow that the longest bar keeps 60% of the plot: its amount
-        // goes inside, in white, and every amount stays on the canvas.
+        // goes inside, in the colour that reads on the bar, and every
+        // amount stays on the canvas.
         let out = draw_sized(Locale::En, &costs(), 250);
         let boxes = text_boxes(&out);
         let largest = boxes.iter().find(|b| b.text == "¥563,991").unwrap();
@@ -344,7 +345,7 @@ mod tests {
             .unwrap();
         assert!(largest.right <= bar.x + bar.width, "{largest:?} {bar:?}");
         assert!(largest.left >= bar.x, "{largest:?} {bar:?}");
-        assert_eq!(largest.fill, hex(WHITE));
+        assert_eq!(largest.fill, hex(text_on(kol)));
         for b in &boxes {
             assert!(b.right <= 250.0, "{b:?} runs off");
         }

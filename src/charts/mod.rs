@@ -45,6 +45,30 @@ pub const FONT: &str =
 pub const RED: RGBColor = RGBColor(255, 36, 66);
 pub const RED_SOFT: RGBColor = RGBColor(255, 196, 204);
 pub const INK: RGBColor = RGBColor(31, 41, 55);
+
+/// Text colour for writing on `fill`: ink or white, whichever contrasts
+/// more (WCAG relative luminance).
+pub fn text_on(fill: RGBColor) -> RGBColor {
+    fn luminance(c: RGBColor) -> f64 {
+        let channel = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(c.0) + 0.7152 * channel(c.1) + 0.0722 * channel(c.2)
+    }
+    let fill = luminance(fill);
+    let on_white = 1.05 / (fill + 0.05);
+    let on_ink = (fill + 0.05) / (luminance(INK) + 0.05);
+    if on_white >= on_ink {
+        plotters::style::colors::WHITE
+    } else {
+        INK
+    }
+}
 pub const MUTED: RGBColor = RGBColor(107, 114, 128);
 pub const GRID: RGBColor = RGBColor(237, 239, 242);
 pub const AXIS: RGBColor = RGBColor(209, 213, 219);
@@ -295,6 +319,9 @@ pub fn fit_text<DB: plotters::prelude::DrawingBackend>(
         return Ok(text.to_string());
     }
     let chars: Vec<char> = text.chars().collect();
+    if chars.is_empty() {
+        return Ok(String::new());
+    }
     let shortened = |n: usize| {
         let start: String = chars[..n].iter().collect();
         format!("{}…", start.trim_end())
@@ -369,9 +396,11 @@ impl GroupNames {
             };
             (apart..widths.len()).all(|g| span(g - apart).1 + gap <= span(g).0)
         };
-        let (layout, names, every) = if clear(1) {
+        // A name wider than the area can only go upright, shortened.
+        let level = widths.iter().all(|&w| w + gap <= width);
+        let (layout, names, every) = if level && clear(1) {
             (NameLayout::Across, names.to_vec(), 1)
-        } else if clear(2) {
+        } else if level && clear(2) {
             (NameLayout::Staggered, names.to_vec(), 1)
         } else {
             let short = names
@@ -737,7 +766,44 @@ mod tests {
             // A space is not left before the ellipsis; one character at least.
             assert_eq!(fit_text(area, "KOL note", &font, 35).unwrap(), "KOL…");
             assert_eq!(fit_text(area, "小红书笔记", &font, 1).unwrap(), "小…");
+            // Nothing to shorten, even with no room at all.
+            assert_eq!(fit_text(area, "", &font, -5).unwrap(), "");
         });
+    }
+
+    #[test]
+    fn text_on_a_bar_takes_the_colour_that_contrasts_more() {
+        assert_eq!(text_on(RGBColor(245, 158, 11)), INK, "amber");
+        assert_eq!(text_on(RGBColor(16, 185, 129)), INK, "green");
+        assert_eq!(
+            text_on(RGBColor(100, 116, 139)),
+            plotters::style::colors::WHITE,
+            "slate"
+        );
+        assert_eq!(
+            text_on(RGBColor(99, 102, 241)),
+            plotters::style::colors::WHITE,
+            "indigo"
+        );
+    }
+
+    #[test]
+    fn a_channel_name_wider_than_the_chart_goes_upright_even_with_two_groups() {
+        let names = vec![
+            "Tmall".to_string(),
+            "A channel rule someone named at great length, for a campaign, a season and a city"
+                .repeat(2),
+        ];
+        let m = Metrics { scale: 1.0 };
+        let mut layout = None;
+        svg(322, 200, |area| {
+            layout = Some(
+                GroupNames::new(area, &names, 48, 130.0, &m)
+                    .unwrap()
+                    .layout(),
+            );
+        });
+        assert_eq!(layout, Some(NameLayout::Upright));
     }
 
     #[test]

@@ -215,9 +215,12 @@ pub fn PathExplorerPanel() -> impl IntoView {
                         .enumerate()
                         .map(|(i, c)| {
                             let xhs = is_xiaohongshu(c);
+                            // A wrapped path breaks before an arrow, never after.
                             view! {
-                                {(i > 0).then(|| view! { <span class="arrow" aria-hidden="true">"→"</span> })}
-                                <span class="step" class:xhs=xhs>{texts.channel_name(c)}</span>
+                                <span class="hop">
+                                    {(i > 0).then(|| view! { <span class="arrow" aria-hidden="true">"→"</span> })}
+                                    <span class="step" class:xhs=xhs>{texts.channel_name(c)}</span>
+                                </span>
                             }
                         })
                         .collect_view();

@@ -66,20 +66,23 @@ pub fn DropZone() -> impl IntoView {
     // The "back" button that had the focus is gone with the user's files:
     // the undo takes it, unless the user has put the focus elsewhere while
     // the demo loaded. The undo is described by the message, so the live
-    // region then stays quiet: a screen reader would read it twice.
-    let focus_moved = RwSignal::new(false);
+    // region then stays quiet: a screen reader would read it twice. Only
+    // this effect writes the region, after deciding, so it never holds
+    // the message for a moment first.
+    let announced = RwSignal::new(None::<String>);
     Effect::new(move |was: Option<bool>| {
         let now = swapped.with(Option::is_some);
         if now && was == Some(false) {
-            let moving = focus_is_lost();
-            focus_moved.set(moving);
-            if moving {
+            if focus_is_lost() {
                 focus_later(undo_ref);
+            } else {
+                announced.set(untrack(message));
             }
+        } else if !now {
+            announced.set(None);
         }
         now
     });
-    let announced = move || message().filter(|_| !focus_moved.get());
 
     view! {
         <section

@@ -26,13 +26,23 @@ pub fn ImportProgress() -> impl IntoView {
         if busy && was_busy != Some(true) {
             run.update_value(|r| *r += 1);
             let this_run = run.get_value();
+            // Drawn anew in the middle of reading, the bar comes back at
+            // once rather than after another wait.
+            let reading_for = state
+                .progress
+                .with_untracked(|p| p.as_ref().map(|p| js_sys::Date::now() - p.started))
+                .unwrap_or(0.0);
+            let wait =
+                SHOW_AFTER.saturating_sub(Duration::from_millis(reading_for.max(0.0) as u64));
+            // The dashboard may be drawn anew meanwhile (another
+            // scenario's settings): this one's values are gone then.
             set_timeout(
                 move || {
-                    if run.get_value() == this_run && state.busy.get_untracked() {
-                        shown_run.set(Some(this_run));
+                    if run.try_get_value() == Some(this_run) && state.busy.get_untracked() {
+                        shown_run.try_set(Some(this_run));
                     }
                 },
-                SHOW_AFTER,
+                wait,
             );
         } else if !busy {
             shown_run.set(None);

@@ -484,6 +484,14 @@ struct Column {
     read: fn(&Figures) -> Option<f64>,
 }
 
+impl Column {
+    /// The column's value, `None` when missing: a figure the files cannot
+    /// tell is NaN in the engine (no notes, no costs, no orders).
+    fn value(&self, f: &Figures) -> Option<f64> {
+        (self.read)(f).filter(|v| !v.is_nan())
+    }
+}
+
 const COLUMNS: [Column; 10] = [
     Column {
         kpi: KpiId::Impressions,
@@ -561,7 +569,7 @@ pub fn BreakdownPanel() -> impl IntoView {
         let rows_total = rows.len();
         match column {
             Some(i) => rows.sort_by(|x, y| {
-                let (a, b) = ((COLUMNS[i].read)(&x.figures), (COLUMNS[i].read)(&y.figures));
+                let (a, b) = (COLUMNS[i].value(&x.figures), COLUMNS[i].value(&y.figures));
                 // Missing values last whichever the direction.
                 match (a, b) {
                     (Some(a), Some(b)) => {
@@ -588,7 +596,7 @@ pub fn BreakdownPanel() -> impl IntoView {
             COLUMNS
                 .iter()
                 .map(|c| {
-                    let v = (c.read)(f);
+                    let v = c.value(f);
                     view! { <td class="number" data-value=v.map(|v| v.to_string()).unwrap_or_default()>{show(c.kpi.unit(), v, locale, &symbol)}</td> }
                 })
                 .collect_view()
@@ -1267,7 +1275,7 @@ pub fn LifespanPanel() -> impl IntoView {
                     // Until the curve is computed the chart stays, so nothing flashes.
                     <Show
                         when=move || life.with(|l| l.as_ref().is_none_or(|l| l.curve.iter().any(|p| p.cumulative_share.is_some())))
-                        fallback=move || view! { <p class="empty" data-testid="lifespan-empty">{move || state.texts().no_dated_rows}</p> }
+                        fallback=move || view! { <p class="empty" data-testid="lifespan-empty">{move || texts(state).lifespan_empty}</p> }
                     >
                         <InteractiveChart name="lifespan" label=Signal::derive(move || texts(state).cumulative_title.to_string()) paint=paint_lifespan/>
                     </Show>
