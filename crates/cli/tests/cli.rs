@@ -171,6 +171,24 @@ fn a_pdf_renamed_csv_gets_one_clear_sentence() {
 }
 
 #[test]
+fn undated_notes_report_no_period_instead_of_1970() {
+    let dir = std::env::temp_dir().join(format!("xhs-roi-undated-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let notes = dir.join("notes.csv");
+    std::fs::write(&notes, "note_id,impressions,views\nn1,1000,100\n").unwrap();
+    let notes = notes.to_str().unwrap();
+    let text = xhs_roi(&["report", "--notes", notes]);
+    assert!(text.status.success());
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("period: no dated rows"), "{text}");
+    assert!(!text.contains("1970"), "{text}");
+    let json = xhs_roi(&["report", "--notes", notes, "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(json["period"].is_null());
+    assert_eq!(json["impressions"], 1000.0);
+}
+
+#[test]
 fn published_demo_files_match_the_seeded_generator() {
     let files = xhs_roi_engine::demo::generate(xhs_roi_engine::demo::DEMO_SEED);
     for (name, text) in files.files() {
