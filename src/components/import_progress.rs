@@ -3,6 +3,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use xhs_roi_engine::format;
 
+use super::focus::{focus_is_lost, focus_later};
 use crate::loader;
 use crate::state::AppState;
 
@@ -20,6 +21,7 @@ pub fn ImportProgress() -> impl IntoView {
     // Each stretch of reading (one or several files) is a run; the bar
     // shows for the run that has lasted long enough.
     let run = StoredValue::new(0u32);
+    let cancel_ref = NodeRef::<leptos::html::Button>::new();
     let shown_run = RwSignal::new(None::<u32>);
     Effect::new(move |was_busy: Option<bool>| {
         let busy = state.busy.get();
@@ -40,6 +42,12 @@ pub fn ImportProgress() -> impl IntoView {
                 move || {
                     if run.try_get_value() == Some(this_run) && state.busy.get_untracked() {
                         shown_run.try_set(Some(this_run));
+                        // The import button the user pressed is disabled
+                        // while files are read, and lost the focus: the
+                        // cancel button takes it.
+                        if focus_is_lost() {
+                            focus_later(cancel_ref);
+                        }
                     }
                 },
                 wait,
@@ -79,7 +87,7 @@ pub fn ImportProgress() -> impl IntoView {
                     <span class="muted">{detail}</span>
                 </div>
                 <progress max="100" value=format!("{percent:.1}")></progress>
-                <button type="button" class="button" data-testid="cancel-import" on:click=move |_| loader::cancel_import(state)>
+                <button type="button" class="button" data-testid="cancel-import" node_ref=cancel_ref on:click=move |_| loader::cancel_import(state)>
                     {move || state.texts().cancel}
                 </button>
             </section>

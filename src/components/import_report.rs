@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use super::focus::{focus_is_lost, focus_later};
 use crate::i18n::Texts;
 use crate::state::{AppState, FileSummary};
 
@@ -35,6 +36,18 @@ pub fn ImportReport() -> impl IntoView {
         })
     };
 
+    // Once files are read the mapping screen and the progress bar are
+    // gone, and with them the focus: the report's heading, which says what
+    // was read, takes it.
+    let summary_ref = NodeRef::<leptos::html::Summary>::new();
+    Effect::new(move |was_reading: Option<bool>| {
+        let reading = state.progress.with(Option::is_some);
+        if was_reading == Some(true) && !reading && focus_is_lost() {
+            focus_later(summary_ref);
+        }
+        reading
+    });
+
     view! {
         <Show when=move || !errors().is_empty()>
             <div class="notice notice-error" role="alert" data-testid="import-error">
@@ -47,7 +60,7 @@ pub fn ImportReport() -> impl IntoView {
             </div>
         </Show>
         <details class="import-report" data-testid="import-report">
-            <summary>
+            <summary node_ref=summary_ref>
                 {move || texts().import_title}
                 {heading}
             </summary>

@@ -5,6 +5,7 @@ pub mod attribution;
 pub mod channel_rules;
 pub mod cost_ledger;
 pub mod drop_zone;
+pub mod focus;
 pub mod import_progress;
 pub mod import_report;
 pub mod kpi_card;

@@ -61,8 +61,16 @@ test('a GB18030 creator-centre export with title rows imports with the right tot
   assert.deepEqual(fields.slice(4, 7), ['impressions', 'views', 'likes']);
   await screenshot(page, 'mapping-gb18030');
 
-  await confirmMapping(page, 1);
+  // With the keyboard: the import button is disabled while the file is
+  // read, and the report's heading takes the focus once it is.
+  await page.focus('[data-testid="confirm-import"]');
+  await page.keyboard.press('Enter');
   await page.waitForSelector(FILES_READY, { state: 'attached', timeout: 30_000 });
+  await page.waitForFunction(
+    () => document.activeElement?.matches('[data-testid="import-report"] > summary'),
+    null,
+    { timeout: 5_000 },
+  );
 
   const cli = flattenReport(cliReport(['--notes', CREATOR_CENTRE]));
   const shown = await readKpis(page);
@@ -192,6 +200,8 @@ test('a large load shows progress, keeps the page responsive, and can be cancell
   await confirmMapping(page, 1);
   const progress = page.locator('[data-testid="import-progress"]');
   await progress.waitFor({ state: 'visible', timeout: 10_000 });
+  // The import button went disabled with the focus; Cancel takes it.
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'cancel-import', null, { timeout: 5_000 });
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="import-progress"] progress')?.value) > 0, null, {
     timeout: 30_000,
   });
