@@ -107,6 +107,8 @@ pub struct Texts {
     pub discard_all: &'static str,
     pub reading: fn(&str) -> String,
     pub progress_line: fn(f64, &str, &str) -> String,
+    /// Once a file is read, while its columns are set out on the page.
+    pub preparing: &'static str,
     pub cancel: &'static str,
     pub cancelled: fn(&str) -> String,
     pub journeys_dropped: fn(&str) -> String,
@@ -349,6 +351,7 @@ pub static EN: Texts = Texts {
     discard_all: "Discard",
     reading: |file| format!("Reading {file}"),
     progress_line: |percent, rows, speed| format!("{percent:.0}% · {rows} rows · {speed} rows/s"),
+    preparing: "Read. Preparing the dashboard…",
     cancel: "Cancel",
     cancelled: |file| format!("{file}: import cancelled; nothing was changed"),
     journeys_dropped: |file| {
@@ -606,6 +609,7 @@ pub static ZH: Texts = Texts {
     discard_all: "放弃",
     reading: |file| format!("正在读取 {file}"),
     progress_line: |percent, rows, speed| format!("{percent:.0}% · {rows} 行 · 每秒 {speed} 行"),
+    preparing: "已读取，正在准备看板…",
     cancel: "取消",
     cancelled: |file| format!("{file}：已取消导入，数据未改变"),
     journeys_dropped: |file| format!("{file}：其触点路径随取消的导入一并丢弃；如需归因分析，请重新读取该文件"),

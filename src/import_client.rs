@@ -94,7 +94,18 @@ struct Client {
 thread_local! {
     static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
     static NEXT_ID: RefCell<u32> = const { RefCell::new(1) };
+    /// Messages that arrived while a large result waits (see
+    /// [`on_message`]), in order; `None` when nothing waits.
+    static HELD: RefCell<Option<Vec<Array>>> = const { RefCell::new(None) };
 }
+
+/// An encoded import this large takes the page long enough to decode and
+/// apply (about a second for 90 MB) that the progress bar's last state,
+/// "preparing the dashboard", is painted first.
+const PAINT_BEFORE: u32 = 16 << 20;
+
+/// Time for a frame to be painted before a large result is applied.
+const PAINT_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
 
 const WORKER_URL: &str = "import-worker-loader.js";
 
@@ -126,7 +137,46 @@ fn start() -> Option<Client> {
     })
 }
 
+/// Takes the worker's messages in order. A large import result waits for
+/// a frame to be painted (the page is busy with it for a while after), and
+/// the messages after it wait behind it.
 fn on_message(data: Array) {
+    let waiting = HELD.with(|held| match held.borrow_mut().as_mut() {
+        Some(queue) => {
+            queue.push(data.clone());
+            true
+        }
+        None => false,
+    });
+    if waiting {
+        return;
+    }
+    let large_result = data.get(0).as_string().as_deref() == Some("done")
+        && data
+            .get(2)
+            .dyn_into::<Uint8Array>()
+            .is_ok_and(|bytes| bytes.length() >= PAINT_BEFORE);
+    if !large_result {
+        handle_message(data);
+        return;
+    }
+    HELD.with(|held| *held.borrow_mut() = Some(Vec::new()));
+    leptos::prelude::set_timeout(
+        move || {
+            handle_message(data);
+            let queue = HELD
+                .with(|held| held.borrow_mut().take())
+                .unwrap_or_default();
+            // In order; another large result among them waits in turn.
+            for message in queue {
+                on_message(message);
+            }
+        },
+        PAINT_WAIT,
+    );
+}
+
+fn handle_message(data: Array) {
     let tag = data.get(0).as_string().unwrap_or_default();
     if tag == "ready" {
         CLIENT.with(|c| {

@@ -68,15 +68,17 @@ pub fn ImportProgress() -> impl IntoView {
             let seconds = ((js_sys::Date::now() - p.started) / 1000.0).max(0.001);
             let locale = state.locale.get();
             let texts = state.texts();
-            (
-                (texts.reading)(&p.file),
-                percent,
+            // Read whole: what is left is setting out the columns.
+            let detail = if p.total > 0.0 && p.bytes >= p.total {
+                texts.preparing.to_string()
+            } else {
                 (texts.progress_line)(
                     percent,
                     &format::count(p.rows, locale),
                     &format::count(p.rows / seconds, locale),
-                ),
-            )
+                )
+            };
+            ((texts.reading)(&p.file), percent, detail)
         })
     };
     view! {
