@@ -116,14 +116,8 @@ fn start() -> Option<Client> {
             on_message(message.data().unchecked_into());
         });
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|_| {
-        // The worker could not load: answer everything waiting, then let the
-        // next request try again.
-        let handlers = CLIENT
-            .with(|c| c.borrow_mut().take().map(|c| c.handlers))
-            .unwrap_or_default();
-        for (_, mut handler) in handlers {
-            handler(WorkerEvent::Broken);
-        }
+        // After any message still held (see `on_message`), in order.
+        self::on_message(Array::of1(&WORKER_FAILED.into()));
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -151,7 +145,12 @@ fn on_message(data: Array) {
     if waiting {
         return;
     }
-    let large_result = data.get(0).as_string().as_deref() == Some("done")
+    // A hidden page paints nothing, and its timers are slowed.
+    let hidden = web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden());
+    let large_result = !hidden
+        && data.get(0).as_string().as_deref() == Some("done")
         && data
             .get(2)
             .dyn_into::<Uint8Array>()
@@ -176,8 +175,26 @@ fn on_message(data: Array) {
     );
 }
 
+/// Not a message from the worker: its error event, queued among them.
+const WORKER_FAILED: &str = "worker-failed";
+
+/// The worker could not load: answers everything waiting, then lets the
+/// next request try again.
+fn worker_failed() {
+    let handlers = CLIENT
+        .with(|c| c.borrow_mut().take().map(|c| c.handlers))
+        .unwrap_or_default();
+    for (_, mut handler) in handlers {
+        handler(WorkerEvent::Broken);
+    }
+}
+
 fn handle_message(data: Array) {
     let tag = data.get(0).as_string().unwrap_or_default();
+    if tag == WORKER_FAILED {
+        worker_failed();
+        return;
+    }
     if tag == "ready" {
         CLIENT.with(|c| {
             if let Some(client) = c.borrow_mut().as_mut() {
@@ -194,6 +211,16 @@ fn handle_message(data: Array) {
         return;
     }
     let id = data.get(1).as_f64().unwrap_or(0.0) as u32;
+    // An answer nobody waits for any more (a cancel stopped its worker) is
+    // not decoded: a large one would hold the page for nothing.
+    let awaited = CLIENT.with(|c| {
+        c.borrow()
+            .as_ref()
+            .is_some_and(|client| client.handlers.contains_key(&id))
+    });
+    if !awaited {
+        return;
+    }
     let bytes = || Uint8Array::new(&data.get(2)).to_vec();
     let (event, finished) = match tag.as_str() {
         "sniffed" => match timed("xhs-sniffed-decode", || codec::decode_sniffed(&bytes())) {

@@ -33,3 +33,18 @@ where
         }
     });
 }
+
+/// Focuses `target` once the view has caught up, if nothing has the focus
+/// then: the element that had it may only go with that change (the
+/// progress bar's Cancel button, when the files are read).
+pub fn focus_later_if_lost<E>(target: NodeRef<E>)
+where
+    E: leptos::tachys::html::element::ElementType + 'static,
+    E::Output: wasm_bindgen::JsCast + Clone + 'static,
+{
+    request_animation_frame(move || {
+        if focus_is_lost() {
+            focus_later(target);
+        }
+    });
+}

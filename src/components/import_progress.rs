@@ -3,7 +3,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use xhs_roi_engine::format;
 
-use super::focus::{focus_is_lost, focus_later};
+use super::focus::focus_later_if_lost;
 use crate::loader;
 use crate::state::AppState;
 
@@ -40,14 +40,18 @@ pub fn ImportProgress() -> impl IntoView {
             // scenario's settings): this one's values are gone then.
             set_timeout(
                 move || {
-                    if run.try_get_value() == Some(this_run) && state.busy.get_untracked() {
+                    // A user's files (the demo and a restored copy are read
+                    // without a bar).
+                    let importing = state.progress.with_untracked(Option::is_some);
+                    if run.try_get_value() == Some(this_run)
+                        && state.busy.get_untracked()
+                        && importing
+                    {
                         shown_run.try_set(Some(this_run));
                         // The import button the user pressed is disabled
                         // while files are read, and lost the focus: the
                         // cancel button takes it.
-                        if focus_is_lost() {
-                            focus_later(cancel_ref);
-                        }
+                        focus_later_if_lost(cancel_ref);
                     }
                 },
                 wait,

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::focus::{focus_is_lost, focus_later};
+use super::focus::focus_later_if_lost;
 use crate::i18n::Texts;
 use crate::state::{AppState, FileSummary};
 
@@ -42,8 +42,8 @@ pub fn ImportReport() -> impl IntoView {
     let summary_ref = NodeRef::<leptos::html::Summary>::new();
     Effect::new(move |was_reading: Option<bool>| {
         let reading = state.progress.with(Option::is_some);
-        if was_reading == Some(true) && !reading && focus_is_lost() {
-            focus_later(summary_ref);
+        if was_reading == Some(true) && !reading {
+            focus_later_if_lost(summary_ref);
         }
         reading
     });

@@ -227,6 +227,12 @@ test('a large load shows progress, keeps the page responsive, and can be cancell
 
   await page.click('[data-testid="cancel-import"]');
   await progress.waitFor({ state: 'detached', timeout: 10_000 });
+  // Cancel went with the bar; the import report's heading has the focus.
+  await page.waitForFunction(
+    () => document.activeElement?.matches('[data-testid="import-report"] > summary'),
+    null,
+    { timeout: 5_000 },
+  );
   const message = page.locator('[data-testid="import-error"]');
   await message.waitFor({ state: 'visible', timeout: 10_000 });
   assert.match(await message.innerText(), /big-touchpoints\.csv.*cancelled/);
