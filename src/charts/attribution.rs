@@ -143,7 +143,9 @@ pub fn draw<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charts::testing::{count, svg, svg_hits, text_boxes, texts, TextBox};
+    use crate::charts::testing::{
+        count, rows_of, svg, svg_hits, text_boxes, texts, TextBox, MODEL_NAMES as MODELS,
+    };
     use crate::charts::PALETTE;
 
     fn bars() -> Bars<'static> {
@@ -219,16 +221,6 @@ mod tests {
         assert_eq!(count(&with, "<polyline") - count(&without, "<polyline"), 9);
     }
 
-    const MODELS: [&str; 7] = [
-        "First touch",
-        "Last touch",
-        "Linear",
-        "Position-based",
-        "Time decay",
-        "Markov",
-        "Shapley",
-    ];
-
     const CHANNELS: [&str; 10] = [
         "Tmall",
         "Xiaohongshu note",
@@ -288,12 +280,6 @@ mod tests {
         (legend, names)
     }
 
-    fn rows(legend: &[TextBox]) -> usize {
-        let mut tops: Vec<i64> = legend.iter().map(|b| b.top.round() as i64).collect();
-        tops.dedup();
-        tops.len()
-    }
-
     fn assert_apart(names: &[TextBox]) {
         for (i, a) in names.iter().enumerate() {
             for b in &names[i + 1..] {
@@ -307,7 +293,7 @@ mod tests {
         // The desktop chart, 1180 px wide.
         let (legend, names) = boxes(1180, &every_model());
         assert_eq!(legend.len(), 7);
-        assert_eq!(rows(&legend), 1);
+        assert_eq!(rows_of(&legend), 1);
         assert_eq!(legend[0].left, 48.0 + 20.0);
         let texts: Vec<&str> = names.iter().map(|b| b.text.as_str()).collect();
         assert_eq!(texts, CHANNELS);
@@ -321,7 +307,7 @@ mod tests {
         // browser's: in one the legend wraps at 768 px, the page's tablet.)
         let (legend, names) = boxes(620, &every_model());
         assert_eq!(legend.len(), 7, "Shapley is drawn: {legend:?}");
-        assert_eq!(rows(&legend), 2);
+        assert_eq!(rows_of(&legend), 2);
         let texts: Vec<&str> = names.iter().map(|b| b.text.as_str()).collect();
         assert_eq!(texts, CHANNELS, "every name whole");
         assert!(names.iter().all(|b| !b.upright));
@@ -343,7 +329,7 @@ mod tests {
         bars.channels[3] = "Xiaohongshu search, brand zone".into();
         let (legend, names) = boxes(322, &bars);
         assert_eq!(legend.len(), 7);
-        assert!(rows(&legend) >= 3, "{legend:?}");
+        assert!(rows_of(&legend) >= 3, "{legend:?}");
         assert_eq!(names.len(), 10, "{names:?}");
         assert!(names.iter().all(|b| b.upright));
         assert_apart(&names);

@@ -610,6 +610,24 @@ pub(crate) mod testing {
         }
     }
 
+    /// The attribution models' names, as their legend shows them.
+    pub const MODEL_NAMES: [&str; 7] = [
+        "First touch",
+        "Last touch",
+        "Linear",
+        "Position-based",
+        "Time decay",
+        "Markov",
+        "Shapley",
+    ];
+
+    /// Rows the boxes (a legend's entries) lie on.
+    pub fn rows_of(boxes: &[TextBox]) -> usize {
+        let mut tops: Vec<i64> = boxes.iter().map(|b| b.top.round() as i64).collect();
+        tops.dedup();
+        tops.len()
+    }
+
     /// The box of every `<text>` element, in drawing order.
     pub fn text_boxes(svg: &str) -> Vec<TextBox> {
         let bodies = texts(svg);
@@ -677,19 +695,9 @@ pub(crate) mod testing {
 
 #[cfg(test)]
 mod tests {
-    use super::testing::{svg, text_boxes};
+    use super::testing::{svg, text_boxes, MODEL_NAMES as MODELS};
     use super::*;
     use plotters::style::IntoFont;
-
-    const MODELS: [&str; 7] = [
-        "First touch",
-        "Last touch",
-        "Linear",
-        "Position-based",
-        "Time decay",
-        "Markov",
-        "Shapley",
-    ];
 
     /// The rows of the seven models' legend drawn from x 48 in an area
     /// `width` wide, and the SVG.

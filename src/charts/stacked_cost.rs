@@ -104,7 +104,9 @@ pub fn draw<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charts::testing::{count, hex, rects, svg_hits, text_boxes, texts, TextBox};
+    use crate::charts::testing::{
+        count, hex, rects, rows_of, svg_hits, text_boxes, texts, TextBox,
+    };
 
     fn draw_svg(
         locale: Locale,
@@ -238,9 +240,7 @@ mod tests {
         let (out, hits) = draw_sized(Locale::En, months(), 322);
         let legend = legend_boxes(&out);
         assert_eq!(legend.len(), 5, "{legend:?}");
-        let mut rows: Vec<i64> = legend.iter().map(|b| b.top.round() as i64).collect();
-        rows.dedup();
-        assert!(rows.len() >= 2, "{legend:?}");
+        assert!(rows_of(&legend) >= 2, "{legend:?}");
         // Every name whole and inside the canvas, none on another.
         for b in text_boxes(&out) {
             assert!(b.left >= 0.0 && b.right <= 322.0, "{b:?} runs off");
