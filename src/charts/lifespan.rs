@@ -68,13 +68,12 @@ pub fn draw<DB: DrawingBackend>(
     };
     let (margin_left, y_labels) = (m.px(4.0), m.px(48.0));
     // From the plot's left edge, as wide as the chart allows.
-    let legend_left = (margin_left + y_labels + m.px(4.0)) as i32;
-    let legend = Legend::new(area, &items, legend_left, &m)?;
+    let legend = Legend::over_plot(area, &items, margin_left, y_labels, &m)?;
     let mut chart = ChartBuilder::on(area)
         .margin_top(if items.is_empty() {
             m.px(22.0)
         } else {
-            m.px(30.0) + legend.extra_height(&m)
+            legend.margin_top(&m)
         })
         .margin_right(m.px(18.0))
         .margin_left(margin_left)

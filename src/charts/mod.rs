@@ -245,6 +245,23 @@ impl<'a> Legend<'a> {
         })
     }
 
+    /// Lays `items` out from the left edge of a plot that starts
+    /// `margin_left` and a `y_labels` wide label area in (backend pixels).
+    pub fn over_plot<DB: plotters::prelude::DrawingBackend>(
+        area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+        items: &'a [(&str, LegendMark)],
+        margin_left: u32,
+        y_labels: u32,
+        m: &Metrics,
+    ) -> AreaResult<Legend<'a>, DB> {
+        Legend::new(area, items, (margin_left + y_labels + m.px(4.0)) as i32, m)
+    }
+
+    /// The plot's top margin below a legend drawn from 4 px down.
+    pub fn margin_top(&self, m: &Metrics) -> u32 {
+        m.px(30.0) + self.extra_height(m)
+    }
+
     /// How many rows the entries take.
     #[cfg(test)]
     pub fn rows(&self) -> usize {

@@ -100,10 +100,9 @@ pub fn draw<DB: DrawingBackend>(
         .collect();
     let (margin_left, y_labels) = (m.px(4.0), m.px(52.0));
     // From the plot's left edge, as wide as the chart allows.
-    let legend_left = (margin_left + y_labels + m.px(4.0)) as i32;
-    let legend = Legend::new(area, &items, legend_left, &m)?;
+    let legend = Legend::over_plot(area, &items, margin_left, y_labels, &m)?;
     let mut chart = ChartBuilder::on(area)
-        .margin_top(m.px(30.0) + legend.extra_height(&m))
+        .margin_top(legend.margin_top(&m))
         .margin_right(m.px(if two_axes { 6.0 } else { 14.0 }))
         .margin_left(margin_left)
         .margin_bottom(m.px(4.0))
