@@ -24,14 +24,7 @@ where
     E: leptos::tachys::html::element::ElementType + 'static,
     E::Output: wasm_bindgen::JsCast + Clone + 'static,
 {
-    request_animation_frame(move || {
-        if let Some(element) = target.get_untracked() {
-            use wasm_bindgen::JsCast;
-            if let Some(element) = element.dyn_ref::<web_sys::HtmlElement>() {
-                let _ = element.focus();
-            }
-        }
-    });
+    focus_when_drawn(target, false);
 }
 
 /// Focuses `target` once the view has caught up, if nothing has the focus
@@ -42,9 +35,23 @@ where
     E: leptos::tachys::html::element::ElementType + 'static,
     E::Output: wasm_bindgen::JsCast + Clone + 'static,
 {
+    focus_when_drawn(target, true);
+}
+
+fn focus_when_drawn<E>(target: NodeRef<E>, only_if_lost: bool)
+where
+    E: leptos::tachys::html::element::ElementType + 'static,
+    E::Output: wasm_bindgen::JsCast + Clone + 'static,
+{
     request_animation_frame(move || {
-        if focus_is_lost() {
-            focus_later(target);
+        if only_if_lost && !focus_is_lost() {
+            return;
+        }
+        if let Some(element) = target.get_untracked() {
+            use wasm_bindgen::JsCast;
+            if let Some(element) = element.dyn_ref::<web_sys::HtmlElement>() {
+                let _ = element.focus();
+            }
         }
     });
 }

@@ -22,7 +22,7 @@ pub fn ImportProgress() -> impl IntoView {
     // shows for the run that has lasted long enough.
     let run = StoredValue::new(0u32);
     let cancel_ref = NodeRef::<leptos::html::Button>::new();
-    let shown_run = RwSignal::new(None::<u32>);
+    let shown = RwSignal::new(false);
     Effect::new(move |was_busy: Option<bool>| {
         let busy = state.busy.get();
         if busy && was_busy != Some(true) {
@@ -47,7 +47,7 @@ pub fn ImportProgress() -> impl IntoView {
                         && state.busy.get_untracked()
                         && importing
                     {
-                        shown_run.try_set(Some(this_run));
+                        shown.try_set(true);
                         // The import button the user pressed is disabled
                         // while files are read, and lost the focus: the
                         // cancel button takes it.
@@ -57,12 +57,14 @@ pub fn ImportProgress() -> impl IntoView {
                 wait,
             );
         } else if !busy {
-            shown_run.set(None);
+            shown.set(false);
         }
         busy
     });
     let line = move || {
-        shown_run.get()?;
+        if !shown.get() {
+            return None;
+        }
         state.progress.get().map(|p| {
             let percent = if p.total > 0.0 {
                 p.bytes / p.total * 100.0
