@@ -11,15 +11,15 @@
 //! [`Problem`] naming its line, column and raw text; a row is rejected (and
 //! listed) only when a required field is missing or unreadable.
 
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use crate::csv::{self, Decoder, Encoding, ReadError, Record, RecordReader};
 use crate::schema::{self, match_header, CostCategory, FieldType, Kind};
-use crate::table::{Column, FxBuild, Table, TextColumn, MISSING_TEXT, MISSING_TIME};
+use crate::table::{Column, Table, TextColumn, MISSING_TEXT, MISSING_TIME};
+
+mod row_keys;
 use crate::value::{self, DayOrder, ValueError};
+use row_keys::{RowKey, RowKeys};
 
 /// At most this many problems are listed; all are counted.
 pub const MAX_LISTED_PROBLEMS: usize = 10_000;
@@ -646,7 +646,7 @@ impl Importer {
                 rows_rejected: 0,
                 rows_with_problems: 0,
                 rows_duplicate: 0,
-                seen: HashMap::default(),
+                keys: RowKeys::default(),
                 may_have_replacements: false,
                 last_message: LastMessage::default(),
                 repair_room: RepairRoom::default(),
@@ -733,7 +733,7 @@ impl Importer {
         if self.builder.identity.is_some() {
             // Every row kept is a key seen: room now saves growing the
             // table, and rehashing every key, a dozen times.
-            self.builder.seen.reserve(more);
+            self.builder.keys.reserve(more);
         }
     }
 
@@ -899,8 +899,8 @@ struct Builder {
     rows_rejected: usize,
     rows_with_problems: usize,
     rows_duplicate: usize,
-    /// Row identity (for duplicates) to the line it was first seen on.
-    seen: HashMap<RowKey, u64, FxBuild>,
+    /// The identities of the rows kept, for finding duplicates.
+    keys: RowKeys,
     /// False while the text read holds no byte that could start U+FFFD.
     may_have_replacements: bool,
     /// The last few problems' messages.
@@ -1238,19 +1238,24 @@ impl Builder {
             self.repair_room = room;
         }
 
-        if let Some(key) = self.key().filter(|_| !rejected) {
-            match self.seen.entry(key) {
-                Entry::Occupied(first) => {
-                    let first_line = *first.get();
-                    self.rows_duplicate += 1;
-                    self.problem(line, "", "", ProblemReason::Duplicate { first_line });
-                    self.take_back(slots.len(), added);
-                    self.slots = slots;
-                    return;
-                }
-                Entry::Vacant(slot) => {
-                    slot.insert(line);
-                }
+        // The row just read is at `self.table.rows`, not yet counted.
+        let identity = self.identity.as_deref();
+        let key = (!rejected).then(|| key_at(identity, &self.reading, self.table.rows));
+        if let Some(key) = key.flatten() {
+            let (reading, table) = (&self.reading, &self.table);
+            let repeated = self.keys.repeated_or_keep(key, line, || {
+                (0..table.rows)
+                    .filter_map(|row| {
+                        Some((key_at(identity, reading, row)?, u64::from(table.lines[row])))
+                    })
+                    .collect()
+            });
+            if let Some(first_line) = repeated {
+                self.rows_duplicate += 1;
+                self.problem(line, "", "", ProblemReason::Duplicate { first_line });
+                self.take_back(slots.len(), added);
+                self.slots = slots;
+                return;
             }
         }
         if rejected {
@@ -1276,37 +1281,33 @@ impl Builder {
             reading.pop(added >> at & 1 == 1);
         }
     }
-
-    /// The key the row just read shares with a row it repeats (the same
-    /// order id, or the same note on the same date), or `None` when the
-    /// kind has no identity or this row has none.
-    fn key(&self) -> Option<RowKey> {
-        let identity = self.identity.as_ref()?;
-        let mut key: RowKey = [0; 2];
-        for (part, slot) in key.iter_mut().zip(identity) {
-            // A field the file lacks is not part of the key (one row per
-            // note); a key cell that is empty or unreadable cannot show that
-            // the row repeats another. Equal text has equal codes.
-            let Some(slot) = slot else { continue };
-            *part = match &self.reading[*slot] {
-                Reading::Text(c) => match c.codes().last() {
-                    Some(&code) if code != MISSING_TEXT => u64::from(code),
-                    _ => return None,
-                },
-                Reading::Time(v, _) => match v.last() {
-                    Some(&t) if t != MISSING_TIME => t as u64,
-                    _ => return None,
-                },
-                _ => return None,
-            };
-        }
-        Some(key)
-    }
 }
 
-/// A row's identity: the dictionary code or time of each of its kind's
-/// identity fields (two at most).
-type RowKey = [u64; 2];
+/// The key row `row` shares with a row it repeats (the same order id, or
+/// the same note on the same date), from the columns being read and the
+/// positions of the identity's fields among them ([`identity_slots`]);
+/// `None` when the kind has no identity or this row has none.
+fn key_at(identity: Option<&[Option<usize>]>, reading: &[Reading], row: usize) -> Option<RowKey> {
+    let mut key: RowKey = [0; 2];
+    for (part, slot) in key.iter_mut().zip(identity?) {
+        // A field the file lacks is not part of the key (one row per
+        // note); a key cell that is empty or unreadable cannot show that
+        // the row repeats another. Equal text has equal codes.
+        let Some(slot) = slot else { continue };
+        *part = match &reading[*slot] {
+            Reading::Text(c) => match c.codes().get(row) {
+                Some(&code) if code != MISSING_TEXT => u64::from(code),
+                _ => return None,
+            },
+            Reading::Time(v, _) => match v.get(row) {
+                Some(&t) if t != MISSING_TIME => t as u64,
+                _ => return None,
+            },
+            _ => return None,
+        };
+    }
+    Some(key)
+}
 
 /// Reads `raw` into the end of `column` (a missing value when it is empty
 /// or unreadable). Returns whether it held a value, or why it could not be
