@@ -731,8 +731,8 @@ impl Importer {
         }
         self.builder.table.lines.reserve(more);
         if self.builder.identity.is_some() {
-            // Every row kept is a key seen: room now saves growing the
-            // table, and rehashing every key, a dozen times.
+            // Every row kept is a key seen: once they are in a map, room
+            // now saves growing it, and rehashing every key, a dozen times.
             self.builder.keys.reserve(more);
         }
     }
