@@ -16,10 +16,10 @@ use serde::Serialize;
 use crate::csv::{self, Decoder, Encoding, ReadError, Record, RecordReader};
 use crate::schema::{self, match_header, CostCategory, FieldType, Kind};
 use crate::table::{Column, Table, TextColumn, MISSING_TEXT, MISSING_TIME};
-
-mod row_keys;
 use crate::value::{self, DayOrder, ValueError};
 use row_keys::{RowKey, RowKeys};
+
+mod row_keys;
 
 /// At most this many problems are listed; all are counted.
 pub const MAX_LISTED_PROBLEMS: usize = 10_000;
@@ -731,8 +731,8 @@ impl Importer {
         }
         self.builder.table.lines.reserve(more);
         if self.builder.identity.is_some() {
-            // Every row kept is a key seen: once they are in a map, room
-            // now saves growing it, and rehashing every key, a dozen times.
+            // Every row kept is a key seen. Only a map needs room (saving
+            // a dozen rehashes of every key); the ends grow with the codes.
             self.builder.keys.reserve(more);
         }
     }
