@@ -60,9 +60,12 @@ pub(crate) fn sample() -> Dataset {
 }
 
 fn run(settings: &RoiSettings) -> RoiReport {
-    let data = sample();
-    let prepared = Prepared::new(&data, settings);
-    report(&prepared, settings)
+    run_on(&sample(), settings)
+}
+
+/// The report of `data` under `settings`, its index built for them.
+fn run_on(data: &Dataset, settings: &RoiSettings) -> RoiReport {
+    report(&Prepared::new(data, settings), settings)
 }
 
 fn march(from: u32, to: u32) -> DateRange {
@@ -329,7 +332,7 @@ fn ledger_rows_in_the_report_currency_are_converted_and_others_flagged() {
         },
         ..RoiSettings::default()
     };
-    let r = report(&Prepared::new(&data, &settings), &settings);
+    let r = run_on(&data, &settings);
     // 100 USD = 720 CNY; 10 EUR counted as 10 CNY; 72 CNY; shown in USD.
     assert!(close(r.current.cost_total, (720.0 + 10.0 + 72.0) / 7.2));
     assert_eq!(r.unconverted_cost_entries, 1);
@@ -342,10 +345,7 @@ fn undated_rows_count_only_for_all_data() {
         costs: Some(table("category,amount\nkol,100\n")),
         ..Dataset::default()
     };
-    let all = report(
-        &Prepared::new(&data, &RoiSettings::default()),
-        &RoiSettings::default(),
-    );
+    let all = run_on(&data, &RoiSettings::default());
     assert_eq!(all.current.impressions, 800.0);
     assert_eq!(all.current.cost_total, 100.0);
     assert_eq!(all.current.notes, 2.0);
@@ -353,7 +353,7 @@ fn undated_rows_count_only_for_all_data() {
         range: march(1, 31),
         ..RoiSettings::default()
     };
-    let march_only = report(&Prepared::new(&data, &settings), &settings);
+    let march_only = run_on(&data, &settings);
     assert_eq!(march_only.current.impressions, 0.0);
     assert_eq!(march_only.current.cost_total, 0.0);
 }
@@ -375,10 +375,7 @@ fn cards_lead_with_the_objectives_kpis_and_list_every_kpi_once() {
 
 #[test]
 fn an_empty_dataset_reports_no_reach_no_ratios_and_no_dates() {
-    let r = report(
-        &Prepared::new(&Dataset::default(), &RoiSettings::default()),
-        &RoiSettings::default(),
-    );
+    let r = run_on(&Dataset::default(), &RoiSettings::default());
     // No notes table: what notes reached is unknown, not zero.
     assert!(r.current.impressions.is_nan());
     assert!(r.current.interactions.is_nan());
@@ -395,10 +392,7 @@ fn a_notes_table_without_rows_reports_zero_reach() {
         notes: Some(table("note_id,date,impressions\n")),
         ..Dataset::default()
     };
-    let r = report(
-        &Prepared::new(&data, &RoiSettings::default()),
-        &RoiSettings::default(),
-    );
+    let r = run_on(&data, &RoiSettings::default());
     assert_eq!(r.current.impressions, 0.0);
     assert_eq!(r.current.brand_mentions, 0.0);
 }
@@ -458,10 +452,7 @@ fn costs_alone_leave_reach_unknown_and_date_the_report() {
     let mut data = sample();
     data.notes = None;
     data.orders = None;
-    let r = report(
-        &Prepared::new(&data, &RoiSettings::default()),
-        &RoiSettings::default(),
-    );
+    let r = run_on(&data, &RoiSettings::default());
     assert!(r.dated);
     assert!(r.current.impressions.is_nan());
     assert!(r.current.cost_total > 0.0);
@@ -510,7 +501,7 @@ fn the_headline_matches_the_legacy_kpis_on_the_demo() {
     };
     let legacy = crate::Kpis::compute(&data, &crate::ReportSettings::default());
     let settings = RoiSettings::default();
-    let r = report(&Prepared::new(&data, &settings), &settings);
+    let r = run_on(&data, &settings);
     let k = r.kpis();
     let same = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1.0);
     assert_eq!(k.impressions, legacy.impressions);
@@ -537,7 +528,7 @@ fn orders_missing_cogs_use_the_margin_rate_beside_those_with_cogs() {
         ..Dataset::default()
     };
     let settings = RoiSettings::default();
-    let f = report(&Prepared::new(&data, &settings), &settings).current;
+    let f = run_on(&data, &settings).current;
     // (100 - 50) + 100 x 0.6.
     assert_eq!(f.gross_profit, 110.0);
     // No cost loaded: what was spent, and so the net profit, is unknown.
@@ -551,7 +542,7 @@ fn without_orders_revenue_and_every_figure_built_on_it_is_missing_not_zero() {
     let mut data = sample();
     data.orders = None;
     let settings = RoiSettings::default();
-    let r = report(&Prepared::new(&data, &settings), &settings);
+    let r = run_on(&data, &settings);
     let f = &r.current;
     assert!(f.revenue.is_nan() && f.gross_profit.is_nan() && f.net_profit.is_nan());
     assert_eq!((f.roas, f.roi, f.aov), (None, None, None));
@@ -571,7 +562,7 @@ fn without_any_cost_every_figure_built_on_cost_is_missing_not_zero() {
     let mut data = sample();
     data.costs = None;
     let settings = RoiSettings::default();
-    let f = report(&Prepared::new(&data, &settings), &settings).current;
+    let f = run_on(&data, &settings).current;
     assert!(f.cost_total.is_nan() && f.net_profit.is_nan());
     assert!(f.cost_by_category.kol.is_nan() && f.cost_by_category.total().is_nan());
     assert!(f.kol_pay.flat_fee.is_nan() && f.kol_pay.other.is_nan());
@@ -584,7 +575,7 @@ fn without_any_cost_every_figure_built_on_cost_is_missing_not_zero() {
     assert_eq!(f.returns.blended_roi, None);
     // What does not rest on cost stays: revenue, gross profit, brand value.
     assert!(f.revenue > 0.0 && f.gross_profit > 0.0 && f.returns.emv > 0.0);
-    let k = report(&Prepared::new(&data, &settings), &settings).kpis();
+    let k = run_on(&data, &settings).kpis();
     assert!(k.cost_total.is_nan() && k.cpe.is_none());
 
     // One cost entered by hand is a cost known: 50 over the sample's 390
@@ -594,7 +585,7 @@ fn without_any_cost_every_figure_built_on_cost_is_missing_not_zero() {
     settings
         .manual_costs
         .push(ledger::CostEntry::new(CostCategory::Paid, 50.0));
-    let f = report(&Prepared::new(&data, &settings), &settings).current;
+    let f = run_on(&data, &settings).current;
     assert_eq!(f.cost_total, 50.0);
     assert_eq!(f.cpv, Some(50.0 / 390.0));
     assert_eq!(f.cpe, Some(50.0 / 39.0));
@@ -606,7 +597,7 @@ fn without_any_cost_every_figure_built_on_cost_is_missing_not_zero() {
         range: march(1, 31),
         ..RoiSettings::default()
     };
-    let f = report(&Prepared::new(&data, &settings), &settings).current;
+    let f = run_on(&data, &settings).current;
     assert_eq!(f.cost_total, 0.0);
     assert_eq!(f.cpv, Some(0.0));
 }
@@ -627,10 +618,6 @@ fn a_commission_rate_column_in_the_cost_table_charges_a_revenue_share() {
     assert_eq!(run_on(&data, &settings).current.cost_total, 0.0);
 }
 
-fn run_on(data: &Dataset, settings: &RoiSettings) -> RoiReport {
-    report(&Prepared::new(data, settings), settings)
-}
-
 #[test]
 fn clicks_searches_and_orders_the_files_do_not_hold_are_missing_not_zero() {
     // Notes without a product-click column, and no orders loaded.
@@ -643,7 +630,7 @@ fn clicks_searches_and_orders_the_files_do_not_hold_are_missing_not_zero() {
         ..Dataset::default()
     };
     let settings = RoiSettings::default();
-    let r = report(&Prepared::new(&data, &settings), &settings);
+    let r = run_on(&data, &settings);
     let f = &r.current;
     assert_eq!(f.views, 300.0);
     assert!(f.product_clicks.is_nan() && f.orders.is_nan());
@@ -674,7 +661,7 @@ fn clicks_searches_and_orders_the_files_do_not_hold_are_missing_not_zero() {
         )),
         ..Dataset::default()
     };
-    let r = report(&Prepared::new(&data, &settings), &settings);
+    let r = run_on(&data, &settings);
     assert_eq!(r.current.product_clicks, 0.0);
     assert_eq!(r.current.orders, 0.0);
     assert_eq!(r.value(KpiId::EcommerceCtr), Some(0.0));
