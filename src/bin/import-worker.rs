@@ -435,8 +435,8 @@ mod worker {
 
         /// This thread's first read of a blob's slice sets up the browser's
         /// blob machinery for it: done here, it is not the user's first
-        /// file's sniff that waits for that (its read of the file's head
-        /// fell from 2.5 to 1.9 ms, docs/benchmarks.md).
+        /// file's sniff that waits for that (the worker's sniff fell from
+        /// 2.5 to 1.9 ms in one of two runs, docs/benchmarks.md).
         fn read_a_blob_slice() {
             let byte = Array::of1(&Uint8Array::from(&b" "[..]));
             let slice = Blob::new_with_u8_array_sequence(&byte)
@@ -524,11 +524,11 @@ mod worker {
         /// 1.5 on 750 more than with 3, and parsed 1.3 ms slower.
         const PER_FILE_BYTE: f64 = 3.0;
         /// At most this much. A 64 MB room made the touchpoint file's
-        /// import 12 ms slower, for a reason not found; with 16 MB it
-        /// faults on 4,400 fewer pages and is as fast as with none.
+        /// import 12 ms slower, for a reason not found; with 16 MB its
+        /// import faults on 4,400 fewer pages and is as fast as with none.
         const CAP: usize = 16 << 20;
-        /// Written per turn of this worker's event loop (about 3 ms), so a
-        /// message, the import itself, waits at most one step.
+        /// Written per turn of this worker's event loop (about 2,000 page
+        /// faults), so a message, the import itself, waits at most one step.
         const STEP: usize = 8 << 20;
 
         thread_local! {
@@ -541,17 +541,25 @@ mod worker {
         }
 
         /// Writes heap for importing a file of `file_size` bytes, in place
-        /// of any room still being written.
+        /// of any room still being written. None if the memory cannot grow
+        /// that much: the import will find out for itself.
         pub fn prepare(file_size: f64) {
+            // The old room first: its pages serve the new one.
+            release();
             let bytes = ((file_size * PER_FILE_BYTE) as usize).min(CAP);
-            ROOM.with(|room| *room.borrow_mut() = Vec::with_capacity(bytes));
+            let mut room = Vec::new();
+            if room.try_reserve_exact(bytes).is_err() {
+                return;
+            }
+            ROOM.with(|kept| *kept.borrow_mut() = room);
             if !SCHEDULED.get() {
                 step();
             }
         }
 
-        /// Frees the room, written or not: an import is starting and its
-        /// allocations take the written part first.
+        /// Frees the room, written or not: when it is all written, and as
+        /// an import starts, so that its allocations take the written part
+        /// first.
         pub fn release() {
             ROOM.with(|room| *room.borrow_mut() = Vec::new());
         }
@@ -562,6 +570,8 @@ mod worker {
                 let mut room = room.borrow_mut();
                 let end = (room.len() + STEP).min(room.capacity());
                 room.resize(end, 0);
+                // The writes are the point; nothing reads them.
+                std::hint::black_box(room.as_ptr());
                 room.len() < room.capacity()
             });
             if !more {
@@ -735,17 +745,18 @@ mod worker {
         if warm::importing() {
             return;
         }
-        READ_AHEAD.with(|ahead| {
+        let started = READ_AHEAD.with(|ahead| {
             let mut ahead = ahead.borrow_mut();
-            if !matches!(&*ahead, Some((id, _)) if *id == file_id) {
-                // The old reader ends before the new one is started.
-                *ahead = None;
-                *ahead = Some((
-                    file_id,
-                    Slices::open(file, slices_before_import(file.size())),
-                ));
-                room::prepare(file.size());
+            if matches!(&*ahead, Some((id, _)) if *id == file_id) {
+                return false;
             }
+            // The old reader ends before the new one is started.
+            *ahead = None;
+            *ahead = Some((
+                file_id,
+                Slices::open(file, slices_before_import(file.size())),
+            ));
+            true
         });
         // The read-ahead took the spare reader: start another now, so that
         // importing another file first (several were chosen) does not
@@ -756,6 +767,9 @@ mod worker {
                 *spare = web_sys::Worker::new(READER_URL).ok();
             }
         });
+        if started {
+            room::prepare(file.size());
+        }
     }
 
     /// The slices read ahead for the file `file_id`, if they are for it.
