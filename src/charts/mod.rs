@@ -335,16 +335,15 @@ pub fn fit_text<DB: plotters::prelude::DrawingBackend>(
     if fits(text)? {
         return Ok(text.to_string());
     }
-    let chars: Vec<char> = text.chars().collect();
-    if chars.is_empty() {
+    // Only whole clusters are kept: an emoji's skin tone, a joined family
+    // or a flag cut in two draws as stray symbols.
+    let cuts = cluster_ends(text);
+    if cuts.is_empty() {
         return Ok(String::new());
     }
-    let shortened = |n: usize| {
-        let start: String = chars[..n].iter().collect();
-        format!("{}…", start.trim_end())
-    };
+    let shortened = |n: usize| format!("{}…", text[..cuts[n]].trim_end());
     // The longest start that fits (binary search: widths grow with length).
-    let (mut low, mut high) = (1, chars.len());
+    let (mut low, mut high) = (0, cuts.len() - 1);
     while low < high {
         let mid = (low + high).div_ceil(2);
         if fits(&shortened(mid))? {
@@ -354,6 +353,46 @@ pub fn fit_text<DB: plotters::prelude::DrawingBackend>(
         }
     }
     Ok(shortened(low))
+}
+
+/// Byte offsets where `text` may be cut without splitting what a reader
+/// sees as one character: after each character that the next one does not
+/// continue (a combining mark, a variation selector, a skin tone, the
+/// character after a zero-width joiner, the second half of a flag). Ends
+/// at `text.len()` unless `text` is empty. Not the full Unicode rules,
+/// which would bring their tables into the page for chart labels.
+fn cluster_ends(text: &str) -> Vec<usize> {
+    let continues = |c: char| {
+        matches!(c,
+            '\u{0300}'..='\u{036F}' // combining diacritical marks
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}' // combining marks for symbols, keycap
+            | '\u{200D}' // zero-width joiner
+            | '\u{FE00}'..='\u{FE0F}' // variation selectors
+            | '\u{FE20}'..='\u{FE2F}'
+            | '\u{1F3FB}'..='\u{1F3FF}' // skin tones
+            | '\u{E0020}'..='\u{E007F}' // tags (subdivision flags)
+            | '\u{E0100}'..='\u{E01EF}')
+    };
+    let is_flag_half = |c: char| ('\u{1F1E6}'..='\u{1F1FF}').contains(&c);
+    let mut ends = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut flag_halves = 0;
+    while let Some((at, c)) = chars.next() {
+        flag_halves = if is_flag_half(c) { flag_halves + 1 } else { 0 };
+        let end = at + c.len_utf8();
+        let cut_here = match chars.peek() {
+            None => true,
+            Some(&(_, next)) => {
+                !continues(next) && c != '\u{200D}' && !(is_flag_half(next) && flag_halves % 2 == 1)
+            }
+        };
+        if cut_here {
+            ends.push(end);
+        }
+    }
+    ends
 }
 
 /// How the names under a chart's groups are written.
@@ -794,6 +833,43 @@ mod tests {
             // Nothing to shorten, even with no room at all.
             assert_eq!(fit_text(area, "", &font, -5).unwrap(), "");
         });
+    }
+
+    #[test]
+    fn fit_text_never_splits_an_emoji_or_an_accent() {
+        let font = (FONT, 12.0).into_font().color(&INK);
+        let _ = svg(100, 100, |area| {
+            // With no room, one whole cluster is kept, however many
+            // characters it is made of.
+            for text in [
+                "👍🏽 good",
+                "👩\u{200D}💻 coder",
+                "🇨🇳🇯🇵 flags",
+                "e\u{0301}clat",
+                "✨\u{FE0F} glow",
+            ] {
+                let kept = fit_text(area, text, &font, 1).unwrap();
+                let first = cluster_ends(text)[0];
+                assert_eq!(kept, format!("{}…", &text[..first]), "{text:?}");
+            }
+        });
+    }
+
+    #[test]
+    fn cluster_ends_fall_between_whole_characters() {
+        assert_eq!(cluster_ends(""), Vec::<usize>::new());
+        assert_eq!(cluster_ends("ab"), vec![1, 2]);
+        assert_eq!(cluster_ends("小红书"), vec![3, 6, 9]);
+        // A skin tone and a variation selector stay with their emoji.
+        assert_eq!(cluster_ends("👍🏽x"), vec![8, 9]);
+        assert_eq!(cluster_ends("✨\u{FE0F}x"), vec![6, 7]);
+        // The joiner and what it joins stay together.
+        assert_eq!(cluster_ends("👩\u{200D}💻x"), vec![11, 12]);
+        // Flags are pairs of halves: cut only between pairs.
+        assert_eq!(cluster_ends("🇨🇳🇯🇵"), vec![8, 16]);
+        assert_eq!(cluster_ends("🇨🇳🇯"), vec![8, 12]);
+        // A combining accent stays with its letter.
+        assert_eq!(cluster_ends("e\u{0301}x"), vec![3, 4]);
     }
 
     #[test]
