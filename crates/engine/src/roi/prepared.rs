@@ -824,12 +824,13 @@ impl Prepared {
             .enumerate()
             .filter_map(|(m, metric)| Some((m, table.numbers(metric.field())?)))
             .collect();
-        // Both passes below go note by note (note n's dated rows are
-        // `order[starts[n]..starts[n + 1]]`), every metric of a row at
-        // once: each record is then written once, in order. Going metric
-        // by metric wrote every record ten times, each time across the
-        // whole array (144 MB for 3.6M rows). The sums are added in the
-        // same order as before, so they are the same to the bit.
+        // The two passes over dated rows go note by note (note n's dated
+        // rows are `order[starts[n]..starts[n + 1]]`), every metric of a
+        // row at once, so each record is written once, in order. Going
+        // metric by metric wrote every record once per metric the file
+        // has, each time across the whole array (144 MB of `u32` for 3.6M
+        // rows and ten metrics). Each sum still adds its rows in `order`,
+        // so the totals are the same to the bit as that way's.
         let note_rows = |n: usize| starts[n] as usize..starts[n + 1] as usize;
         // Whole numbers whose per-note totals fit a u32 for every metric:
         // half the memory of f64, and exact.
@@ -869,7 +870,8 @@ impl Prepared {
                     }
                 }
             }
-            // Record `p + n + 1` holds note n's total through position p.
+            // Record `p + n + 1` holds note n's total through position p
+            // (here `p = s + k`).
             let mut running = [0.0f64; METRICS];
             for (k, day) in per_day.iter().enumerate() {
                 for (total, v) in running.iter_mut().zip(day) {
@@ -1381,18 +1383,26 @@ mod tests {
 
     /// Notes files for the property below: two parts appended (the
     /// second may repeat a note's day, which the index merges), rows in any
-    /// order, days missing, cells empty. Values are quarters when `whole` is
-    /// false (so the sums do not depend on the order they are added in) and
-    /// counts when it is true, which the index keeps as `u32`.
-    fn notes_parts(rows: &[NotesRow], split: usize, whole: bool) -> Table {
-        let header: Vec<&str> = Metric::ALL.iter().map(|m| m.field()).collect();
+    /// order, days missing, cells empty, and only the metrics `present`.
+    /// Values are quarters when `whole` is false (so the sums do not depend
+    /// on the order they are added in) and counts when it is true, which
+    /// the index keeps as `u32`.
+    fn notes_parts(rows: &[NotesRow], split: usize, whole: bool, present: &[bool]) -> Table {
+        let header: Vec<&str> = Metric::ALL
+            .iter()
+            .zip(present)
+            .filter(|(_, &p)| p)
+            .map(|(m, _)| m.field())
+            .collect();
         let csv = |rows: &[NotesRow]| {
             let mut text = format!("note_id,date,{}\n", header.join(","));
             for (note, day, values) in rows {
                 let date = day.map_or(String::new(), |d| format!("2026-03-{:02}", d + 1));
                 let cells: Vec<String> = values
                     .iter()
-                    .map(|v| match v {
+                    .zip(present)
+                    .filter(|(_, &p)| p)
+                    .map(|(v, _)| match v {
                         None => String::new(),
                         Some(v) if whole => v.unsigned_abs().to_string(),
                         Some(v) => (f64::from(*v) * 0.25).to_string(),
@@ -1410,7 +1420,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn period_sums_are_the_sums_of_the_rows_in_the_period(
+        fn period_and_undated_sums_are_the_sums_of_the_rows(
             rows in proptest::collection::vec(
                 (
                     0u8..4,
@@ -1421,46 +1431,61 @@ mod tests {
             ),
             split in 0usize..40,
             whole in proptest::bool::ANY,
+            present in proptest::collection::vec(proptest::bool::weighted(0.8), METRICS),
             from in 0u8..10,
             len in 0u8..10,
         ) {
-            let notes = notes_parts(&rows, split, whole);
-            let ids = notes.text("note_id").unwrap();
+            let notes = notes_parts(&rows, split, whole, &present);
+            let codes = notes.text("note_id").unwrap().codes();
             let dates = notes.times("date").unwrap();
             let period = Period::between(
                 day(3, u32::from(from) + 1),
-                day(3, (u32::from(from) + u32::from(len)).min(30) + 1),
+                day(3, u32::from(from) + u32::from(len) + 1),
             );
             let p = Prepared::new(
                 &Dataset { notes: Some(notes.clone()), ..Dataset::default() },
                 &RoiSettings::default(),
             );
+            let dated = |row: usize| dates[row] != crate::table::MISSING_TIME;
             let in_period = |row: usize| {
-                dates[row] != crate::table::MISSING_TIME && {
+                dated(row) && {
                     let d = Day::from_timestamp(dates[row]);
                     period.from <= d && d <= period.to
                 }
             };
+            // Note n's rows that `keep`, summed for `metric` (0 for a
+            // metric the file lacks).
+            let sum = |n: u32, metric: Metric, keep: &dyn Fn(usize) -> bool| -> f64 {
+                let Some(values) = notes.numbers(metric.field()) else { return 0.0 };
+                (0..notes.rows)
+                    .filter(|&r| codes[r] == n && keep(r))
+                    .map(|r| values[r])
+                    .filter(|v| !v.is_nan())
+                    .sum()
+            };
+            let undated_rows = (0..notes.rows).any(|r| !dated(r));
+            proptest::prop_assert_eq!(p.undated.is_some(), undated_rows);
             let mut all_notes = [0.0; 2];
-            for (id, &n) in &p.note_lookup {
+            for n in 0..p.note_count() as u32 {
                 let bounds = p.series.bounds(n, &period);
                 for metric in Metric::ALL {
-                    let values = notes.numbers(metric.field()).unwrap();
-                    let expected: f64 = (0..notes.rows)
-                        .filter(|&r| ids.get(r) == Some(id.as_ref()) && in_period(r))
-                        .map(|r| values[r])
-                        .filter(|v| !v.is_nan())
-                        .sum();
+                    let expected = sum(n, metric, &in_period);
                     proptest::prop_assert_eq!(p.series.sum(n, bounds, metric), expected);
                     match metric {
                         Metric::Impressions => all_notes[0] += expected,
                         Metric::Likes | Metric::Saves | Metric::Comments => all_notes[1] += expected,
                         _ => {}
                     }
+                    if let Some(undated) = &p.undated {
+                        let expected = sum(n, metric, &|r| !dated(r));
+                        proptest::prop_assert_eq!(undated[n as usize][metric as usize], expected);
+                    }
                 }
             }
-            if let Some(both) = p.series.all_notes_between(period.from.0, period.to.0) {
-                proptest::prop_assert_eq!(both, all_notes);
+            // Kept whenever the counts are whole and some row has a day.
+            let both = p.series.all_notes_between(period.from.0, period.to.0);
+            if whole && (0..notes.rows).any(dated) {
+                proptest::prop_assert_eq!(both, Some(all_notes));
             }
         }
     }
