@@ -142,6 +142,17 @@ mod worker {
         js_sys::global().unchecked_into()
     }
 
+    /// Runs `callback` once this worker's event loop has waited `delay_ms`;
+    /// the timer's handle, unless the browser refused it.
+    fn set_timeout(callback: &Closure<dyn FnMut()>, delay_ms: i32) -> Option<i32> {
+        scope()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                callback.as_ref().unchecked_ref(),
+                delay_ms,
+            )
+            .ok()
+    }
+
     /// The worker's own clock (User Timing), so a benchmark can tell where
     /// an import's time goes: `xhs-worker-*` marks and measures.
     fn performance() -> Option<web_sys::Performance> {
@@ -402,20 +413,13 @@ mod worker {
         }
 
         fn schedule(delay_ms: i32) {
-            let scope: web_sys::WorkerGlobalScope = scope().unchecked_into();
             if let Some(timer) = TIMER.take() {
-                scope.clear_timeout_with_handle(timer);
+                scope().clear_timeout_with_handle(timer);
             }
             if ROUNDS_LEFT.get() == 0 {
                 return;
             }
-            let timer = CALLBACK.with(|callback| {
-                scope.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    callback.as_ref().unchecked_ref(),
-                    delay_ms,
-                )
-            });
-            TIMER.set(timer.ok());
+            TIMER.set(CALLBACK.with(|callback| set_timeout(callback, delay_ms)));
         }
 
         /// An import started; rounds wait until it ends.
@@ -578,14 +582,7 @@ mod worker {
                 release();
                 return;
             }
-            let scope: web_sys::WorkerGlobalScope = scope().unchecked_into();
-            let scheduled = CALLBACK.with(|callback| {
-                scope.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    callback.as_ref().unchecked_ref(),
-                    0,
-                )
-            });
-            SCHEDULED.set(scheduled.is_ok());
+            SCHEDULED.set(CALLBACK.with(|callback| set_timeout(callback, 0)).is_some());
         }
     }
 

@@ -1244,11 +1244,9 @@ impl Builder {
         if let Some(key) = key.flatten() {
             let (reading, table) = (&self.reading, &self.table);
             let repeated = self.keys.repeated_or_keep(key, line, || {
-                (0..table.rows)
-                    .filter_map(|row| {
-                        Some((key_at(identity, reading, row)?, u64::from(table.lines[row])))
-                    })
-                    .collect()
+                (0..table.rows).filter_map(|row| {
+                    Some((key_at(identity, reading, row)?, u64::from(table.lines[row])))
+                })
             });
             if let Some(first_line) = repeated {
                 self.rows_duplicate += 1;

@@ -61,21 +61,23 @@ impl Default for RowKeys {
 
 impl RowKeys {
     /// The line of the kept row that `key` repeats; `None` when it repeats
-    /// none, and `key` is then kept, as first seen on `line`. `kept` lists
+    /// none, and `key` is then kept, as first seen on `line`. `kept` gives
     /// the keys and lines of every row kept so far, for when the ends
     /// cannot tell.
-    pub(super) fn repeated_or_keep(
+    pub(super) fn repeated_or_keep<K: Iterator<Item = (RowKey, u64)>>(
         &mut self,
         key: RowKey,
         line: u64,
-        kept: impl FnOnce() -> Vec<(RowKey, u64)>,
+        kept: impl FnOnce() -> K,
     ) -> Option<u64> {
         if let RowKeys::Ends(ends) = self {
             if let Some(answer) = Self::by_ends(ends, key, line) {
                 return answer;
             }
             let kept = kept();
-            let mut map = HashMap::with_capacity_and_hasher(kept.len() + 1, FxBuild::default());
+            // Sized once, for every row kept so far and this one.
+            let rows = kept.size_hint().1.unwrap_or(0);
+            let mut map = HashMap::with_capacity_and_hasher(rows + 1, FxBuild::default());
             for (key, line) in kept {
                 map.entry(key).or_insert(line);
             }
@@ -236,7 +238,7 @@ mod tests {
             .enumerate()
             .map(|(at, &(code, time))| {
                 let line = at as u64 + 1;
-                let answer = keys.repeated_or_keep([code, time], line, || kept.clone());
+                let answer = keys.repeated_or_keep([code, time], line, || kept.iter().copied());
                 if answer.is_none() {
                     kept.push(([code, time], line));
                 }
